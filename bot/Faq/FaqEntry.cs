@@ -1,0 +1,18 @@
+namespace CommunityBot.Faq;
+
+/// <summary>One knowledge-base entry: the main question, the colloquial ways residents ask it, and the answer.</summary>
+public sealed class FaqEntry
+{
+    /// <summary>The office's own id for the entry (stable across imports and exports).</summary>
+    public string Id { get; set; } = "";
+    public string Question { get; set; } = "";
+    /// <summary>Other phrasings of the same question.</summary>
+    public List<string> Similar { get; set; } = [];
+    public string Answer { get; set; } = "";
+    public string Category { get; set; } = "";
+    public bool Enabled { get; set; } = true;
+    public DateTimeOffset Updated { get; set; }
+
+    /// <summary>The question followed by every similar phrasing.</summary>
+    public IEnumerable<string> Phrasings => Similar.Prepend(Question).Where(p => !string.IsNullOrWhiteSpace(p));
+}

@@ -1,0 +1,1 @@
+public partial class Program { public static void Main() { } }

@@ -1,0 +1,36 @@
+namespace CommunityBot.Dialogs.Conversation;
+
+/// <summary>What a channel adapter hands the pipeline: one resident message, already without the bot's @mention.</summary>
+public sealed record InboundMessage
+{
+    /// <summary>The channel's id for this delivery; the pipeline deduplicates on it.</summary>
+    public required string Id { get; init; }
+    public required ConversationReference Conversation { get; init; }
+    public InboundKind Kind { get; init; } = InboundKind.Message;
+    /// <summary>The text without the @mention of the bot, trimmed.</summary>
+    public string Text { get; init; } = "";
+    /// <summary>True when the bot was @-mentioned (or the message was sent in a private chat).</summary>
+    public bool AddressedToBot { get; init; }
+    /// <summary>The value carried by a pressed button (card submit), when that is what this message is.</summary>
+    public string? ButtonValue { get; init; }
+    public IReadOnlyList<InboundAttachment> Attachments { get; init; } = [];
+    public DateTimeOffset Timestamp { get; init; }
+
+    public string Channel => Conversation.Channel;
+    public string UserId => Conversation.UserId;
+    public bool IsGroup => Conversation.IsGroup;
+
+    /// <summary>State key of this resident inside this conversation: <c>{channel}/{conversation}/{user}</c>.</summary>
+    public string StateKey => $"{Conversation.Channel}/{Conversation.ConversationId}/{Conversation.UserId}";
+}
+
+/// <summary>The kinds of inbound event the dialogs react to.</summary>
+public enum InboundKind
+{
+    Message,
+    /// <summary>The bot itself was added to the conversation (greet once).</summary>
+    BotAdded,
+}
+
+/// <summary>A photo or file the resident sent.</summary>
+public sealed record InboundAttachment(string ContentType, string Url, string? Name = null);
