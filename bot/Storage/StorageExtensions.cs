@@ -1,0 +1,38 @@
+using LiteDB;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Storage;
+
+/// <summary>Registers the one LiteDB database the whole process shares.</summary>
+public static class StorageExtensions
+{
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ILiteDatabase>(sp => OpenDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        return builder;
+    }
+
+    /// <summary>Opens (creating if needed) the database file in Direct mode: one process owns it.</summary>
+    public static LiteDatabase OpenDatabase(StorageOptions options)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
+        var connection = new ConnectionString
+        {
+            Filename = options.DatabasePath,
+            Connection = ConnectionType.Direct,
+        };
+        try
+        {
+            return new LiteDatabase(connection);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException(
+                $"The data directory {options.DataDir} is in use by another CommunityBot process (a running server?). Stop it first, or use a different --data-dir.", ex);
+        }
+    }
+}
