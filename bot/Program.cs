@@ -1,1 +1,32 @@
-public partial class Program { public static void Main() { } }
+using CommunityBot.Cli;
+using CommunityBot.Conversation;
+using CommunityBot.Storage;
+
+if (CommandLineApp.IsVerb(args))
+{
+    return await CommandLineApp.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory, // the root appsettings.json is copied next to the binaries
+});
+builder.Configuration.AddCommandLine(args, CommandLineApp.SwitchMappings);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddProblemDetails();
+builder.AddStorage();
+builder.AddUnderstanding();
+builder.AddDialogs();
+builder.AddBotFrameworkChannel();
+builder.AddWebChatChannel();
+
+var app = builder.Build();
+app.MapBotFrameworkEndpoints(); // POST /api/messages
+app.MapWebChatEndpoints();      // the local chat page and its API
+app.MapGet("/healthz", () => "ok");
+app.Run();
+return 0;
+
+/// <summary>Lets WebApplicationFactory&lt;Program&gt; find the entry point.</summary>
+public partial class Program;

@@ -1,10 +1,124 @@
+using System.Collections.Concurrent;
 using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Engine;
+using CommunityBot.Notifications;
+using LiteDB;
+using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Conversation;
 
-/// <summary>Runs one inbound message through dedupe, the bot and the outbox. (Skeleton: filled in by the pipeline work.)</summary>
-public sealed class TurnPipeline
+/// <summary>
+/// Runs one inbound message: de-duplicates it by id, runs the bot under the resident's lock with one error
+/// handler for the turn, then records the message id and the replies (in the outbox) in one transaction
+/// before the channel is answered; the dispatcher delivers the replies in the background.
+/// </summary>
+public sealed partial class TurnPipeline(
+    IBot bot,
+    IDialogStateStore stateStore,
+    ProcessedMessageLog processed,
+    Outbox outbox,
+    ILiteDatabase database,
+    TimeProvider time,
+    IOptions<TurnOptions> options,
+    ILogger<TurnPipeline> logger)
 {
-    public Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    private const string Apology = "抱歉，刚才出了点问题，请稍后再试。";
+
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private readonly KeyedLock _residentLocks = new();
+    private readonly Lock _commitLock = new();
+    private readonly TurnOptions _options = options.Value;
+
+    public async Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        var key = ProcessedMessageLog.KeyOf(message.Channel, message.Id);
+        if (processed.Contains(key) || !_inFlight.TryAdd(key, 0))
+        {
+            LogDuplicate(message.Channel, message.Id);
+            return TurnOutcome.Duplicate;
+        }
+
+        try
+        {
+            TurnContext turn;
+            var outcome = TurnOutcome.Processed;
+            using (await _residentLocks.AcquireAsync(message.StateKey, cancellationToken))
+            {
+                turn = new TurnContext(message, time.GetUtcNow());
+                if (message.Text.Length > _options.MaxTextLength)
+                {
+                    turn.Reply($"消息太长了（超过{_options.MaxTextLength}字），请分几次简短地说。");
+                }
+                else
+                {
+                    outcome = await RunBotAsync(turn, cancellationToken);
+                }
+            }
+
+            Commit(key, turn);
+            return turn.Ignored && outcome == TurnOutcome.Processed ? TurnOutcome.Ignored : outcome;
+        }
+        finally
+        {
+            _inFlight.TryRemove(key, out _);
+        }
+    }
+
+    private async Task<TurnOutcome> RunBotAsync(TurnContext turn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            LogTurn(turn.Inbound.Channel, turn.Inbound.Conversation.ConversationId, turn.Inbound.Text);
+            await bot.OnTurnAsync(turn, cancellationToken);
+            return TurnOutcome.Processed;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One handler per turn (Bot Builder's OnTurnError): log, clear this resident's dialog, apologise briefly.
+            LogTurnFailed(ex, turn.Inbound.Channel, turn.Inbound.Id);
+            await stateStore.DeleteAsync(turn.Inbound.StateKey, CancellationToken.None);
+            turn.ClearReplies();
+            turn.Reply(Apology);
+            return TurnOutcome.Failed;
+        }
+    }
+
+    private void Commit(string key, TurnContext turn)
+    {
+        var entries = turn.Replies.Select(r => outbox.Create(turn.Inbound.Conversation, r)).ToList();
+        // LiteDB ties a transaction to the OS thread: no await between BeginTrans and Commit.
+        lock (_commitLock)
+        {
+            database.BeginTrans();
+            try
+            {
+                processed.Add(key, turn.Now);
+                if (entries.Count > 0)
+                {
+                    outbox.Insert(entries);
+                }
+
+                database.Commit();
+            }
+            catch
+            {
+                database.Rollback();
+                throw;
+            }
+        }
+
+        if (entries.Count > 0)
+        {
+            outbox.Wake();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate delivery of {Channel} message {MessageId} ignored")]
+    private partial void LogDuplicate(string channel, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Turn in {Channel} conversation {ConversationId}: {Text}")]
+    private partial void LogTurn(string channel, string conversationId, string text);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Turn failed for {Channel} message {MessageId}")]
+    private partial void LogTurnFailed(Exception exception, string channel, string messageId);
 }

@@ -12,7 +12,15 @@ public sealed class TurnContext(InboundMessage inbound, DateTimeOffset now)
     public DateTimeOffset Now { get; } = now;
     public IReadOnlyList<OutboundMessage> Replies => _replies;
 
+    /// <summary>True when the bot decided the message was not for it (a group message without @mention).</summary>
+    public bool Ignored { get; private set; }
+
+    public void Ignore() => Ignored = true;
+
     public void Reply(OutboundMessage message) => _replies.Add(message);
 
     public void Reply(string text) => _replies.Add(OutboundMessage.Plain(text));
+
+    /// <summary>Drops the replies made so far (the error handler replaces them with an apology).</summary>
+    public void ClearReplies() => _replies.Clear();
 }

@@ -1,0 +1,36 @@
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Engine;
+using CommunityBot.Dialogs.Handoff;
+using CommunityBot.Dialogs.Routing;
+using CommunityBot.Handoff;
+using CommunityBot.Notifications;
+
+namespace CommunityBot.Conversation;
+
+/// <summary>Wires the dialogs, the turn pipeline and the outbox.</summary>
+public static class ConversationExtensions
+{
+    public static IHostApplicationBuilder AddDialogs(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DialogOptions>().BindConfiguration(DialogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RouterOptions>().BindConfiguration(RouterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TurnOptions>().BindConfiguration(TurnOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.AddSingleton<LiteDbDialogStateStore>();
+        builder.Services.AddSingleton<IDialogStateStore>(sp => sp.GetRequiredService<LiteDbDialogStateStore>());
+        builder.Services.AddSingleton<IConversationMemory, LiteDbConversationMemory>();
+        builder.Services.AddSingleton<HelpRequestStore>();
+        builder.Services.AddSingleton<IHumanHelp>(sp => sp.GetRequiredService<HelpRequestStore>());
+        builder.Services.AddSingleton<IBot, TurnRouter>();
+
+        builder.Services.AddSingleton<ProcessedMessageLog>();
+        builder.Services.AddSingleton<TurnPipeline>();
+        builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddSingleton<ITurnSender>(sp => sp.GetRequiredService<Outbox>());
+        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddHostedService<OutboxService>();
+        builder.Services.AddHostedService<ConversationCleanupService>();
+        return builder;
+    }
+}

@@ -1,0 +1,13 @@
+using CommunityBot.Dialogs.Conversation;
+using LiteDB;
+
+namespace CommunityBot.Conversation;
+
+/// <summary>One-off conversation facts ("greeted") as documents whose id is the fact's key.</summary>
+public sealed class LiteDbConversationMemory(ILiteDatabase database) : IConversationMemory
+{
+    private readonly ILiteCollection<BsonDocument> _marks = database.GetCollection("conversation_marks");
+
+    public Task<bool> MarkOnceAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(_marks.Upsert(new BsonDocument { ["_id"] = key }));
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using CommunityBot.Dialogs.Engine;
+using LiteDB;
+using JsonSerializer = System.Text.Json.JsonSerializer;
+
+namespace CommunityBot.Conversation;
+
+/// <summary>Dialog state in LiteDB, one document per resident key, the state itself as JSON.</summary>
+public sealed class LiteDbDialogStateStore(ILiteDatabase database) : IDialogStateStore
+{
+    private readonly ILiteCollection<StateDocument> _states = database.GetCollection<StateDocument>("dialog_state");
+
+    public Task<DialogState?> LoadAsync(string key, CancellationToken cancellationToken)
+    {
+        var document = _states.FindById(key);
+        return Task.FromResult(document is null ? null : JsonSerializer.Deserialize<DialogState>(document.Json, DialogJson.Options));
+    }
+
+    public Task SaveAsync(string key, DialogState state, CancellationToken cancellationToken)
+    {
+        _states.Upsert(new StateDocument { Id = key, Json = JsonSerializer.Serialize(state, DialogJson.Options), LastActive = state.LastActive.UtcDateTime });
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        _states.Delete(key);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Removes states idle since before <paramref name="cutoff"/> (they would expire on the next message anyway).</summary>
+    public int DeleteIdleSince(DateTimeOffset cutoff) => _states.DeleteMany(s => s.LastActive < cutoff.UtcDateTime);
+
+    private sealed class StateDocument
+    {
+        public string Id { get; set; } = "";
+        public string Json { get; set; } = "";
+        public DateTime LastActive { get; set; }
+    }
+}

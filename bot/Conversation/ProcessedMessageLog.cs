@@ -1,0 +1,33 @@
+using LiteDB;
+
+namespace CommunityBot.Conversation;
+
+/// <summary>
+/// The ids of messages whose turn has completed. Channels re-deliver (Bot Framework retries, WeCom re-sends
+/// callbacks it considers unanswered), so a message id seen here is not processed again.
+/// </summary>
+public sealed class ProcessedMessageLog
+{
+    private readonly ILiteCollection<ProcessedMessage> _processed;
+
+    public ProcessedMessageLog(ILiteDatabase database)
+    {
+        _processed = database.GetCollection<ProcessedMessage>("processed_messages");
+        _processed.EnsureIndex(p => p.At);
+    }
+
+    public static string KeyOf(string channel, string messageId) => channel + "|" + messageId;
+
+    public bool Contains(string key) => _processed.Exists(p => p.Id == key);
+
+    /// <summary>Records the message (call inside the transaction that stores the turn's outbox entries).</summary>
+    public void Add(string key, DateTimeOffset at) => _processed.Insert(new ProcessedMessage { Id = key, At = at.UtcDateTime });
+
+    public int DeleteOlderThan(DateTimeOffset cutoff) => _processed.DeleteMany(p => p.At < cutoff.UtcDateTime);
+
+    private sealed class ProcessedMessage
+    {
+        public string Id { get; set; } = "";
+        public DateTime At { get; set; }
+    }
+}

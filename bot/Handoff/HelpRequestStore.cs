@@ -1,0 +1,55 @@
+using CommunityBot.Dialogs.Handoff;
+using LiteDB;
+
+namespace CommunityBot.Handoff;
+
+/// <summary>
+/// Keeps residents' requests for a person (人工) for the office to follow up. Routing them to the grid
+/// worker on duty comes with the ticket desk (issue #4); until then they wait here for staff.
+/// </summary>
+public sealed partial class HelpRequestStore(ILiteDatabase database, ILogger<HelpRequestStore> logger) : IHumanHelp
+{
+    private readonly ILiteCollection<HelpRequestDocument> _requests = CreateCollection(database);
+
+    public Task RequestAsync(HelpRequest request, CancellationToken cancellationToken)
+    {
+        var document = new HelpRequestDocument
+        {
+            Channel = request.From.Channel,
+            ConversationId = request.From.ConversationId,
+            UserId = request.From.UserId,
+            UserName = request.From.UserName,
+            Question = request.Question,
+            At = request.At.UtcDateTime,
+        };
+        _requests.Insert(document);
+        LogRequested(request.From.Channel, request.From.ConversationId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Requests, newest first.</summary>
+    public IReadOnlyList<HelpRequestDocument> Recent(int limit) =>
+        _requests.Query().OrderByDescending(r => r.At).Limit(limit).ToList();
+
+    private static ILiteCollection<HelpRequestDocument> CreateCollection(ILiteDatabase database)
+    {
+        var collection = database.GetCollection<HelpRequestDocument>("help_requests");
+        collection.EnsureIndex(r => r.At);
+        return collection;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resident asked for a person in {Channel} conversation {ConversationId}")]
+    private partial void LogRequested(string channel, string conversationId);
+}
+
+/// <summary>A stored request for a person.</summary>
+public sealed class HelpRequestDocument
+{
+    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public string Channel { get; set; } = "";
+    public string ConversationId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string UserName { get; set; } = "";
+    public string Question { get; set; } = "";
+    public DateTime At { get; set; }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using CommunityBot.Channels;
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Engine;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Notifications;
+
+/// <summary>
+/// Delivers due outbox messages through the channel clients: conversations in parallel, each
+/// conversation in order; a failed delivery is retried later with backoff and holds back the messages
+/// behind it in the same conversation.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    Outbox outbox,
+    IEnumerable<IChannelClient> clients,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxDispatcher> logger)
+{
+    private readonly IChannelClient[] _clients = clients.ToArray();
+    private readonly OutboxOptions _options = options.Value;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <summary>Delivers everything that is due now; returns how many messages were delivered.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var delivered = 0;
+            while (true)
+            {
+                var pending = outbox.Pending(500);
+                if (pending.Count == 0)
+                {
+                    return delivered;
+                }
+
+                var progress = 0;
+                await Parallel.ForEachAsync(
+                    pending.GroupBy(m => m.ConversationKey),
+                    new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelConversations, CancellationToken = cancellationToken },
+                    async (conversation, ct) =>
+                    {
+                        foreach (var message in conversation)
+                        {
+                            // A message waiting for its retry holds back the ones behind it.
+                            if (!outbox.IsDue(message) || !await DeliverAsync(message, ct))
+                            {
+                                break; // keep the conversation in order: the rest waits for this one's retry
+                            }
+
+                            Interlocked.Increment(ref progress);
+                        }
+                    });
+                delivered += progress;
+                if (progress == 0)
+                {
+                    return delivered;
+                }
+            }
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<bool> DeliverAsync(OutboxMessage entry, CancellationToken cancellationToken)
+    {
+        var client = Array.Find(_clients, c => c.Handles(entry.Channel));
+        if (client is null)
+        {
+            LogNoClient(entry.Channel);
+            outbox.MarkFailedAttempt(entry, $"no client for channel '{entry.Channel}'");
+            return false;
+        }
+
+        try
+        {
+            var to = JsonSerializer.Deserialize<ConversationReference>(entry.To, DialogJson.Options)!;
+            var message = JsonSerializer.Deserialize<OutboundMessage>(entry.Message, DialogJson.Options)!;
+            await client.SendAsync(to, message, cancellationToken);
+            outbox.MarkDelivered(entry);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDeliveryFailed(ex, entry.Channel, entry.Attempts + 1);
+            outbox.MarkFailedAttempt(entry, ex.Message);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No channel client delivers to {Channel}")]
+    private partial void LogNoClient(string channel);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery to {Channel} failed (attempt {Attempt})")]
+    private partial void LogDeliveryFailed(Exception exception, string channel, int attempt);
+}

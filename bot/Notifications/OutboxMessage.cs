@@ -1,0 +1,29 @@
+using LiteDB;
+
+namespace CommunityBot.Notifications;
+
+/// <summary>A message waiting to be delivered to a channel; written before the channel is answered.</summary>
+public sealed class OutboxMessage
+{
+    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public string Channel { get; set; } = "";
+    /// <summary>Deliveries to one conversation go out in order; this is their grouping key.</summary>
+    public string ConversationKey { get; set; } = "";
+    /// <summary>The target <see cref="CommunityBot.Dialogs.Conversation.ConversationReference"/> as JSON.</summary>
+    public string To { get; set; } = "";
+    /// <summary>The <see cref="CommunityBot.Dialogs.Conversation.OutboundMessage"/> as JSON.</summary>
+    public string Message { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime DueAt { get; set; }
+    public int Attempts { get; set; }
+    public OutboxStatus Status { get; set; }
+    public string? LastError { get; set; }
+}
+
+/// <summary>Where an outbox message is in its life.</summary>
+public enum OutboxStatus
+{
+    Pending,
+    /// <summary>Gave up after the configured number of attempts; kept for staff to see.</summary>
+    Failed,
+}

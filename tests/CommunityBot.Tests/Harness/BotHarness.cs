@@ -1,0 +1,67 @@
+using CommunityBot.Conversation;
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Engine;
+using CommunityBot.Dialogs.Routing;
+using CommunityBot.Dialogs.Understanding;
+using CommunityBot.Faq;
+using CommunityBot.Handoff;
+using CommunityBot.Notifications;
+using CommunityBot.Understanding;
+using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace CommunityBot.Tests.Harness;
+
+/// <summary>
+/// The real bot (router, dialogs, pipeline, outbox) over an in-memory LiteDB, a fake clock and a
+/// <see cref="TestChannel"/>; the FAQ knowledge base is whatever the test gives it.
+/// </summary>
+public sealed class BotHarness : IDisposable
+{
+    public const string BotName = "小灵通";
+
+    public BotHarness(IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null)
+    {
+        Database = new LiteDatabase(new MemoryStream());
+        Faq = new FaqStore(Database);
+        Faq.ReplaceAll(knowledgeBase ?? DemoKnowledgeBase.Entries);
+        Understanding = FaqTestFactory.CreateUnderstanding(Faq);
+        States = new LiteDbDialogStateStore(Database);
+        Misses = new MissStore(Database);
+        HelpRequests = new HelpRequestStore(Database, NullLogger<HelpRequestStore>.Instance);
+        var router = new TurnRouter(
+            States,
+            MsOptions.Create(dialogOptions ?? new DialogOptions()),
+            Understanding,
+            Understanding,
+            Misses,
+            HelpRequests,
+            new LiteDbConversationMemory(Database),
+            MsOptions.Create(new RouterOptions { Name = BotName }));
+        Outbox = new Outbox(Database, Time, MsOptions.Create(new OutboxOptions()));
+        Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
+        Pipeline = new TurnPipeline(
+            router, States, new ProcessedMessageLog(Database), Outbox, Database, Time,
+            MsOptions.Create(new TurnOptions()), NullLogger<TurnPipeline>.Instance);
+    }
+
+    public LiteDatabase Database { get; }
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.FromHours(8)));
+    public TestChannel Channel { get; } = new();
+    public FaqStore Faq { get; }
+    public FaqUnderstanding Understanding { get; }
+    public LiteDbDialogStateStore States { get; }
+    public MissStore Misses { get; }
+    public HelpRequestStore HelpRequests { get; }
+    public Outbox Outbox { get; }
+    public OutboxDispatcher Dispatcher { get; }
+    public TurnPipeline Pipeline { get; }
+
+    /// <summary>Starts a scripted conversation in a group (the default) or a private chat.</summary>
+    public ConversationFlow Conversation(bool group = true, string conversationId = "group-1") =>
+        new(this, group ? conversationId : "private-" + conversationId, group);
+
+    public void Dispose() => Database.Dispose();
+}
