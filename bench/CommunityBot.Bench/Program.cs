@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using CommunityBot.Bench;
+
+// Benchmarks that need a running bot or the shared evaluation data; never part of `dotnet test`.
+//   turns  --bot URL [--rate 200] [--seconds 20] [--workers 32] [--connector-port 5099] [--pid PID]
+//   match  --kb FILE.csv [--entries 10000] [--queries FILE.jsonl]
+var verb = args.FirstOrDefault() ?? "";
+var options = ParseOptions(args.Skip(1).ToArray());
+return verb switch
+{
+    "turns" => await TurnsAsync(options),
+    "match" => MatchBench.Run(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: CommunityBot.Bench turns --bot http://127.0.0.1:5080 [--rate 200] [--seconds 20] [--workers 32] [--pid PID]");
+    Console.Error.WriteLine("       CommunityBot.Bench match --kb kb.csv [--entries 10000] [--queries queries.jsonl]");
+    return 2;
+}
+
+static async Task<int> TurnsAsync(Dictionary<string, string> options)
+{
+    var bot = new Uri(options.GetValueOrDefault("bot", "http://127.0.0.1:5080"));
+    var rate = int.Parse(options.GetValueOrDefault("rate", "200"), CultureInfo.InvariantCulture);
+    var seconds = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("seconds", "20"), CultureInfo.InvariantCulture));
+    var workers = int.Parse(options.GetValueOrDefault("workers", "32"), CultureInfo.InvariantCulture);
+    var port = int.Parse(options.GetValueOrDefault("connector-port", "5099"), CultureInfo.InvariantCulture);
+
+    await using var connector = new FakeConnector(port);
+    await connector.StartAsync();
+    using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+        DefaultRequestVersion = HttpVersion.Version11,
+    };
+    var turns = new LoadGenerator(client, bot, connector.ServiceUrl, bare: false);
+    var bare = new LoadGenerator(client, bot, connector.ServiceUrl, bare: true);
+
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores; warm-up 5 s");
+    await turns.RunClosedLoopAsync(8, TimeSpan.FromSeconds(5));
+    await bare.RunClosedLoopAsync(8, TimeSpan.FromSeconds(2));
+
+    var fixedTurns = await turns.RunOpenLoopAsync(rate, seconds);
+    Console.WriteLine($"FAQ turns at {rate}/s:   {fixedTurns}");
+    var fixedBare = await bare.RunOpenLoopAsync(rate, seconds);
+    Console.WriteLine($"bare GET at {rate}/s:    {fixedBare}");
+    Console.WriteLine($"p99 ratio turns/bare at {rate}/s: {fixedTurns.Percentile(99) / fixedBare.Percentile(99):F2}");
+
+    var maxTurns = await turns.RunClosedLoopAsync(workers, seconds);
+    Console.WriteLine($"FAQ turns, {workers} workers: {maxTurns}");
+    var maxBare = await bare.RunClosedLoopAsync(workers, seconds);
+    Console.WriteLine($"bare GET, {workers} workers:  {maxBare}");
+    Console.WriteLine($"throughput ratio turns/bare: {maxTurns.Rate / maxBare.Rate:F2}");
+
+    await Task.Delay(TimeSpan.FromSeconds(3)); // let the outbox drain
+    Console.WriteLine($"replies received by the fake Connector: {connector.Received}");
+    if (options.TryGetValue("pid", out var pid))
+    {
+        using var process = Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture));
+        Console.WriteLine($"bot RSS after the load: {process.WorkingSet64 / 1024 / 1024} MiB");
+    }
+
+    return 0;
+}
+
+static Dictionary<string, string> ParseOptions(string[] args)
+{
+    var options = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        options[args[i].TrimStart('-')] = args[i + 1];
+    }
+
+    return options;
+}

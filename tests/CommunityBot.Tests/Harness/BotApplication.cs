@@ -1,0 +1,76 @@
+using CommunityBot.Channels.BotFramework;
+using CommunityBot.Faq;
+using CommunityBot.Notifications;
+using CommunityBot.Understanding;
+using LiteDB;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CommunityBot.Tests.Harness;
+
+/// <summary>
+/// The real host (Program) with an in-memory LiteDB, a fake clock and a fake Connector; the outbox is
+/// dispatched by the test (<see cref="DeliverAsync"/>) instead of the background service, so nothing waits on real time.
+/// </summary>
+public sealed class BotApplication : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "communitybot-tests", Guid.NewGuid().ToString("N"));
+
+    public BotApplication(Dictionary<string, string?>? settings = null)
+    {
+        _settings = settings ?? [];
+    }
+
+    public FakeConnectorHandler Connector { get; } = new();
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.FromHours(8)));
+    public LiteDatabase Database { get; } = new(new MemoryStream());
+
+    /// <summary>Replaces the knowledge base with the test fixture.</summary>
+    public void UseTestKnowledgeBase()
+    {
+        Services.GetRequiredService<FaqStore>().ReplaceAll(DemoKnowledgeBase.Entries);
+        Services.GetRequiredService<FaqUnderstanding>().Reload();
+    }
+
+    /// <summary>Delivers everything in the outbox now.</summary>
+    public Task<int> DeliverAsync() => Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("CommunityBot:DataDir", _dataDir);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<ILiteDatabase>();
+            services.AddSingleton<ILiteDatabase>(Database);
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddHttpClient<ConnectorClient>().ConfigurePrimaryHttpMessageHandler(() => Connector);
+            var outboxService = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(OutboxService));
+            services.Remove(outboxService);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Database.Dispose();
+            if (Directory.Exists(_dataDir))
+            {
+                Directory.Delete(_dataDir, recursive: true);
+            }
+        }
+    }
+}

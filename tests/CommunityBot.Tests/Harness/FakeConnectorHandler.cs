@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CommunityBot.Tests.Harness;
+
+/// <summary>Stands in for the Bot Framework Connector: records every request and answers 200 with a resource id.</summary>
+public sealed class FakeConnectorHandler : HttpMessageHandler
+{
+    private readonly ConcurrentQueue<ConnectorCall> _calls = new();
+
+    public IReadOnlyList<ConnectorCall> Calls => _calls.ToList();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        _calls.Enqueue(new ConnectorCall(
+            request.Method,
+            request.RequestUri!,
+            request.Headers.Authorization?.ToString(),
+            body.Length == 0 ? null : JsonNode.Parse(body)));
+        return new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent("{\"id\":\"reply-" + _calls.Count + "\"}", Encoding.UTF8, "application/json"),
+        };
+    }
+}
+
+/// <summary>One request the bot made to the Connector.</summary>
+public sealed record ConnectorCall(HttpMethod Method, Uri Uri, string? Authorization, JsonNode? Body)
+{
+    public string? Text => Body?["text"]?.GetValue<string>();
+}
