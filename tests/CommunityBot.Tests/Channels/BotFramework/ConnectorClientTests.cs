@@ -114,6 +114,17 @@ public class ConnectorClientTests
     }
 
     [Fact]
+    public async Task Send_429WithoutRetryAfter_BacksOffWithJitter()
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.TooManyRequests), Ok);
+
+        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.InRange(Assert.Single(_time.Delays), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.25));
+    }
+
+    [Fact]
     public async Task Send_503Then200_RetriesWithBackoff()
     {
         var handler = FakeHttpHandler.Sequence(

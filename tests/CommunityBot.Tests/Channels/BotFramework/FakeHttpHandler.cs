@@ -31,5 +31,3 @@ internal sealed class FakeHttpHandler(Func<HttpRequestMessage, int, HttpResponse
         }
     }
 }
-
-internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, string? Body);
