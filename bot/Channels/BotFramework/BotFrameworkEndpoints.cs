@@ -1,0 +1,177 @@
+using System.Text.Json;
+using CommunityBot.Conversation;
+using CommunityBot.Dialogs.Conversation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Channels.BotFramework;
+
+/// <summary>Wiring and HTTP entry point of the Bot Framework channel: <c>POST /api/messages</c>.</summary>
+public static partial class BotFrameworkEndpoints
+{
+    public const string Route = "/api/messages";
+
+    private const string LoggerCategory = "CommunityBot.Channels.BotFramework.BotFrameworkEndpoints";
+
+    /// <summary>Registers the options, token validation, outgoing tokens and the Connector client (also as an <see cref="IChannelClient"/>).</summary>
+    public static IHostApplicationBuilder AddBotFrameworkChannel(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BotFrameworkOptions>()
+            .BindConfiguration(BotFrameworkOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.AddHttpClient(BotFrameworkAuth.HttpClientName);
+        builder.Services.AddSingleton(sp => new BotFrameworkAuth(
+            sp.GetRequiredService<IOptions<BotFrameworkOptions>>(),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(BotFrameworkAuth.HttpClientName),
+            sp.GetRequiredService<ILogger<BotFrameworkAuth>>()));
+
+        builder.Services.AddSingleton<IConnectorTokenProvider, MsalConnectorTokenProvider>();
+        builder.Services.AddHttpClient<ConnectorClient>();
+        builder.Services.AddTransient<IChannelClient>(sp => sp.GetRequiredService<ConnectorClient>());
+        return builder;
+    }
+
+    /// <summary>Maps <c>POST /api/messages</c>, where Bot Framework channels deliver activities.</summary>
+    public static IEndpointRouteBuilder MapBotFrameworkEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Route, HandleActivityAsync);
+        return app;
+    }
+
+    private static async Task<IResult> HandleActivityAsync(
+        HttpContext http,
+        [FromServices] BotFrameworkAuth auth,
+        [FromServices] ITurnProcessor turns,
+        [FromServices] IOptions<BotFrameworkOptions> options,
+        [FromServices] TimeProvider time,
+        [FromServices] ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var logger = loggers.CreateLogger(LoggerCategory);
+        var authorization = http.Request.Headers.Authorization.ToString();
+
+        // Without a token there is nothing to check; do not read the body of an unauthenticated caller.
+        if (settings.AuthenticationEnabled && string.IsNullOrWhiteSpace(authorization))
+        {
+            LogUnauthorized(logger, "no Authorization header");
+            return TypedResults.Unauthorized();
+        }
+
+        var body = await ReadBodyAsync(http.Request, settings.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            LogBadRequest(logger, "body too large");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Activity too large",
+                detail: $"The request body is larger than {settings.MaxBodyBytes} bytes.");
+        }
+
+        ActivityPayload? activity;
+        try
+        {
+            activity = JsonSerializer.Deserialize<ActivityPayload>(body, ActivityPayload.JsonOptions);
+        }
+        catch (JsonException)
+        {
+            activity = null;
+        }
+
+        var problem = activity is null ? "The body is not a JSON activity object." : ActivityMapper.FindProblem(activity);
+        if (problem is not null)
+        {
+            LogBadRequest(logger, problem);
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid activity", detail: problem);
+        }
+
+        var authResult = await auth.AuthenticateAsync(authorization, activity!.ChannelId, activity.ServiceUrl, cancellationToken);
+        if (!authResult.Succeeded)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        if (activity.Type == ActivityTypes.Invoke)
+        {
+            // No invoke is handled: buttons are Action.Submit, which arrives as a message. The SDK answers
+            // unknown invokes with 501 (protocols A.2.3).
+            LogInvokeNotImplemented(logger, activity.Name ?? "");
+            return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
+        }
+
+        var inbound = ActivityMapper.ToInbound(activity, time.GetUtcNow());
+        if (inbound is null)
+        {
+            LogIgnored(logger, activity.Type!, activity.ChannelId ?? "");
+            return TypedResults.Ok();
+        }
+
+        inbound = Truncate(inbound, settings.MaxTextLength, logger);
+        LogReceived(logger, inbound.Id, inbound.Channel, inbound.Conversation.ConversationId, inbound.Text);
+        var outcome = await turns.ProcessAsync(inbound, cancellationToken);
+        LogProcessed(logger, inbound.Id, outcome);
+        return TypedResults.Ok();
+    }
+
+    /// <summary>Reads the body, or returns null as soon as it proves longer than the limit.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Cuts an overlong message to the configured length (without splitting a surrogate pair); dialogs never see more.</summary>
+    private static InboundMessage Truncate(InboundMessage inbound, int maxLength, ILogger logger)
+    {
+        if (inbound.Text.Length <= maxLength)
+        {
+            return inbound;
+        }
+
+        var length = char.IsHighSurrogate(inbound.Text[maxLength - 1]) ? maxLength - 1 : maxLength;
+        LogTruncated(logger, inbound.Id, inbound.Text.Length, length);
+        return inbound with { Text = inbound.Text[..length] };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot Framework request rejected with 401: {Reason}")]
+    private static partial void LogUnauthorized(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot Framework request rejected with 400: {Reason}")]
+    private static partial void LogBadRequest(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Invoke {InvokeName} is not implemented; answered 501")]
+    private static partial void LogInvokeNotImplemented(ILogger logger, string invokeName);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored a {ActivityType} activity from {ChannelId}")]
+    private static partial void LogIgnored(ILogger logger, string activityType, string channelId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} truncated from {Length} to {MaxLength} characters")]
+    private static partial void LogTruncated(ILogger logger, string messageId, int length, int maxLength);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Activity {MessageId} in {Channel} conversation {ConversationId}: {Text}")]
+    private static partial void LogReceived(ILogger logger, string messageId, string channel, string conversationId, string text);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Activity {MessageId} processed: {Outcome}")]
+    private static partial void LogProcessed(ILogger logger, string messageId, TurnOutcome outcome);
+}

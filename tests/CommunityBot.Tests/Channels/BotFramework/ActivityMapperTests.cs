@@ -1,0 +1,272 @@
+using System.Text.Json;
+using CommunityBot.Channels.BotFramework;
+using CommunityBot.Dialogs.Conversation;
+
+namespace CommunityBot.Tests.Channels.BotFramework;
+
+public class ActivityMapperTests
+{
+    private static readonly DateTimeOffset s_receivedAt = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    internal static ActivityPayload Load(string file) =>
+        JsonSerializer.Deserialize<ActivityPayload>(
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", file)), ActivityPayload.JsonOptions)!;
+
+    private static InboundMessage Map(string file)
+    {
+        var activity = Load(file);
+        Assert.Null(ActivityMapper.FindProblem(activity));
+        return Assert.IsType<InboundMessage>(ActivityMapper.ToInbound(activity, s_receivedAt));
+    }
+
+    [Fact]
+    public void GroupMention_ChineseBotName_StripsMentionAndAddressesBot()
+    {
+        var message = Map("teams-group-mention.json");
+
+        Assert.Equal("物业电话多少", message.Text);
+        Assert.True(message.AddressedToBot);
+        Assert.Equal(InboundKind.Message, message.Kind);
+        Assert.Equal("1712345678901", message.Id);
+        Assert.Equal(new DateTimeOffset(2025, 3, 1, 8, 15, 30, 123, TimeSpan.Zero), message.Timestamp);
+
+        var to = message.Conversation;
+        Assert.Equal("msteams", to.Channel);
+        Assert.Equal("19:abc@thread.skype;messageid=1", to.ConversationId);
+        Assert.True(to.IsGroup);
+        Assert.Equal("29:1resident-wang", to.UserId);
+        Assert.Equal("王阿姨", to.UserName);
+        Assert.Equal("28:c9e8c047-2a74-40a2-b28a-b162d5f5327c", to.BotId);
+        Assert.Equal("小灵通", to.BotName);
+        Assert.Equal("https://smba.trafficmanager.net/apac/", to.ServiceUrl);
+        Assert.Equal("1712345678901", to.ReplyToId);
+        Assert.Equal("72f988bf-86f1-41af-91ab-2d7cd011db47", to.TenantId);
+        Assert.Equal("msteams/19:abc@thread.skype;messageid=1/29:1resident-wang", message.StateKey);
+    }
+
+    [Fact]
+    public void PersonalChat_NoMention_AddressedToBotWithTenantFromChannelData()
+    {
+        var message = Map("teams-personal.json");
+
+        Assert.Equal("Hello Teams TestBot", message.Text);
+        Assert.True(message.AddressedToBot);
+        Assert.False(message.IsGroup);
+        Assert.Equal("a:17I0kl9EkpE1O9PH5TWrzrLNwn", message.Conversation.ConversationId);
+        Assert.Equal("72f988bf-86f1-41af-91ab-2d7cd011db47", message.Conversation.TenantId);
+        Assert.Null(message.ButtonValue);
+        Assert.Empty(message.Attachments);
+    }
+
+    [Fact]
+    public void GroupMessage_OnlyOtherUserMentioned_NotAddressedAndNameKept()
+    {
+        var message = Map("teams-group-no-mention.json");
+
+        Assert.False(message.AddressedToBot);
+        Assert.True(message.IsGroup);
+        Assert.Equal("张三 明天停水吗", message.Text);
+        Assert.Equal("b28fdbfd-2b78-4f93-b0f8-8881793f0f8f", message.Conversation.TenantId);
+    }
+
+    [Fact]
+    public void ConversationUpdate_BotAddedToChannel_MapsToBotAdded()
+    {
+        var message = Map("teams-bot-added.json");
+
+        Assert.Equal(InboundKind.BotAdded, message.Kind);
+        Assert.Equal("f:0b9079f4-2c6a-4d6e-9b9a-5d3b1c9a1e11", message.Id);
+        Assert.True(message.IsGroup);
+        Assert.Equal("19:0b7f32667e064dd9b25d7969801541f4@thread.tacv2", message.Conversation.ConversationId);
+        Assert.Equal("b28fdbfd-2b78-4f93-b0f8-8881793f0f8f", message.Conversation.TenantId);
+        Assert.Equal("", message.Text);
+    }
+
+    [Fact]
+    public void ConversationUpdate_OtherMemberAdded_Ignored()
+    {
+        var activity = Load("teams-member-added.json");
+
+        Assert.Null(ActivityMapper.FindProblem(activity));
+        Assert.Null(ActivityMapper.ToInbound(activity, s_receivedAt));
+    }
+
+    [Fact]
+    public void CardSubmit_ValueObject_ButtonValueAndAddressed()
+    {
+        var message = Map("teams-card-submit.json");
+
+        Assert.Equal("ticket:T-2025-0042:sign", message.ButtonValue);
+        Assert.True(message.AddressedToBot);
+        Assert.Equal("", message.Text);
+    }
+
+    [Fact]
+    public void CardSubmit_InGroupWithoutMention_StillAddressed()
+    {
+        var activity = Load("teams-card-submit.json");
+        activity.Conversation!.ConversationType = "groupChat";
+
+        var message = ActivityMapper.ToInbound(activity, s_receivedAt)!;
+
+        Assert.True(message.IsGroup);
+        Assert.True(message.AddressedToBot);
+    }
+
+    [Fact]
+    public void Attachments_ImageAndFile_MappedAndCardsIgnored()
+    {
+        var message = Map("teams-attachment.json");
+
+        Assert.Equal("楼道灯坏了", message.Text);
+        Assert.Collection(message.Attachments,
+            image =>
+            {
+                Assert.Equal("image/*", image.ContentType);
+                Assert.Equal("https://smba.trafficmanager.net/apac/v3/attachments/0-abc/views/original", image.Url);
+            },
+            file =>
+            {
+                Assert.Equal("https://contoso.sharepoint.com/download/photo.jpg?tempauth=x", file.Url);
+                Assert.Equal("photo.jpg", file.Name);
+            });
+    }
+
+    [Theory]
+    [InlineData("typing")]
+    [InlineData("messageReaction")]
+    [InlineData("event")]
+    [InlineData("installationUpdate")]
+    public void OtherActivityTypes_AreIgnored(string type)
+    {
+        var activity = Load("teams-personal.json");
+        activity.Type = type;
+
+        Assert.Null(ActivityMapper.FindProblem(activity));
+        Assert.Null(ActivityMapper.ToInbound(activity, s_receivedAt));
+    }
+
+    [Fact]
+    public void Message_MissingId_IsAProblem()
+    {
+        var activity = Load("teams-personal.json");
+        activity.Id = null;
+
+        Assert.NotNull(ActivityMapper.FindProblem(activity));
+        Assert.Null(ActivityMapper.ToInbound(activity, s_receivedAt));
+    }
+
+    [Fact]
+    public void Activity_MissingType_IsAProblem()
+    {
+        var activity = Load("teams-personal.json");
+        activity.Type = null;
+
+        Assert.NotNull(ActivityMapper.FindProblem(activity));
+    }
+
+    [Theory]
+    [InlineData("<at>小灵通</at> 物业电话多少", "物业电话多少")]
+    [InlineData("<AT>小灵通</AT>\u3000物业电话多少", "物业电话多少")]
+    [InlineData("物业电话多少 <at>小灵通</at>", "物业电话多少")]
+    [InlineData("<at>@小灵通</at>物业电话多少", "物业电话多少")]
+    [InlineData("<at>小灵通</at>&nbsp;<at>张三</at>你看", "张三 你看")]
+    [InlineData("<at>小灵通</at>", "")]
+    public void Mention_Variants_RemovedFromText(string text, string expected)
+    {
+        var activity = Load("teams-group-mention.json");
+        activity.Text = text;
+
+        var message = ActivityMapper.ToInbound(activity, s_receivedAt)!;
+
+        Assert.Equal(expected, message.Text);
+        Assert.True(message.AddressedToBot);
+    }
+
+    [Fact]
+    public void Mention_EntityWithoutText_RemovedByName()
+    {
+        var activity = Load("teams-group-mention.json");
+        activity.Entities![0].Text = null;
+        activity.Text = "<at>小灵通</at> 停电了";
+
+        Assert.Equal("停电了", ActivityMapper.ToInbound(activity, s_receivedAt)!.Text);
+    }
+
+    [Fact]
+    public void Message_MissingTimestamp_UsesReceivedTime()
+    {
+        var activity = Load("teams-personal.json");
+        activity.Timestamp = null;
+
+        Assert.Equal(s_receivedAt, ActivityMapper.ToInbound(activity, s_receivedAt)!.Timestamp);
+    }
+
+    [Fact]
+    public void ToReply_PlainText_AddressesUserFromBot()
+    {
+        var to = Map("teams-group-mention.json").Conversation;
+
+        var reply = ActivityMapper.ToReply(to, OutboundMessage.Plain("物业电话：0371-12345678"));
+
+        Assert.Equal("message", reply.Type);
+        Assert.Equal(to.BotId, reply.From!.Id);
+        Assert.Equal("小灵通", reply.From.Name);
+        Assert.Equal("29:1resident-wang", reply.Recipient!.Id);
+        Assert.Equal("19:abc@thread.skype;messageid=1", reply.Conversation!.Id);
+        Assert.Equal("1712345678901", reply.ReplyToId);
+        Assert.Equal("plain", reply.TextFormat);
+        Assert.Equal("物业电话：0371-12345678", reply.Text);
+        Assert.Null(reply.Attachments);
+    }
+
+    [Fact]
+    public void ToReply_Buttons_AddsAdaptiveCardWithSubmitActions()
+    {
+        var to = Map("teams-personal.json").Conversation;
+        var message = new OutboundMessage
+        {
+            Title = "新工单 T-2025-0042",
+            Text = "5号楼 噪音",
+            Buttons = [new CardAction("签收", "ticket:T-2025-0042:sign"), new CardAction("转派", "ticket:T-2025-0042:transfer")],
+        };
+
+        var reply = ActivityMapper.ToReply(to, message);
+        var json = JsonDocument.Parse(JsonSerializer.Serialize(reply, ActivityPayload.JsonOptions)).RootElement;
+
+        Assert.Equal("5号楼 噪音", json.GetProperty("text").GetString());
+        var attachment = Assert.Single(json.GetProperty("attachments").EnumerateArray());
+        Assert.Equal("application/vnd.microsoft.card.adaptive", attachment.GetProperty("contentType").GetString());
+        var card = attachment.GetProperty("content");
+        Assert.Equal("AdaptiveCard", card.GetProperty("type").GetString());
+        Assert.Equal("1.4", card.GetProperty("version").GetString());
+        var body = card.GetProperty("body").EnumerateArray().ToList();
+        Assert.Equal("新工单 T-2025-0042", body[0].GetProperty("text").GetString());
+        Assert.Equal("Bolder", body[0].GetProperty("weight").GetString());
+        Assert.Equal("5号楼 噪音", body[1].GetProperty("text").GetString());
+        Assert.True(body[1].GetProperty("wrap").GetBoolean());
+        var actions = card.GetProperty("actions").EnumerateArray().ToList();
+        Assert.Equal(2, actions.Count);
+        Assert.Equal("Action.Submit", actions[0].GetProperty("type").GetString());
+        Assert.Equal("签收", actions[0].GetProperty("title").GetString());
+        var data = actions[0].GetProperty("data");
+        Assert.Equal("button", data.GetProperty("action").GetString());
+        Assert.Equal("ticket:T-2025-0042:sign", data.GetProperty("value").GetString());
+        Assert.Equal("messageBack", data.GetProperty("msteams").GetProperty("type").GetString());
+        Assert.Equal("签收", data.GetProperty("msteams").GetProperty("displayText").GetString());
+        Assert.False(json.TryGetProperty("id", out _)); // bots do not set ids on what they send (A2030)
+    }
+
+    [Fact]
+    public void ToReply_CardSubmitRoundTrip_ButtonValueComesBack()
+    {
+        var to = Map("teams-personal.json").Conversation;
+        var reply = ActivityMapper.ToReply(to, OutboundMessage.WithButtons("是否已解决？", [new CardAction("已解决", "feedback:fixed")]));
+        var data = reply.Attachments![0].Content!.Value.GetProperty("actions")[0].GetProperty("data");
+
+        var submit = Load("teams-card-submit.json");
+        submit.Value = data.Clone();
+
+        Assert.Equal("feedback:fixed", ActivityMapper.ToInbound(submit, s_receivedAt)!.ButtonValue);
+    }
+}

@@ -1,0 +1,258 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CommunityBot.Channels;
+using CommunityBot.Channels.BotFramework;
+using CommunityBot.Conversation;
+using CommunityBot.Dialogs.Conversation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommunityBot.Tests.Channels.BotFramework;
+
+public sealed class BotFrameworkEndpointsTests : IAsyncDisposable
+{
+    private readonly TestConnectorKeys _keys = new();
+    private readonly RecordingTurnProcessor _turns = new();
+    private WebApplication? _app;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>A bare host with only this channel and a fake pipeline (Program's wiring is tested after merge).</summary>
+    private async Task<HttpClient> StartAsync(string? appId = TestConnectorKeys.AppId)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["BotFramework:MicrosoftAppId"] = appId,
+            ["BotFramework:MicrosoftAppPassword"] = appId is null ? null : "secret",
+            ["BotFramework:OpenIdMetadataUrl"] = TestConnectorKeys.MetadataUrl,
+            ["BotFramework:EmulatorOpenIdMetadataUrl"] = TestConnectorKeys.EmulatorMetadataUrl,
+            ["BotFramework:MaxBodyBytes"] = "8192",
+        });
+        builder.AddBotFrameworkChannel();
+        builder.Services.AddHttpClient(BotFrameworkAuth.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => _keys.Handler);
+        builder.Services.AddSingleton<ITurnProcessor>(_turns);
+
+        _app = builder.Build();
+        _app.MapBotFrameworkEndpoints();
+        await _app.StartAsync();
+        return _app.GetTestClient();
+    }
+
+    private static string Payload(string file) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", file));
+
+    private static HttpRequestMessage Post(string body, string? token = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return request;
+    }
+
+    [Fact]
+    public async Task Messages_ValidTokenGroupMention_ProcessedWithMentionStripped()
+    {
+        var client = await StartAsync();
+
+        var response = await client.SendAsync(Post(Payload("teams-group-mention.json"), _keys.ChannelToken()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        var message = Assert.Single(_turns.Messages);
+        Assert.Equal("物业电话多少", message.Text);
+        Assert.True(message.AddressedToBot);
+    }
+
+    [Fact]
+    public async Task Messages_NoToken_Returns401AndPipelineNotCalled()
+    {
+        var client = await StartAsync();
+
+        var response = await client.SendAsync(Post(Payload("teams-group-mention.json")));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Messages_ForgedToken_Returns401AndPipelineNotCalled()
+    {
+        var client = await StartAsync();
+
+        var response = await client.SendAsync(Post(Payload("teams-group-mention.json"), _keys.ChannelToken(signingKey: "unknown-key")));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Messages_TokenForOtherServiceUrl_Returns401()
+    {
+        var client = await StartAsync();
+
+        var response = await client.SendAsync(Post(Payload("teams-group-mention.json"), _keys.ChannelToken(serviceUrl: "https://elsewhere.example.com/")));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Messages_NoAppIdAndNoToken_Processed()
+    {
+        var client = await StartAsync(appId: null);
+
+        var response = await client.SendAsync(Post(Payload("teams-personal.json")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_turns.Messages);
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("[1, 2, 3]")]
+    [InlineData("null")]
+    [InlineData("""{"type": 5}""")]
+    [InlineData("""{"id": "1", "text": "no type"}""")]
+    public async Task Messages_MalformedActivity_Returns400Problem(string body)
+    {
+        var client = await StartAsync(appId: null);
+
+        var response = await client.SendAsync(Post(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Messages_MessageWithoutId_Returns400()
+    {
+        var client = await StartAsync(appId: null);
+        var activity = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Payload("teams-personal.json"))!;
+        activity.Remove("id");
+
+        var response = await client.SendAsync(Post(JsonSerializer.Serialize(activity)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Messages_OversizedBody_Returns400()
+    {
+        var client = await StartAsync(appId: null);
+        var body = Payload("teams-personal.json").Replace("Hello Teams TestBot", new string('长', 5000));
+
+        var response = await client.SendAsync(Post(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Messages_OversizedBodyWithoutContentLength_Returns400()
+    {
+        var client = await StartAsync(appId: null);
+        var bytes = Encoding.UTF8.GetBytes(Payload("teams-personal.json").Replace("Hello Teams TestBot", new string('长', 5000)));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StreamContent(new UnknownLengthStream(bytes)) };
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Messages_LongText_TruncatedTo2000Characters()
+    {
+        var client = await StartAsync(appId: null);
+        var body = Payload("teams-personal.json").Replace("Hello Teams TestBot", new string('a', 2500));
+
+        var response = await client.SendAsync(Post(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2000, Assert.Single(_turns.Messages).Text.Length);
+    }
+
+    [Fact]
+    public async Task Messages_TypingActivity_Returns200WithoutProcessing()
+    {
+        var client = await StartAsync(appId: null);
+
+        var response = await client.SendAsync(Post("""{"type":"typing","channelId":"msteams","serviceUrl":"https://smba.trafficmanager.net/apac/"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Messages_UnknownInvoke_Returns501()
+    {
+        var client = await StartAsync(appId: null);
+
+        var response = await client.SendAsync(Post("""{"type":"invoke","name":"task/fetch","id":"9","channelId":"msteams","serviceUrl":"https://smba.trafficmanager.net/apac/"}"""));
+
+        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Messages_BotAdded_ProcessedAsBotAdded()
+    {
+        var client = await StartAsync(appId: null);
+
+        await client.SendAsync(Post(Payload("teams-bot-added.json")));
+
+        Assert.Equal(InboundKind.BotAdded, Assert.Single(_turns.Messages).Kind);
+    }
+
+    [Fact]
+    public async Task AddBotFrameworkChannel_ResolvesConnectorAsChannelClient()
+    {
+        await StartAsync(appId: null);
+
+        var channels = _app!.Services.GetServices<IChannelClient>().ToList();
+
+        Assert.Contains(channels, c => c is ConnectorClient && c.Handles("msteams"));
+    }
+
+    private sealed class RecordingTurnProcessor : ITurnProcessor
+    {
+        public List<InboundMessage> Messages { get; } = [];
+
+        public Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+        {
+            lock (Messages)
+            {
+                Messages.Add(message);
+            }
+
+            return Task.FromResult(TurnOutcome.Processed);
+        }
+    }
+
+    /// <summary>A body whose length is not known up front (chunked upload), so only reading can find it too large.</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,263 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using CommunityBot.Channels.BotFramework;
+using CommunityBot.Dialogs.Conversation;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Tests.Channels.BotFramework;
+
+public class ConnectorClientTests
+{
+    private static readonly DateTimeOffset s_now = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly ConversationReference s_group = new()
+    {
+        Channel = "msteams",
+        ConversationId = "19:abc@thread.skype;messageid=1",
+        IsGroup = true,
+        UserId = "29:1resident-wang",
+        BotId = "28:bot",
+        BotName = "小灵通",
+        ServiceUrl = "https://smba.trafficmanager.net/apac/",
+        ReplyToId = "1712345678901",
+    };
+
+    private readonly RecordingTimeProvider _time = new(s_now);
+
+    private ConnectorClient CreateClient(FakeHttpHandler handler, string? token = null, BotFrameworkOptions? options = null) =>
+        new(new HttpClient(handler), new FixedTokenProvider(token), Options.Create(options ?? new BotFrameworkOptions()), _time,
+            NullLogger<ConnectorClient>.Instance);
+
+    private static HttpResponseMessage Ok() => FakeHttpHandler.Status(HttpStatusCode.OK, """{"id":"1"}""");
+
+    [Fact]
+    public async Task Send_ReplyInTeamsThread_EscapesConversationAndActivityIds()
+    {
+        var handler = FakeHttpHandler.Sequence(Ok);
+
+        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("你好"), CancellationToken.None);
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal(HttpMethod.Post, request.Method);
+        Assert.Equal(
+            "https://smba.trafficmanager.net/apac/v3/conversations/19%3Aabc%40thread.skype%3Bmessageid%3D1/activities/1712345678901",
+            request.Uri.AbsoluteUri);
+        var body = JsonDocument.Parse(request.Body!).RootElement;
+        Assert.Equal("你好", body.GetProperty("text").GetString());
+        Assert.Equal("1712345678901", body.GetProperty("replyToId").GetString());
+    }
+
+    [Fact]
+    public async Task Send_NoReplyToIdAndNoTrailingSlash_PostsToConversation()
+    {
+        var handler = FakeHttpHandler.Sequence(Ok);
+        var to = s_group with { ConversationId = "a:1", ReplyToId = null, ServiceUrl = "https://smba.trafficmanager.net/amer" };
+
+        await CreateClient(handler).SendAsync(to, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Equal("https://smba.trafficmanager.net/amer/v3/conversations/a%3A1/activities", Assert.Single(handler.Requests).Uri.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task Send_429WithRetryAfterSeconds_WaitsThatLongThenSucceeds()
+    {
+        var handler = FakeHttpHandler.Sequence(
+            () =>
+            {
+                var throttled = FakeHttpHandler.Status(HttpStatusCode.TooManyRequests);
+                throttled.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
+                return throttled;
+            },
+            Ok);
+
+        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal([TimeSpan.FromSeconds(7)], _time.Delays);
+    }
+
+    [Fact]
+    public async Task Send_429WithRetryAfterDate_WaitsUntilThatTime()
+    {
+        var handler = FakeHttpHandler.Sequence(
+            () =>
+            {
+                var throttled = FakeHttpHandler.Status(HttpStatusCode.TooManyRequests);
+                throttled.Headers.RetryAfter = new RetryConditionHeaderValue(s_now.AddSeconds(30));
+                return throttled;
+            },
+            Ok);
+
+        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal([TimeSpan.FromSeconds(30)], _time.Delays);
+    }
+
+    [Fact]
+    public async Task Send_429WithHugeRetryAfter_WaitIsCapped()
+    {
+        var handler = FakeHttpHandler.Sequence(
+            () =>
+            {
+                var throttled = FakeHttpHandler.Status(HttpStatusCode.TooManyRequests);
+                throttled.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromHours(1));
+                return throttled;
+            },
+            Ok);
+
+        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Equal([TimeSpan.FromSeconds(60)], _time.Delays);
+    }
+
+    [Fact]
+    public async Task Send_429WithoutRetryAfter_BacksOffWithJitter()
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.TooManyRequests), Ok);
+
+        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.InRange(Assert.Single(_time.Delays), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.25));
+    }
+
+    [Fact]
+    public async Task Send_503Then200_RetriesWithBackoff()
+    {
+        var handler = FakeHttpHandler.Sequence(
+            () => FakeHttpHandler.Status(HttpStatusCode.ServiceUnavailable),
+            () => FakeHttpHandler.Status(HttpStatusCode.BadGateway),
+            Ok);
+
+        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.Equal(2, _time.Delays.Count);
+        Assert.InRange(_time.Delays[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.25));
+        Assert.InRange(_time.Delays[1], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5));
+    }
+
+    [Fact]
+    public async Task Send_503Always_GivesUpAfterMaxAttempts()
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.ServiceUnavailable));
+
+        var ex = await Assert.ThrowsAsync<ConnectorException>(() =>
+            CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
+        Assert.Equal(5, handler.Requests.Count);
+        Assert.Equal(4, _time.Delays.Count);
+    }
+
+    [Fact]
+    public async Task Send_400_ThrowsWithoutRetryOrMessageText()
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.BadRequest,
+            """{"error":{"code":"BadArgument","message":"Activity text too long"}}"""));
+
+        var ex = await Assert.ThrowsAsync<ConnectorException>(() =>
+            CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("我的电话 13800000000"), CancellationToken.None));
+
+        Assert.Single(handler.Requests);
+        Assert.Empty(_time.Delays);
+        Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
+        Assert.Equal("BadArgument", ex.ErrorCode);
+        Assert.Contains("400", ex.Message);
+        Assert.DoesNotContain("13800000000", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Forbidden)]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    public async Task Send_NonRetryableStatus_TriesOnce(HttpStatusCode status)
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(status));
+
+        await Assert.ThrowsAsync<ConnectorException>(() =>
+            CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
+
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Send_WithAppToken_SendsBearerHeaderOnEveryAttempt()
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.PreconditionFailed), Ok);
+
+        await CreateClient(handler, token: "token-123").SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.All(handler.Requests, r => Assert.Equal("Bearer token-123", r.Authorization));
+    }
+
+    [Fact]
+    public async Task Send_WithoutAppId_SendsNoAuthorizationHeader()
+    {
+        var handler = FakeHttpHandler.Sequence(Ok);
+        var tokens = new MsalConnectorTokenProvider(Options.Create(new BotFrameworkOptions()));
+        var client = new ConnectorClient(new HttpClient(handler), tokens, Options.Create(new BotFrameworkOptions()), _time,
+            NullLogger<ConnectorClient>.Instance);
+
+        await client.SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Null(Assert.Single(handler.Requests).Authorization);
+    }
+
+    [Fact]
+    public async Task Send_NoServiceUrl_Throws()
+    {
+        var handler = FakeHttpHandler.Sequence(Ok);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            CreateClient(handler).SendAsync(s_group with { ServiceUrl = null }, OutboundMessage.Plain("x"), CancellationToken.None));
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task CreateConversation_TeamsUser_PostsMembersAndTenantAndReturnsId()
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.Created, """{"id":"a:1qhNLqpUtmuI6U35"}"""));
+
+        var id = await CreateClient(handler, token: "t").CreateConversationAsync(
+            "https://smba.trafficmanager.net/apac", "28:bot", "29:1worker-zhao", "tenant-1", CancellationToken.None);
+
+        Assert.Equal("a:1qhNLqpUtmuI6U35", id);
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("https://smba.trafficmanager.net/apac/v3/conversations", request.Uri.AbsoluteUri);
+        var body = JsonDocument.Parse(request.Body!).RootElement;
+        Assert.Equal("28:bot", body.GetProperty("bot").GetProperty("id").GetString());
+        Assert.Equal("29:1worker-zhao", body.GetProperty("members")[0].GetProperty("id").GetString());
+        Assert.Equal("tenant-1", body.GetProperty("channelData").GetProperty("tenant").GetProperty("id").GetString());
+    }
+
+    [Theory]
+    [InlineData("msteams", true)]
+    [InlineData("emulator", true)]
+    [InlineData("webchat", true)]
+    [InlineData("directline", true)]
+    [InlineData("wecom", false)]
+    [InlineData("local", false)]
+    public void Handles_ChannelIds_OnlyBotFrameworkChannels(string channel, bool expected)
+    {
+        Assert.Equal(expected, CreateClient(FakeHttpHandler.Sequence(Ok)).Handles(channel));
+    }
+
+    [Fact]
+    public void Handles_ConfiguredChannelIds_ReplaceDefaults()
+    {
+        var client = CreateClient(FakeHttpHandler.Sequence(Ok), options: new BotFrameworkOptions { ChannelIds = ["slack"] });
+
+        Assert.True(client.Handles("slack"));
+        Assert.False(client.Handles("msteams"));
+    }
+
+    private sealed class FixedTokenProvider(string? token) : IConnectorTokenProvider
+    {
+        public Task<string?> GetTokenAsync(CancellationToken cancellationToken) => Task.FromResult(token);
+    }
+}
