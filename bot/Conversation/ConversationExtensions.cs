@@ -26,6 +26,7 @@ public static class ConversationExtensions
 
         builder.Services.AddSingleton<ProcessedMessageLog>();
         builder.Services.AddSingleton<TurnPipeline>();
+        builder.Services.AddSingleton<ITurnProcessor>(sp => sp.GetRequiredService<TurnPipeline>());
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<ITurnSender>(sp => sp.GetRequiredService<Outbox>());
         builder.Services.AddSingleton<OutboxDispatcher>();

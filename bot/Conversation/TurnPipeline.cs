@@ -20,7 +20,7 @@ public sealed partial class TurnPipeline(
     ILiteDatabase database,
     TimeProvider time,
     IOptions<TurnOptions> options,
-    ILogger<TurnPipeline> logger)
+    ILogger<TurnPipeline> logger) : ITurnProcessor
 {
     private const string Apology = "抱歉，刚才出了点问题，请稍后再试。";
 

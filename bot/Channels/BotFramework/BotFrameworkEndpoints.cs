@@ -110,7 +110,6 @@ public static partial class BotFrameworkEndpoints
             return TypedResults.Ok();
         }
 
-        inbound = Truncate(inbound, settings.MaxTextLength, logger);
         LogReceived(logger, inbound.Id, inbound.Channel, inbound.Conversation.ConversationId, inbound.Text);
         var outcome = await turns.ProcessAsync(inbound, cancellationToken);
         LogProcessed(logger, inbound.Id, outcome);
@@ -141,19 +140,6 @@ public static partial class BotFrameworkEndpoints
         return buffer.ToArray();
     }
 
-    /// <summary>Cuts an overlong message to the configured length (without splitting a surrogate pair); dialogs never see more.</summary>
-    private static InboundMessage Truncate(InboundMessage inbound, int maxLength, ILogger logger)
-    {
-        if (inbound.Text.Length <= maxLength)
-        {
-            return inbound;
-        }
-
-        var length = char.IsHighSurrogate(inbound.Text[maxLength - 1]) ? maxLength - 1 : maxLength;
-        LogTruncated(logger, inbound.Id, inbound.Text.Length, length);
-        return inbound with { Text = inbound.Text[..length] };
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bot Framework request rejected with 401: {Reason}")]
     private static partial void LogUnauthorized(ILogger logger, string reason);
 
@@ -165,9 +151,6 @@ public static partial class BotFrameworkEndpoints
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored a {ActivityType} activity from {ChannelId}")]
     private static partial void LogIgnored(ILogger logger, string activityType, string channelId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} truncated from {Length} to {MaxLength} characters")]
-    private static partial void LogTruncated(ILogger logger, string messageId, int length, int maxLength);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Activity {MessageId} in {Channel} conversation {ConversationId}: {Text}")]
     private static partial void LogReceived(ILogger logger, string messageId, string channel, string conversationId, string text);

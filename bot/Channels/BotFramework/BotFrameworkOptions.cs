@@ -28,10 +28,6 @@ public sealed class BotFrameworkOptions : IValidatableObject
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Longer resident messages are cut to this many characters before they reach the pipeline.</summary>
-    [Range(1, 100_000)]
-    public int MaxTextLength { get; set; } = 2000;
-
     /// <summary>The channel ids this adapter delivers to when <see cref="ChannelIds"/> is not configured.</summary>
     public static readonly IReadOnlyList<string> DefaultChannelIds = ["msteams", "emulator", "webchat", "directline", "test"];
 
