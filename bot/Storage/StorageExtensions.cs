@@ -25,14 +25,38 @@ public static class StorageExtensions
             Filename = options.DatabasePath,
             Connection = ConnectionType.Direct,
         };
+        // LiteDB's Direct mode takes only a shared lock on Linux, so a second process could open the same file
+        // and corrupt it: an exclusive lock file held for the database's lifetime keeps a second process out.
+        FileStream lockFile;
         try
         {
-            return new LiteDatabase(connection);
+            lockFile = new FileStream(options.DatabasePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException ex)
         {
             throw new InvalidOperationException(
                 $"The data directory {options.DataDir} is in use by another CommunityBot process (a running server?). Stop it first, or use a different --data-dir.", ex);
+        }
+        try
+        {
+            return new LockedLiteDatabase(connection, lockFile);
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class LockedLiteDatabase(ConnectionString connection, FileStream lockFile) : LiteDatabase(connection)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing)
+            {
+                lockFile.Dispose();
+            }
         }
     }
 }

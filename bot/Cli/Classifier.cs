@@ -1,0 +1,109 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using CommunityBot.Dialogs.Understanding;
+using CommunityBot.Faq;
+using CommunityBot.Understanding;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Cli;
+
+/// <summary>The <c>classify</c> verb: one message per input line in, one JSON object per line out (DESIGN.md's shape).</summary>
+public static class Classifier
+{
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static int Run(FaqStore store, TextReader input, TextWriter output, TextWriter error, bool stats, bool candidates)
+    {
+        var load = Stopwatch.StartNew();
+        var entries = store.Enabled();
+        var matcher = new FaqMatcher(Options.Create(new FaqMatchingOptions()));
+        matcher.Reload(entries);
+        var understanding = new FaqUnderstanding(matcher, store);
+        load.Stop();
+
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using var json = new Utf8JsonWriter(buffer, JsonOptions);
+        var latencies = new List<double>();
+        var total = Stopwatch.StartNew();
+        string? line;
+        while ((line = input.ReadLine()) is not null)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var understood = understanding.Understand(line);
+            var ranked = candidates ? matcher.Match(line).Ranked : null;
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+            buffer.ResetWrittenCount();
+            json.Reset();
+            Write(json, understood, ranked);
+            json.Flush();
+            output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+        output.Flush();
+        total.Stop();
+
+        if (stats)
+        {
+            latencies.Sort();
+            double Percentile(double p) => latencies.Count == 0 ? 0 : latencies[Math.Min(latencies.Count - 1, (int)(p * latencies.Count))];
+            error.WriteLine(
+                $"classify: {entries.Count} entries ({matcher.PhrasingCount} phrasings) indexed in {load.Elapsed.TotalMilliseconds:F0} ms; " +
+                $"{latencies.Count} messages in {total.Elapsed.TotalSeconds:F2} s = {latencies.Count / Math.Max(total.Elapsed.TotalSeconds, 1e-9):F0} msgs/s; " +
+                $"latency p50 {Percentile(0.50):F3} ms, p99 {Percentile(0.99):F3} ms");
+        }
+        return 0;
+    }
+
+    /// <summary>Writes one result: <c>{"text","intent","faq","suggestions","category","categoryScore"}</c>.</summary>
+    public static void Write(Utf8JsonWriter json, MessageUnderstanding understood, IReadOnlyList<FaqCandidate>? ranked = null)
+    {
+        json.WriteStartObject();
+        json.WriteString("text", understood.Text);
+        json.WriteString("intent", understood.Intent.ToString().ToLowerInvariant());
+        if (understood.Faq is { } faq)
+        {
+            json.WritePropertyName("faq");
+            WriteCandidate(json, faq);
+        }
+        else
+        {
+            json.WriteNull("faq");
+        }
+        json.WriteStartArray("suggestions");
+        foreach (var suggestion in understood.Suggestions)
+        {
+            WriteCandidate(json, suggestion);
+        }
+        json.WriteEndArray();
+        if (understood.Category is { } category)
+        {
+            json.WriteString("category", category);
+        }
+        else
+        {
+            json.WriteNull("category");
+        }
+        json.WriteNumber("categoryScore", understood.CategoryScore);
+        if (ranked is not null)
+        {
+            json.WriteStartArray("ranked");
+            foreach (var candidate in ranked)
+            {
+                WriteCandidate(json, candidate);
+            }
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteCandidate(Utf8JsonWriter json, FaqCandidate candidate)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", candidate.Id);
+        json.WriteNumber("score", candidate.Score);
+        json.WriteEndObject();
+    }
+}

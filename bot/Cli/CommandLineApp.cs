@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Text;
+using CommunityBot.Faq;
+using CommunityBot.Storage;
+using CommunityBot.Understanding;
+using LiteDB;
+using Spectre.Console;
+
+namespace CommunityBot.Cli;
+
+/// <summary>
+/// The admin verbs of the <c>CommunityBot</c> executable (<c>faq import|export</c>, <c>classify</c>); with no verb
+/// the executable runs the server instead.
+/// </summary>
+public static class CommandLineApp
+{
+    private static readonly string[] Verbs = ["faq", "classify"];
+
+    /// <summary>Whether <paramref name="args"/> name a verb (options such as <c>--data-dir DIR</c> may come first).</summary>
+    public static bool IsVerb(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--data-dir")
+            {
+                i++;
+                continue;
+            }
+            if (args[i].StartsWith('-'))
+            {
+                continue;
+            }
+            return Verbs.Contains(args[i]);
+        }
+        return false;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Buffered stdout: classify writes many lines; flush once at the end unless a person is typing.
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
+        {
+            AutoFlush = !Console.IsInputRedirected,
+        };
+        try
+        {
+            return await RunAsync(args, Console.In, stdout, Console.Error, CancellationToken.None);
+        }
+        finally
+        {
+            await stdout.FlushAsync();
+        }
+    }
+
+    /// <summary>Runs the verb with the given streams (what tests call).</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = "The data directory (default: $CommunityBot__DataDir, else ./data).",
+            Recursive = true,
+        };
+
+        var importFile = new Argument<FileInfo>("FILE") { Description = "A .csv or .xlsx file with columns id,question,similar,answer[,category]." };
+        var replace = new Option<bool>("--replace") { Description = "Replace the whole knowledge base instead of upserting entries by id." };
+        var import = new Command("import", "Import FAQ entries from a .csv or .xlsx file.") { importFile, replace };
+        import.SetAction(parse => WithStore(parse.GetValue(dataDir), error, store =>
+            Import(store, parse.GetValue(importFile)!.FullName, parse.GetValue(replace), output, error)));
+
+        var exportFile = new Argument<FileInfo>("FILE") { Description = "The .csv or .xlsx file to write." };
+        var export = new Command("export", "Export the knowledge base to a .csv or .xlsx file.") { exportFile };
+        export.SetAction(parse => WithStore(parse.GetValue(dataDir), error, store =>
+        {
+            var entries = store.All();
+            FaqFileFormat.Write(parse.GetValue(exportFile)!.FullName, entries);
+            output.WriteLine($"Exported {entries.Count} entries to {parse.GetValue(exportFile)!.FullName}.");
+            return 0;
+        }));
+
+        var faq = new Command("faq", "Manage the FAQ knowledge base.") { import, export };
+
+        var stats = new Option<bool>("--stats") { Description = "Write throughput and latency (p50/p99) to standard error at the end." };
+        var candidates = new Option<bool>("--candidates") { Description = "Add every scored candidate as \"ranked\" (for evaluation; not part of the stable shape)." };
+        var classify = new Command("classify", "Read one message per line on standard input, write one JSON object per line.") { stats, candidates };
+        classify.SetAction(parse => WithStore(parse.GetValue(dataDir), error, store =>
+            Classifier.Run(store, input, output, error, parse.GetValue(stats), parse.GetValue(candidates))));
+
+        var root = new RootCommand("CommunityBot: run with no verb to start the server.") { faq, classify };
+        root.Options.Add(dataDir);
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
+
+    private static int WithStore(string? dataDir, TextWriter error, Func<FaqStore, int> action)
+    {
+        var options = new StorageOptions
+        {
+            DataDir = dataDir
+                ?? (Environment.GetEnvironmentVariable("CommunityBot__DataDir") is { Length: > 0 } fromEnvironment ? fromEnvironment : "data"),
+        };
+        LiteDatabase database;
+        try
+        {
+            database = StorageExtensions.OpenDatabase(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            error.WriteLine(ex.Message);
+            return 3;
+        }
+        using (database)
+        {
+            try
+            {
+                return action(new FaqStore(database));
+            }
+            catch (FaqFormatException ex)
+            {
+                error.WriteLine($"Nothing was imported. {ex.Message}");
+                return 2;
+            }
+        }
+    }
+
+    private static int Import(FaqStore store, string path, bool replace, TextWriter output, TextWriter error)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        List<FaqEntry> entries = [];
+        console.Status().Start($"Reading {Path.GetFileName(path)}…", context =>
+        {
+            entries = FaqFileFormat.Read(path);
+            context.Status($"Writing {entries.Count} entries…");
+            if (replace)
+            {
+                store.ReplaceAll(entries);
+            }
+            else
+            {
+                store.Upsert(entries);
+            }
+        });
+        output.WriteLine($"{(replace ? "Replaced the knowledge base with" : "Imported")} {entries.Count} entries; the knowledge base now holds {store.Count()}.");
+        return 0;
+    }
+}

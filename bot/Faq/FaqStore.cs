@@ -1,0 +1,83 @@
+using LiteDB;
+
+namespace CommunityBot.Faq;
+
+/// <summary>The FAQ knowledge base in LiteDB (collection <c>faq</c>, the entry's id as <c>_id</c>).</summary>
+public sealed class FaqStore
+{
+    public const string CollectionName = "faq";
+
+    private static readonly BsonMapper Mapper = CreateMapper();
+
+    private readonly ILiteDatabase _database;
+    private readonly ILiteCollection<BsonDocument> _faq;
+    private readonly Lock _writeLock = new();
+
+    public FaqStore(ILiteDatabase database)
+    {
+        _database = database;
+        _faq = database.GetCollection(CollectionName);
+        _faq.EnsureIndex(nameof(FaqEntry.Enabled));
+    }
+
+    public int Count() => _faq.Count();
+
+    public IReadOnlyList<FaqEntry> All() => _faq.FindAll().Select(ToEntry).OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
+
+    public IReadOnlyList<FaqEntry> Enabled() => _faq.Find(Query.EQ(nameof(FaqEntry.Enabled), true)).Select(ToEntry).ToList();
+
+    public FaqEntry? Find(string id) => _faq.FindById(id) is { } doc ? ToEntry(doc) : null;
+
+    /// <summary>Inserts or replaces one entry by id.</summary>
+    public void Upsert(FaqEntry entry) => _faq.Upsert(Mapper.ToDocument(entry));
+
+    /// <summary>Inserts or replaces the entries by id, all or none.</summary>
+    public void Upsert(IReadOnlyCollection<FaqEntry> entries)
+    {
+        lock (_writeLock)
+        {
+            InTransaction(() => _faq.Upsert(entries.Select(Mapper.ToDocument)));
+        }
+    }
+
+    /// <summary>Replaces the whole knowledge base with <paramref name="entries"/>, all or none.</summary>
+    public void ReplaceAll(IReadOnlyCollection<FaqEntry> entries)
+    {
+        lock (_writeLock)
+        {
+            InTransaction(() =>
+            {
+                _faq.DeleteAll();
+                _faq.InsertBulk(entries.Select(Mapper.ToDocument));
+            });
+        }
+    }
+
+    // Synchronous on purpose: LiteDB ties a transaction to the calling thread.
+    private void InTransaction(Action write)
+    {
+        _database.BeginTrans();
+        try
+        {
+            write();
+            _database.Commit();
+        }
+        catch
+        {
+            _database.Rollback();
+            throw;
+        }
+    }
+
+    private static FaqEntry ToEntry(BsonDocument doc) => Mapper.ToObject<FaqEntry>(doc);
+
+    private static BsonMapper CreateMapper()
+    {
+        var mapper = new BsonMapper();
+        mapper.Entity<FaqEntry>().Id(e => e.Id, autoId: false).Ignore(e => e.Phrasings);
+        mapper.RegisterType(
+            value => new BsonValue(value.UtcDateTime),
+            bson => new DateTimeOffset(DateTime.SpecifyKind(bson.AsDateTime.ToUniversalTime(), DateTimeKind.Utc)));
+        return mapper;
+    }
+}

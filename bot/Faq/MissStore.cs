@@ -1,0 +1,46 @@
+using CommunityBot.Dialogs.Understanding;
+using LiteDB;
+
+namespace CommunityBot.Faq;
+
+/// <summary>Questions the assistant could not answer (collection <c>faq_misses</c>), for the office to add to the knowledge base.</summary>
+public sealed class MissStore : IMissLog
+{
+    public const string CollectionName = "faq_misses";
+
+    private readonly ILiteCollection<BsonDocument> _misses;
+
+    public MissStore(ILiteDatabase database)
+    {
+        _misses = database.GetCollection(CollectionName);
+        _misses.EnsureIndex("At");
+    }
+
+    public Task RecordAsync(FaqMiss miss, CancellationToken cancellationToken)
+    {
+        _misses.Insert(new BsonDocument
+        {
+            ["Text"] = miss.Text,
+            ["Channel"] = miss.Channel,
+            ["ConversationId"] = miss.ConversationId,
+            ["At"] = miss.At.UtcDateTime,
+            ["BestId"] = miss.BestId is null ? BsonValue.Null : new BsonValue(miss.BestId),
+            ["BestScore"] = miss.BestScore,
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The most recent misses, newest first.</summary>
+    public IReadOnlyList<FaqMiss> Recent(int limit = 100) =>
+        _misses.Find(Query.All("At", Query.Descending), limit: limit)
+            .Select(d => new FaqMiss(
+                d["Text"].AsString,
+                d["Channel"].AsString,
+                d["ConversationId"].AsString,
+                new DateTimeOffset(DateTime.SpecifyKind(d["At"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
+                d["BestId"].IsNull ? null : d["BestId"].AsString,
+                d["BestScore"].AsDouble))
+            .ToList();
+
+    public int Count() => _misses.Count();
+}

@@ -1,0 +1,27 @@
+using CommunityBot.Dialogs.Understanding;
+using CommunityBot.Faq;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Understanding;
+
+/// <summary>Registers FAQ storage, the matcher and the understanding ports.</summary>
+public static class UnderstandingExtensions
+{
+    /// <summary>Needs <c>AddStorage()</c> for the <see cref="LiteDB.ILiteDatabase"/>.</summary>
+    public static IHostApplicationBuilder AddUnderstanding(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FaqMatchingOptions>()
+            .BindConfiguration(FaqMatchingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<FaqStore>();
+        builder.Services.AddSingleton<MissStore>();
+        builder.Services.AddSingleton<IMissLog>(sp => sp.GetRequiredService<MissStore>());
+        builder.Services.AddSingleton(sp => new FaqMatcher(sp.GetRequiredService<IOptions<FaqMatchingOptions>>()));
+        builder.Services.AddSingleton<FaqUnderstanding>();
+        builder.Services.AddSingleton<IUnderstanding>(sp => sp.GetRequiredService<FaqUnderstanding>());
+        builder.Services.AddSingleton<IFaqAnswers>(sp => sp.GetRequiredService<FaqUnderstanding>());
+        builder.Services.AddHostedService<FaqSeeder>();
+        return builder;
+    }
+}
