@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text.Json;
+using CommunityBot.Conversation;
+using CommunityBot.Dialogs.Conversation;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Channels.WebChat;
+
+/// <summary>
+/// Wiring and HTTP API of the local chat page (channel id <c>local</c>): residents post through
+/// <c>POST /api/local/messages</c> into the same turn pipeline as every channel, and the page long-polls
+/// the conversation's mailbox for everything said in it.
+/// </summary>
+public static partial class WebChatEndpoints
+{
+    /// <summary>The page posts a few hundred bytes; anything far larger is not a chat message.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static IHostApplicationBuilder AddWebChatChannel(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebChatOptions>()
+            .BindConfiguration(WebChatOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<WebChatMailbox>();
+        builder.Services.AddSingleton<WebChatClient>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannelClient, WebChatClient>(
+            sp => sp.GetRequiredService<WebChatClient>()));
+        // Transient and resolved per request, so it works whatever lifetime the pipeline is registered with.
+        builder.Services.TryAddTransient<WebChatTurnProcessor>(sp => sp.GetRequiredService<TurnPipeline>().ProcessAsync);
+        return builder;
+    }
+
+    /// <summary>
+    /// Serves the page (index.html, chat.css, chat.js from the web root, with "/" → index.html) and maps
+    /// the API under <c>/api/local</c>. Does nothing when <see cref="WebChatOptions.Enabled"/> is false.
+    /// </summary>
+    public static WebApplication MapWebChatEndpoints(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+
+        var api = app.MapGroup("/api/local").WithTags("WebChat");
+        api.MapPost("/messages", PostMessageAsync);
+        api.MapGet("/conversations/{conversationId}/messages", GetMessagesAsync);
+        api.MapGet("/demo", (IOptions<WebChatOptions> options) => TypedResults.Ok(WebChatDemo.Describe(options.Value.BotName)));
+        return app;
+    }
+
+    private static async Task<Results<Accepted<PostMessageResult>, ProblemHttpResult>> PostMessageAsync(
+        HttpContext http,
+        WebChatMailbox mailbox,
+        WebChatTurnProcessor processTurn,
+        IOptions<WebChatOptions> options,
+        TimeProvider time,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory loggerFactory)
+    {
+        var (request, problem) = await ReadRequestAsync(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!WebChatMapper.TryMap(request!, options.Value.BotName, time.GetUtcNow(), out var inbound, out var error))
+        {
+            return BadRequest(error);
+        }
+
+        // Kept before the turn runs, so every tab of the conversation sees the post even if the turn fails.
+        var posted = mailbox.Append(inbound.Conversation.ConversationId, new WebChatEntry
+        {
+            From = WebChatSender.User,
+            UserId = inbound.UserId,
+            UserName = inbound.Conversation.UserName,
+            Text = string.IsNullOrWhiteSpace(request!.Text) ? request.ButtonValue ?? "" : request.Text.Trim(),
+            Addressee = inbound.IsGroup ? null : inbound.UserId,
+            MessageId = inbound.Id,
+        });
+
+        // Once accepted, the turn runs to its end even if the tab closes: it may be recording a ticket.
+        var outcome = await processTurn(inbound, lifetime.ApplicationStopping);
+        LogTurn(loggerFactory.CreateLogger(typeof(WebChatEndpoints)), inbound.Id, inbound.Conversation.ConversationId, outcome);
+
+        var conversation = Uri.EscapeDataString(inbound.Conversation.ConversationId);
+        return TypedResults.Accepted(
+            $"/api/local/conversations/{conversation}/messages?after={posted.Seq}",
+            new PostMessageResult(JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString()), posted.Seq));
+    }
+
+    private static async Task<Results<Ok<MessagesResult>, ProblemHttpResult>> GetMessagesAsync(
+        string conversationId,
+        string? after,
+        string? wait,
+        string? userId,
+        WebChatMailbox mailbox,
+        IOptions<WebChatOptions> options,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (!WebChatMapper.IsValidId(conversationId))
+        {
+            return BadRequest("会话编号无效。Invalid conversationId: 1–64 characters of A–Z, a–z, 0–9, _ - : .");
+        }
+
+        if (userId is not null && !WebChatMapper.IsValidId(userId))
+        {
+            return BadRequest("用户编号无效。Invalid userId: 1–64 characters of A–Z, a–z, 0–9, _ - : .");
+        }
+
+        if (!TryParseQuery(after, long.MaxValue, out var watermark))
+        {
+            return BadRequest("after 参数须为非负整数。'after' must be a non-negative integer.");
+        }
+
+        if (!TryParseQuery(wait, int.MaxValue, out var waitSeconds))
+        {
+            return BadRequest("wait 参数须为非负整数（秒）。'wait' must be a non-negative whole number of seconds.");
+        }
+
+        var maxWait = TimeSpan.FromSeconds(Math.Min(waitSeconds, options.Value.MaxPollWait.TotalSeconds));
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var snapshot = mailbox.GetAfter(conversationId, watermark);
+            if (snapshot.Watermark < watermark)
+            {
+                // The page knows more than the mailbox does (the server restarted or dropped the
+                // conversation): send all there is and a lower watermark, so the page starts over.
+                snapshot = mailbox.GetAfter(conversationId, 0);
+            }
+
+            var visible = snapshot.Messages.Where(m => m.IsVisibleTo(userId)).Select(ToView).ToList();
+            // Messages for someone else still move the watermark, so the page does not wait on them again.
+            watermark = snapshot.Watermark;
+            var remaining = maxWait - time.GetElapsedTime(started);
+            if (visible.Count > 0 || remaining <= TimeSpan.Zero)
+            {
+                return TypedResults.Ok(new MessagesResult(visible, watermark));
+            }
+
+            if (!await mailbox.WaitForMessagesAsync(conversationId, watermark, remaining, cancellationToken))
+            {
+                return TypedResults.Ok(new MessagesResult([], watermark));
+            }
+        }
+    }
+
+    private static async Task<(WebChatMessageRequest? Request, ProblemHttpResult? Problem)> ReadRequestAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        if (!http.Request.HasJsonContentType())
+        {
+            return (null, BadRequest("请以 JSON 格式发送。The body must be JSON (Content-Type: application/json)."));
+        }
+
+        try
+        {
+            var request = await http.Request.ReadFromJsonAsync<WebChatMessageRequest>(http.RequestAborted);
+            return request is null
+                ? (null, BadRequest("请求内容为空。The body is empty or null."))
+                : (request, null);
+        }
+        catch (JsonException)
+        {
+            return (null, BadRequest("请求格式不正确。The body is not a valid web chat message (malformed JSON or wrong field types)."));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
+        }
+    }
+
+    private static bool TryParseQuery(string? value, long max, out long result)
+    {
+        result = 0;
+        return string.IsNullOrEmpty(value)
+            || (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result <= max);
+    }
+
+    private static MessageView ToView(WebChatEntry entry) => new(
+        entry.Seq,
+        entry.From == WebChatSender.Bot ? "bot" : "user",
+        entry.UserId,
+        entry.UserName,
+        entry.Text,
+        entry.Title,
+        entry.Buttons,
+        entry.At);
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid web chat request");
+
+    private static ProblemHttpResult TooLarge() =>
+        BadRequest($"请求过大：最多 {MaxBodyBytes / 1024} KB。The request body is too large: at most {MaxBodyBytes / 1024} KB.");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Web chat message {MessageId} in {ConversationId}: {Outcome}")]
+    private static partial void LogTurn(ILogger logger, string messageId, string conversationId, TurnOutcome outcome);
+
+    /// <summary>The body of a 202 from <c>POST /api/local/messages</c>: what the pipeline did, and the post's sequence number.</summary>
+    public sealed record PostMessageResult(string Outcome, long Watermark);
+
+    /// <summary>The body of a long poll: the messages the caller may read, and where to continue from.</summary>
+    public sealed record MessagesResult(IReadOnlyList<MessageView> Messages, long Watermark);
+
+    /// <summary>One message as the page renders it.</summary>
+    public sealed record MessageView(
+        long Seq, string From, string UserId, string UserName, string Text, string? Title, IReadOnlyList<CardAction> Buttons, DateTimeOffset At);
+}

@@ -1,0 +1,8 @@
+namespace CommunityBot.Channels.WebChat;
+
+/// <summary>Who wrote a message kept in the web chat mailbox.</summary>
+public enum WebChatSender
+{
+    User,
+    Bot,
+}
