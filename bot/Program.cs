@@ -1,6 +1,9 @@
+using CommunityBot.Channels.BotFramework;
+using CommunityBot.Channels.WebChat;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
 using CommunityBot.Storage;
+using CommunityBot.Understanding;
 
 if (CommandLineApp.IsVerb(args))
 {
@@ -12,7 +15,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     Args = args,
     ContentRootPath = AppContext.BaseDirectory, // the root appsettings.json is copied next to the binaries
 });
-builder.Configuration.AddCommandLine(args, CommandLineApp.SwitchMappings);
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--data-dir"] = "CommunityBot:DataDir" });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.AddStorage();

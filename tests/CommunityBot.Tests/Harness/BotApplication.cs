@@ -34,8 +34,9 @@ public sealed class BotApplication : WebApplicationFactory<Program>
     /// <summary>Replaces the knowledge base with the test fixture.</summary>
     public void UseTestKnowledgeBase()
     {
-        Services.GetRequiredService<FaqStore>().ReplaceAll(DemoKnowledgeBase.Entries);
-        Services.GetRequiredService<FaqUnderstanding>().Reload();
+        var store = Services.GetRequiredService<FaqStore>();
+        store.ReplaceAll(DemoKnowledgeBase.Entries);
+        Services.GetRequiredService<FaqMatcher>().Reload(store.Enabled());
     }
 
     /// <summary>Delivers everything in the outbox now.</summary>

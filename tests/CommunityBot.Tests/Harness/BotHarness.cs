@@ -26,7 +26,7 @@ public sealed class BotHarness : IDisposable
     {
         Database = new LiteDatabase(new MemoryStream());
         Faq = new FaqStore(Database);
-        Faq.ReplaceAll(knowledgeBase ?? DemoKnowledgeBase.Entries);
+        Faq.ReplaceAll((knowledgeBase ?? DemoKnowledgeBase.Entries).ToList());
         Understanding = FaqTestFactory.CreateUnderstanding(Faq);
         States = new LiteDbDialogStateStore(Database);
         Misses = new MissStore(Database);

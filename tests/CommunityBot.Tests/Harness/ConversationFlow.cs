@@ -41,6 +41,15 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
         return DeliverAsync(button.Title, button.Value, null, null);
     });
 
+    /// <summary>Presses the button at this position on the latest reply that had buttons.</summary>
+    public ConversationFlow PressAt(int index) => Enqueue(() =>
+    {
+        var button = _lastReply is { } reply && index < reply.Buttons.Count
+            ? reply.Buttons[index]
+            : throw new Xunit.Sdk.XunitException($"No button #{index} on the latest reply ('{_lastReply?.Text}').");
+        return DeliverAsync(button.Title, button.Value, null, null);
+    });
+
     public ConversationFlow AssertReply(string expected) => AssertReply(r => Assert.Equal(expected, r.Text));
 
     public ConversationFlow AssertReplyContains(string fragment) => AssertReply(r => Assert.Contains(fragment, r.Text, StringComparison.Ordinal));

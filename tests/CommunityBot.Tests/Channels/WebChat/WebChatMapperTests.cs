@@ -15,7 +15,7 @@ public sealed class WebChatMapperTests
         Text = text,
     };
 
-    private static Dialogs.Conversation.InboundMessage Map(WebChatMessageRequest request, string botName = "小灵通")
+    private static CommunityBot.Dialogs.Conversation.InboundMessage Map(WebChatMessageRequest request, string botName = "小灵通")
     {
         Assert.True(WebChatMapper.TryMap(request, botName, Now, out var message, out var error), error);
         return message;
