@@ -17,6 +17,7 @@ public sealed class LoadGenerator(HttpClient client, Uri botUrl, string serviceU
     ];
 
     private long _counter;
+    private int _reported;
 
     public async Task<LoadResult> RunOpenLoopAsync(int ratePerSecond, TimeSpan duration)
     {
@@ -96,10 +97,20 @@ public sealed class LoadGenerator(HttpClient client, Uri botUrl, string serviceU
             using var response = bare
                 ? await client.GetAsync(new Uri(botUrl, "/healthz"))
                 : await client.PostAsJsonAsync(new Uri(botUrl, "/api/messages"), Activity(n));
+            if (!response.IsSuccessStatusCode && Interlocked.Exchange(ref _reported, 1) == 0)
+            {
+                Console.Error.WriteLine($"first failure: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
             return (response.IsSuccessStatusCode, watch.Elapsed.TotalMilliseconds);
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException ex)
         {
+            if (Interlocked.Exchange(ref _reported, 1) == 0)
+            {
+                Console.Error.WriteLine($"first failure: {ex.Message} {ex.InnerException?.Message}");
+            }
+
             return (false, watch.Elapsed.TotalMilliseconds);
         }
     }

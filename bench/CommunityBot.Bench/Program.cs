@@ -3,22 +3,20 @@ using System.Globalization;
 using System.Net;
 using CommunityBot.Bench;
 
-// Benchmarks that need a running bot or the shared evaluation data; never part of `dotnet test`.
+// Load benchmark against a running bot (never part of `dotnet test`); see eval/turns-bench.sh.
 //   turns  --bot URL [--rate 200] [--seconds 20] [--workers 32] [--connector-port 5099] [--pid PID]
-//   match  --kb FILE.csv [--entries 10000] [--queries FILE.jsonl]
+// FAQ match latency and accuracy are measured by eval/faq-eval.sh through the `classify` verb.
 var verb = args.FirstOrDefault() ?? "";
 var options = ParseOptions(args.Skip(1).ToArray());
 return verb switch
 {
     "turns" => await TurnsAsync(options),
-    "match" => MatchBench.Run(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: CommunityBot.Bench turns --bot http://127.0.0.1:5080 [--rate 200] [--seconds 20] [--workers 32] [--pid PID]");
-    Console.Error.WriteLine("       CommunityBot.Bench match --kb kb.csv [--entries 10000] [--queries queries.jsonl]");
     return 2;
 }
 

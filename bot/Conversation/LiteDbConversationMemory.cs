@@ -1,13 +1,14 @@
 using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Storage;
 using LiteDB;
 
 namespace CommunityBot.Conversation;
 
 /// <summary>One-off conversation facts ("greeted") as documents whose id is the fact's key.</summary>
-public sealed class LiteDbConversationMemory(ILiteDatabase database) : IConversationMemory
+public sealed class LiteDbConversationMemory(ILiteDatabase database, LiteDbWriter writer) : IConversationMemory
 {
     private readonly ILiteCollection<BsonDocument> _marks = database.GetCollection("conversation_marks");
 
     public Task<bool> MarkOnceAsync(string key, CancellationToken cancellationToken) =>
-        Task.FromResult(_marks.Upsert(new BsonDocument { ["_id"] = key }));
+        writer.WriteAsync(_ => _marks.Upsert(new BsonDocument { ["_id"] = key }));
 }

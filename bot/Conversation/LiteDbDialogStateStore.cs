@@ -1,12 +1,13 @@
 using System.Text.Json;
 using CommunityBot.Dialogs.Engine;
+using CommunityBot.Storage;
 using LiteDB;
 using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace CommunityBot.Conversation;
 
 /// <summary>Dialog state in LiteDB, one document per resident key, the state itself as JSON.</summary>
-public sealed class LiteDbDialogStateStore(ILiteDatabase database) : IDialogStateStore
+public sealed class LiteDbDialogStateStore(ILiteDatabase database, LiteDbWriter writer) : IDialogStateStore
 {
     private readonly ILiteCollection<StateDocument> _states = database.GetCollection<StateDocument>("dialog_state");
 
@@ -18,15 +19,11 @@ public sealed class LiteDbDialogStateStore(ILiteDatabase database) : IDialogStat
 
     public Task SaveAsync(string key, DialogState state, CancellationToken cancellationToken)
     {
-        _states.Upsert(new StateDocument { Id = key, Json = JsonSerializer.Serialize(state, DialogJson.Options), LastActive = state.LastActive.UtcDateTime });
-        return Task.CompletedTask;
+        var document = new StateDocument { Id = key, Json = JsonSerializer.Serialize(state, DialogJson.Options), LastActive = state.LastActive.UtcDateTime };
+        return writer.WriteAsync(_ => _states.Upsert(document));
     }
 
-    public Task DeleteAsync(string key, CancellationToken cancellationToken)
-    {
-        _states.Delete(key);
-        return Task.CompletedTask;
-    }
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => writer.WriteAsync(_ => _states.Delete(key));
 
     /// <summary>Removes states idle since before <paramref name="cutoff"/> (they would expire on the next message anyway).</summary>
     public int DeleteIdleSince(DateTimeOffset cutoff) => _states.DeleteMany(s => s.LastActive < cutoff.UtcDateTime);

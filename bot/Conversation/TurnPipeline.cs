@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Notifications;
-using LiteDB;
+using CommunityBot.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Conversation;
@@ -17,7 +17,7 @@ public sealed partial class TurnPipeline(
     IDialogStateStore stateStore,
     ProcessedMessageLog processed,
     Outbox outbox,
-    ILiteDatabase database,
+    LiteDbWriter writer,
     TimeProvider time,
     IOptions<TurnOptions> options,
     ILogger<TurnPipeline> logger) : ITurnProcessor
@@ -26,7 +26,6 @@ public sealed partial class TurnPipeline(
 
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly KeyedLock _residentLocks = new();
-    private readonly Lock _commitLock = new();
     private readonly TurnOptions _options = options.Value;
 
     public async Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
@@ -55,7 +54,7 @@ public sealed partial class TurnPipeline(
                 }
             }
 
-            Commit(key, turn);
+            await CommitAsync(key, turn);
             return turn.Ignored && outcome == TurnOutcome.Processed ? TurnOutcome.Ignored : outcome;
         }
         finally
@@ -83,29 +82,18 @@ public sealed partial class TurnPipeline(
         }
     }
 
-    private void Commit(string key, TurnContext turn)
+    private async Task CommitAsync(string key, TurnContext turn)
     {
         var entries = turn.Replies.Select(r => outbox.Create(turn.Inbound.Conversation, r)).ToList();
-        // LiteDB ties a transaction to the OS thread: no await between BeginTrans and Commit.
-        lock (_commitLock)
+        // The message id and the replies are committed together: a crash leaves either both or neither.
+        await writer.WriteAsync(_ =>
         {
-            database.BeginTrans();
-            try
+            processed.Add(key, turn.Now);
+            if (entries.Count > 0)
             {
-                processed.Add(key, turn.Now);
-                if (entries.Count > 0)
-                {
-                    outbox.Insert(entries);
-                }
-
-                database.Commit();
+                outbox.Insert(entries);
             }
-            catch
-            {
-                database.Rollback();
-                throw;
-            }
-        }
+        });
 
         if (entries.Count > 0)
         {

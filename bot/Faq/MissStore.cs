@@ -1,4 +1,5 @@
 using CommunityBot.Dialogs.Understanding;
+using CommunityBot.Storage;
 using LiteDB;
 
 namespace CommunityBot.Faq;
@@ -9,16 +10,18 @@ public sealed class MissStore : IMissLog
     public const string CollectionName = "faq_misses";
 
     private readonly ILiteCollection<BsonDocument> _misses;
+    private readonly LiteDbWriter _writer;
 
-    public MissStore(ILiteDatabase database)
+    public MissStore(ILiteDatabase database, LiteDbWriter writer)
     {
+        _writer = writer;
         _misses = database.GetCollection(CollectionName);
         _misses.EnsureIndex("At");
     }
 
     public Task RecordAsync(FaqMiss miss, CancellationToken cancellationToken)
     {
-        _misses.Insert(new BsonDocument
+        var document = new BsonDocument
         {
             ["Text"] = miss.Text,
             ["Channel"] = miss.Channel,
@@ -26,8 +29,8 @@ public sealed class MissStore : IMissLog
             ["At"] = miss.At.UtcDateTime,
             ["BestId"] = miss.BestId is null ? BsonValue.Null : new BsonValue(miss.BestId),
             ["BestScore"] = miss.BestScore,
-        });
-        return Task.CompletedTask;
+        };
+        return _writer.WriteAsync(_ => _misses.Insert(document));
     }
 
     /// <summary>The most recent misses, newest first.</summary>

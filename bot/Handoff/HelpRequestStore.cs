@@ -1,4 +1,5 @@
 using CommunityBot.Dialogs.Handoff;
+using CommunityBot.Storage;
 using LiteDB;
 
 namespace CommunityBot.Handoff;
@@ -7,11 +8,11 @@ namespace CommunityBot.Handoff;
 /// Keeps residents' requests for a person (人工) for the office to follow up. Routing them to the grid
 /// worker on duty comes with the ticket desk (issue #4); until then they wait here for staff.
 /// </summary>
-public sealed partial class HelpRequestStore(ILiteDatabase database, ILogger<HelpRequestStore> logger) : IHumanHelp
+public sealed partial class HelpRequestStore(ILiteDatabase database, LiteDbWriter writer, ILogger<HelpRequestStore> logger) : IHumanHelp
 {
     private readonly ILiteCollection<HelpRequestDocument> _requests = CreateCollection(database);
 
-    public Task RequestAsync(HelpRequest request, CancellationToken cancellationToken)
+    public async Task RequestAsync(HelpRequest request, CancellationToken cancellationToken)
     {
         var document = new HelpRequestDocument
         {
@@ -22,9 +23,8 @@ public sealed partial class HelpRequestStore(ILiteDatabase database, ILogger<Hel
             Question = request.Question,
             At = request.At.UtcDateTime,
         };
-        _requests.Insert(document);
+        await writer.WriteAsync(_ => _requests.Insert(document));
         LogRequested(request.From.Channel, request.From.ConversationId);
-        return Task.CompletedTask;
     }
 
     /// <summary>Requests, newest first.</summary>

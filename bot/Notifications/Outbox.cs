@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
+using CommunityBot.Storage;
 using LiteDB;
 using JsonSerializer = System.Text.Json.JsonSerializer;
 using Microsoft.Extensions.Options;
@@ -19,8 +20,11 @@ public sealed class Outbox : ITurnSender
     private readonly OutboxOptions _options;
     private readonly SemaphoreSlim _signal = new(0);
 
-    public Outbox(ILiteDatabase database, TimeProvider time, IOptions<OutboxOptions> options)
+    private readonly LiteDbWriter _writer;
+
+    public Outbox(ILiteDatabase database, LiteDbWriter writer, TimeProvider time, IOptions<OutboxOptions> options)
     {
+        _writer = writer;
         _time = time;
         _options = options.Value;
         _messages = database.GetCollection<OutboxMessage>("outbox");
@@ -42,14 +46,14 @@ public sealed class Outbox : ITurnSender
         };
     }
 
-    /// <summary>Stores entries built by <see cref="Create"/> (no wake-up; call <see cref="Wake"/> after committing).</summary>
+    /// <summary>Stores entries built by <see cref="Create"/>, inside the caller's write (no wake-up; call <see cref="Wake"/> after it commits).</summary>
     public void Insert(IEnumerable<OutboxMessage> messages) => _messages.InsertBulk(messages);
 
-    public Task SendAsync(ConversationReference to, OutboundMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(ConversationReference to, OutboundMessage message, CancellationToken cancellationToken)
     {
-        _messages.Insert(Create(to, message));
+        var entry = Create(to, message);
+        await _writer.WriteAsync(_ => _messages.Insert(entry));
         Wake();
-        return Task.CompletedTask;
     }
 
     /// <summary>Tells the dispatcher there is something new to deliver.</summary>
@@ -88,9 +92,9 @@ public sealed class Outbox : ITurnSender
 
     public IReadOnlyList<OutboxMessage> All() => _messages.FindAll().ToList();
 
-    internal void MarkDelivered(OutboxMessage message) => _messages.Delete(message.Id);
+    internal Task MarkDeliveredAsync(OutboxMessage message) => _writer.WriteAsync(_ => _messages.Delete(message.Id));
 
-    internal void MarkFailedAttempt(OutboxMessage message, string error)
+    internal Task MarkFailedAttemptAsync(OutboxMessage message, string error)
     {
         message.Attempts++;
         message.LastError = error;
@@ -106,6 +110,6 @@ public sealed class Outbox : ITurnSender
             message.DueAt = _time.GetUtcNow().UtcDateTime + delay;
         }
 
-        _messages.Update(message);
+        return _writer.WriteAsync(_ => _messages.Update(message));
     }
 }

@@ -72,7 +72,7 @@ public sealed partial class OutboxDispatcher(
         if (client is null)
         {
             LogNoClient(entry.Channel);
-            outbox.MarkFailedAttempt(entry, $"no client for channel '{entry.Channel}'");
+            await outbox.MarkFailedAttemptAsync(entry, $"no client for channel '{entry.Channel}'");
             return false;
         }
 
@@ -81,13 +81,13 @@ public sealed partial class OutboxDispatcher(
             var to = JsonSerializer.Deserialize<ConversationReference>(entry.To, DialogJson.Options)!;
             var message = JsonSerializer.Deserialize<OutboundMessage>(entry.Message, DialogJson.Options)!;
             await client.SendAsync(to, message, cancellationToken);
-            outbox.MarkDelivered(entry);
+            await outbox.MarkDeliveredAsync(entry);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogDeliveryFailed(ex, entry.Channel, entry.Attempts + 1);
-            outbox.MarkFailedAttempt(entry, ex.Message);
+            await outbox.MarkFailedAttemptAsync(entry, ex.Message);
             return false;
         }
     }

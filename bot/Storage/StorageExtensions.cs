@@ -13,6 +13,7 @@ public static class StorageExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<ILiteDatabase>(sp => OpenDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        builder.Services.AddSingleton<LiteDbWriter>();
         return builder;
     }
 

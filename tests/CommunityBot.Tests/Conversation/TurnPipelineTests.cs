@@ -2,6 +2,7 @@ using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Notifications;
+using CommunityBot.Storage;
 using CommunityBot.Tests.Harness;
 using LiteDB;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,19 +16,25 @@ public sealed class TurnPipelineTests : IDisposable
     private readonly LiteDatabase _database = new(new MemoryStream());
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
     private readonly TestChannel _channel = new();
+    private readonly LiteDbWriter _writer;
     private readonly LiteDbDialogStateStore _states;
     private readonly Outbox _outbox;
     private readonly OutboxDispatcher _dispatcher;
 
     public TurnPipelineTests()
     {
-        _states = new LiteDbDialogStateStore(_database);
+        _writer = new LiteDbWriter(_database, NullLogger<LiteDbWriter>.Instance);
+        _states = new LiteDbDialogStateStore(_database, _writer);
         var options = MsOptions.Create(new OutboxOptions { FirstRetryDelay = TimeSpan.FromSeconds(5), MaxAttempts = 3 });
-        _outbox = new Outbox(_database, _time, options);
+        _outbox = new Outbox(_database, _writer, _time, options);
         _dispatcher = new OutboxDispatcher(_outbox, [_channel], options, NullLogger<OutboxDispatcher>.Instance);
     }
 
-    public void Dispose() => _database.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _database.Dispose();
+    }
 
     [Fact]
     public async Task Turn_BotThrows_ApologisesClearsDialogAndHidesTheException()
@@ -115,7 +122,7 @@ public sealed class TurnPipelineTests : IDisposable
 
         // A new process: a fresh outbox and dispatcher over the same database.
         var options = MsOptions.Create(new OutboxOptions());
-        var outbox = new Outbox(_database, _time, options);
+        var outbox = new Outbox(_database, _writer, _time, options);
         var dispatcher = new OutboxDispatcher(outbox, [_channel], options, NullLogger<OutboxDispatcher>.Instance);
         Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
         Assert.Equal(0, await dispatcher.DispatchDueAsync(CancellationToken.None));
@@ -135,7 +142,7 @@ public sealed class TurnPipelineTests : IDisposable
     }
 
     private TurnPipeline CreatePipeline(IBot bot, TurnOptions? options = null) => new(
-        bot, _states, new ProcessedMessageLog(_database), _outbox, _database, _time,
+        bot, _states, new ProcessedMessageLog(_database), _outbox, _writer, _time,
         MsOptions.Create(options ?? new TurnOptions()), NullLogger<TurnPipeline>.Instance);
 
     private InboundMessage Message(string id, string text) => new()

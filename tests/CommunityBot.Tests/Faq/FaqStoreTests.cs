@@ -52,7 +52,8 @@ public class FaqStoreTests
     public async Task MissStore_Recent_ListsNewestFirst()
     {
         using var db = new LiteDatabase(new MemoryStream());
-        var misses = new MissStore(db);
+        using var writer = new CommunityBot.Storage.LiteDbWriter(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<CommunityBot.Storage.LiteDbWriter>.Instance);
+        var misses = new MissStore(db, writer);
         var at = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero);
         await misses.RecordAsync(new FaqMiss("旧问题", "webchat", "c1", at, null, 0), CancellationToken.None);
         await misses.RecordAsync(new FaqMiss("新问题", "webchat", "c1", at.AddMinutes(5), "a", 0.4), CancellationToken.None);

@@ -6,6 +6,7 @@ using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
 using CommunityBot.Handoff;
 using CommunityBot.Notifications;
+using CommunityBot.Storage;
 using CommunityBot.Understanding;
 using LiteDB;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,12 +26,13 @@ public sealed class BotHarness : IDisposable
     public BotHarness(IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null)
     {
         Database = new LiteDatabase(new MemoryStream());
+        Writer = new LiteDbWriter(Database, NullLogger<LiteDbWriter>.Instance);
         Faq = new FaqStore(Database);
         Faq.ReplaceAll((knowledgeBase ?? DemoKnowledgeBase.Entries).ToList());
         Understanding = FaqTestFactory.CreateUnderstanding(Faq);
-        States = new LiteDbDialogStateStore(Database);
-        Misses = new MissStore(Database);
-        HelpRequests = new HelpRequestStore(Database, NullLogger<HelpRequestStore>.Instance);
+        States = new LiteDbDialogStateStore(Database, Writer);
+        Misses = new MissStore(Database, Writer);
+        HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         var router = new TurnRouter(
             States,
             MsOptions.Create(dialogOptions ?? new DialogOptions()),
@@ -38,16 +40,17 @@ public sealed class BotHarness : IDisposable
             Understanding,
             Misses,
             HelpRequests,
-            new LiteDbConversationMemory(Database),
+            new LiteDbConversationMemory(Database, Writer),
             MsOptions.Create(new RouterOptions { Name = BotName }));
-        Outbox = new Outbox(Database, Time, MsOptions.Create(new OutboxOptions()));
+        Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
-            router, States, new ProcessedMessageLog(Database), Outbox, Database, Time,
+            router, States, new ProcessedMessageLog(Database), Outbox, Writer, Time,
             MsOptions.Create(new TurnOptions()), NullLogger<TurnPipeline>.Instance);
     }
 
     public LiteDatabase Database { get; }
+    public LiteDbWriter Writer { get; }
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.FromHours(8)));
     public TestChannel Channel { get; } = new();
     public FaqStore Faq { get; }
@@ -63,5 +66,9 @@ public sealed class BotHarness : IDisposable
     public ConversationFlow Conversation(bool group = true, string conversationId = "group-1") =>
         new(this, group ? conversationId : "private-" + conversationId, group);
 
-    public void Dispose() => Database.Dispose();
+    public void Dispose()
+    {
+        Writer.Dispose();
+        Database.Dispose();
+    }
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# FAQ turns through POST /api/messages on loopback, with state and outbox persisted in LiteDB, and replies
+# delivered to a fake Connector; the same load against GET /healthz of the same host for the ratio.
+# Also: time from process start to the first healthy answer, and RSS after the load.
+# Usage: eval/turns-bench.sh [rate=200] [seconds=20] [workers=32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rate=${1:-200}; seconds=${2:-20}; workers=${3:-32}
+data=$(mktemp -d)
+dotnet build -c Release bench/CommunityBot.Bench -v q -nologo >/dev/null
+
+start=$(date +%s.%N)
+dotnet bot/bin/Release/net10.0/CommunityBot.dll --data-dir "$data" --urls http://127.0.0.1:5180 \
+  --Logging:LogLevel:Default=Warning >"${SERVER_LOG:-$data/server.log}" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
+until curl -sf http://127.0.0.1:5180/healthz >/dev/null; do sleep 0.02; done
+ready=$(date +%s.%N)
+echo "time to ready (first start, seeding the demo KB): $(echo "$ready - $start" | bc) s"
+
+dotnet bench/CommunityBot.Bench/bin/Release/net10.0/CommunityBot.Bench.dll turns \
+  --bot http://127.0.0.1:5180 --rate "$rate" --seconds "$seconds" --workers "$workers" --pid "$pid" --connector-port 5199
+
+kill $pid; wait $pid 2>/dev/null || true
+start=$(date +%s.%N)
+dotnet bot/bin/Release/net10.0/CommunityBot.dll --data-dir "$data" --urls http://127.0.0.1:5180 >/dev/null 2>&1 &
+pid=$!
+until curl -sf http://127.0.0.1:5180/healthz >/dev/null; do sleep 0.02; done
+echo "time to ready (restart on the same data): $(echo "$(date +%s.%N) - $start" | bc) s"
+echo "store size: $(du -h "$data/communitybot.db" | cut -f1)"
