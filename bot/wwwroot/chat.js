@@ -156,6 +156,15 @@
     autosize();
   }
 
+  // On a switch the draft stays; only the @mention prefix follows the kind of conversation.
+  function keepDraft() {
+    const prefix = mentionText();
+    let draft = ui.input.value;
+    if (draft.startsWith(prefix)) draft = draft.slice(prefix.length);
+    ui.input.value = (isGroup() && state.mention ? prefix : '') + draft;
+    autosize();
+  }
+
   function autosize() {
     ui.input.style.height = 'auto';
     ui.input.style.height = Math.min(ui.input.scrollHeight + 2, 160) + 'px';
@@ -328,7 +337,7 @@
       ? '群聊中，助手只在被 @' + state.botName + ' 时回答（或你正在和它办一件事时）。当前身份：' + speaker.userName
       : '私聊中，助手会回答每一条消息。当前身份：' + speaker.userName;
     ui.mention.hidden = !conversation.isGroup;
-    resetInput();
+    keepDraft();
     poll(state.generation);
   }
 

@@ -106,6 +106,7 @@ public static partial class WebChatEndpoints
         WebChatMailbox mailbox,
         IOptions<WebChatOptions> options,
         TimeProvider time,
+        IHostApplicationLifetime lifetime,
         CancellationToken cancellationToken)
     {
         if (!WebChatMapper.IsValidId(conversationId))
@@ -130,13 +131,17 @@ public static partial class WebChatEndpoints
 
         var maxWait = TimeSpan.FromSeconds(Math.Min(waitSeconds, options.Value.MaxPollWait.TotalSeconds));
         var started = time.GetTimestamp();
+        // Kestrel lets requests in flight finish before it stops: a held poll must end on shutdown,
+        // or Ctrl+C on `dotnet run` hangs for as long as a page is open.
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         while (true)
         {
             var snapshot = mailbox.GetAfter(conversationId, watermark);
-            if (snapshot.Watermark < watermark)
+            var reset = snapshot.Watermark < watermark;
+            if (reset)
             {
                 // The page knows more than the mailbox does (the server restarted or dropped the
-                // conversation): send all there is and a lower watermark, so the page starts over.
+                // conversation): answer at once with all there is and the lower watermark, so the page starts over.
                 snapshot = mailbox.GetAfter(conversationId, 0);
             }
 
@@ -144,12 +149,22 @@ public static partial class WebChatEndpoints
             // Messages for someone else still move the watermark, so the page does not wait on them again.
             watermark = snapshot.Watermark;
             var remaining = maxWait - time.GetElapsedTime(started);
-            if (visible.Count > 0 || remaining <= TimeSpan.Zero)
+            if (visible.Count > 0 || reset || remaining <= TimeSpan.Zero)
             {
                 return TypedResults.Ok(new MessagesResult(visible, watermark));
             }
 
-            if (!await mailbox.WaitForMessagesAsync(conversationId, watermark, remaining, cancellationToken))
+            bool woken;
+            try
+            {
+                woken = await mailbox.WaitForMessagesAsync(conversationId, watermark, remaining, held.Token);
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                woken = false;
+            }
+
+            if (!woken)
             {
                 return TypedResults.Ok(new MessagesResult([], watermark));
             }

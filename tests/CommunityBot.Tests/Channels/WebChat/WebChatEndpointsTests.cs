@@ -12,13 +12,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CommunityBot.Tests.Channels.WebChat;
 
 public sealed class WebChatEndpointsTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 3, 1, 1, 0, 0, TimeSpan.Zero));
+    private readonly TimerSignallingTimeProvider _time = new();
     private readonly ConcurrentQueue<InboundMessage> _processed = new();
     private WebApplication? _app;
     private HttpClient _http = null!;
@@ -266,16 +267,27 @@ public sealed class WebChatEndpointsTests : IAsyncLifetime
     {
         var poll = _http.GetAsync("/api/local/conversations/demo-group/messages?after=0&wait=5");
 
-        // Fake time only: advance until the handler has armed its timer and it fires.
-        for (var i = 0; i < 1_000 && !poll.IsCompleted; i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
-        }
+        // Advance the fake clock only once the handler has armed its timeout, or the advance is lost.
+        await _time.TimerCreated;
+        _time.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(poll.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
 
         var page = (await (await poll).Content.ReadFromJsonAsync<WebChatEndpoints.MessagesResult>())!;
         Assert.Empty(page.Messages);
         Assert.Equal(0, page.Watermark);
+    }
+
+    [Fact]
+    public async Task GetMessages_ServerStopping_EndsTheLongPollAtOnce()
+    {
+        var poll = _http.GetAsync("/api/local/conversations/demo-group/messages?after=0&wait=25");
+
+        _app!.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        var response = await poll;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty((await response.Content.ReadFromJsonAsync<WebChatEndpoints.MessagesResult>())!.Messages);
     }
 
     [Fact]
@@ -302,6 +314,16 @@ public sealed class WebChatEndpointsTests : IAsyncLifetime
 
         Assert.Equal(2, page.Messages.Count);
         Assert.Equal(2, page.Watermark);
+    }
+
+    [Fact]
+    public async Task GetMessages_WatermarkAheadOfEmptyMailbox_AnswersAtOnceWithZero()
+    {
+        // As after a server restart: the page must learn at once that it should start over, not wait.
+        var page = await GetMessagesAsync("demo-group/messages?after=7&wait=25");
+
+        Assert.Empty(page.Messages);
+        Assert.Equal(0, page.Watermark);
     }
 
     [Theory]
@@ -370,5 +392,20 @@ public sealed class WebChatEndpointsTests : IAsyncLifetime
         Assert.True(inbound.AddressedToBot);
         Assert.Equal("楼下烧烤店太吵", inbound.Text);
         Assert.Equal("小蜜蜂", (await _http.GetFromJsonAsync<JsonElement>("/api/local/demo")).GetProperty("botName").GetString());
+    }
+
+    /// <summary>A FakeTimeProvider that tells the test when code under test starts a timer.</summary>
+    private sealed class TimerSignallingTimeProvider() : FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 1, 0, 0, TimeSpan.Zero))
+    {
+        private readonly TaskCompletionSource _timerCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task TimerCreated => _timerCreated.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _timerCreated.TrySetResult();
+            return timer;
+        }
     }
 }
