@@ -31,8 +31,6 @@ public static partial class WebChatEndpoints
         builder.Services.AddSingleton<WebChatClient>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannelClient, WebChatClient>(
             sp => sp.GetRequiredService<WebChatClient>()));
-        // Transient and resolved per request, so it works whatever lifetime the pipeline is registered with.
-        builder.Services.TryAddTransient<WebChatTurnProcessor>(sp => sp.GetRequiredService<TurnPipeline>().ProcessAsync);
         return builder;
     }
 
@@ -60,7 +58,7 @@ public static partial class WebChatEndpoints
     private static async Task<Results<Accepted<PostMessageResult>, ProblemHttpResult>> PostMessageAsync(
         HttpContext http,
         WebChatMailbox mailbox,
-        WebChatTurnProcessor processTurn,
+        ITurnProcessor turns,
         IOptions<WebChatOptions> options,
         TimeProvider time,
         IHostApplicationLifetime lifetime,
@@ -89,7 +87,7 @@ public static partial class WebChatEndpoints
         });
 
         // Once accepted, the turn runs to its end even if the tab closes: it may be recording a ticket.
-        var outcome = await processTurn(inbound, lifetime.ApplicationStopping);
+        var outcome = await turns.ProcessAsync(inbound, lifetime.ApplicationStopping);
         LogTurn(loggerFactory.CreateLogger(typeof(WebChatEndpoints)), inbound.Id, inbound.Conversation.ConversationId, outcome);
 
         var conversation = Uri.EscapeDataString(inbound.Conversation.ConversationId);

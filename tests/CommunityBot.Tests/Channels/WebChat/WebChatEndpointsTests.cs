@@ -68,11 +68,11 @@ public sealed class WebChatEndpointsTests : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Services.AddSingleton<TimeProvider>(_time);
         builder.AddWebChatChannel();
-        builder.Services.AddSingleton<WebChatTurnProcessor>(services => (inbound, _) =>
+        builder.Services.AddSingleton<ITurnProcessor>(services => new DelegateTurnProcessor((inbound, _) =>
         {
             _processed.Enqueue(inbound);
             return _pipeline(inbound, services);
-        });
+        }));
 
         _app = builder.Build();
         _app.MapWebChatEndpoints();
@@ -408,4 +408,11 @@ public sealed class WebChatEndpointsTests : IAsyncLifetime
             return timer;
         }
     }
+}
+
+/// <summary>A turn processor made of a function, for endpoint tests.</summary>
+internal sealed class DelegateTurnProcessor(Func<CommunityBot.Dialogs.Conversation.InboundMessage, CancellationToken, Task<TurnOutcome>> process) : ITurnProcessor
+{
+    public Task<TurnOutcome> ProcessAsync(CommunityBot.Dialogs.Conversation.InboundMessage message, CancellationToken cancellationToken) =>
+        process(message, cancellationToken);
 }
