@@ -137,6 +137,8 @@ public sealed class FaqIndex
         {
             return hits;
         }
+        // Boosts and BM25's k1/b were varied on the eval sets (words 0–1, characters 0.25–1, k1 0.8–2, b 0.3–0.75):
+        // rank-1 accuracy moved by less than 0.01 either way, so the defaults stay.
         var boolean = new BooleanQuery(disableCoord: true);
         foreach (var word in query.Words.Distinct())
         {
