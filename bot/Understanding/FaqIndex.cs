@@ -20,6 +20,7 @@ public sealed class FaqIndex
     private const string WordField = "w";
     private const string CharField = "c";
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+    private const int MaxClauses = 1000;
 
     private readonly IndexSearcher? _searcher;
     private readonly int[] _docToPhrasing;
@@ -140,11 +141,12 @@ public sealed class FaqIndex
         // Boosts and BM25's k1/b were varied on the eval sets (words 0–1, characters 0.25–1, k1 0.8–2, b 0.3–0.75):
         // rank-1 accuracy moved by less than 0.01 either way, so the defaults stay.
         var boolean = new BooleanQuery(disableCoord: true);
-        foreach (var word in query.Words.Distinct())
+        // Lucene refuses more than 1,024 clauses; a message that long is no FAQ question anyway.
+        foreach (var word in query.Words.Distinct().Take(MaxClauses / 3))
         {
             boolean.Add(new TermQuery(new Term(WordField, word)) { Boost = 1.0f }, Occur.SHOULD);
         }
-        foreach (var unit in query.Units.Concat(query.Bigrams).Distinct())
+        foreach (var unit in query.Units.Concat(query.Bigrams).Distinct().Take(MaxClauses - boolean.Clauses.Count))
         {
             boolean.Add(new TermQuery(new Term(CharField, unit)) { Boost = unit.Length > 1 ? 1.0f : 0.5f }, Occur.SHOULD);
         }

@@ -52,6 +52,16 @@ public class FaqMatcherTests
     }
 
     [Fact]
+    public void Match_VeryLongMessage_DoesNotThrow()
+    {
+        var text = string.Concat(Enumerable.Range(0x4E00, 3000).Select(c => (char)c));
+
+        var match = Matcher().Match(text);
+
+        Assert.Null(match.Answer);
+    }
+
+    [Fact]
     public void Match_EmptyIndex_ReturnsNone()
     {
         Assert.Same(FaqMatch.None, new FaqMatcher(new FaqMatchingOptions()).Match("物业电话"));
