@@ -146,9 +146,13 @@ public sealed class FaqIndex
         {
             boolean.Add(new TermQuery(new Term(WordField, word)) { Boost = 1.0f }, Occur.SHOULD);
         }
-        foreach (var unit in query.Units.Concat(query.Bigrams).Distinct().Take(MaxClauses - boolean.Clauses.Count))
+        foreach (var unit in query.Units.Distinct().Take(MaxClauses / 3))
         {
-            boolean.Add(new TermQuery(new Term(CharField, unit)) { Boost = unit.Length > 1 ? 1.0f : 0.5f }, Occur.SHOULD);
+            boolean.Add(new TermQuery(new Term(CharField, unit)) { Boost = 0.5f }, Occur.SHOULD);
+        }
+        foreach (var bigram in query.Bigrams.Distinct().Take(MaxClauses - boolean.Clauses.Count))
+        {
+            boolean.Add(new TermQuery(new Term(CharField, bigram)) { Boost = 1.0f }, Occur.SHOULD);
         }
         var top = _searcher.Search(boolean, maxDocs);
         var vector = Weigh(query, _vocabulary, _idf, _unknownIdf, out var queryNorm);
@@ -166,14 +170,12 @@ public sealed class FaqIndex
                 {
                     Bm25 = Math.Max(hit.Bm25, scoreDoc.Score),
                     Similarity = Math.Max(hit.Similarity, cosine),
-                    SecondSimilarity = Math.Max(hit.SecondSimilarity, Math.Min(hit.Similarity, cosine)),
-                    Phrasings = hit.Phrasings + 1,
                 };
             }
             else
             {
                 byEntry[phrasing.EntryId] = hits.Count;
-                hits.Add(new FaqHit(phrasing.EntryId, scoreDoc.Score, cosine, 0, 1));
+                hits.Add(new FaqHit(phrasing.EntryId, scoreDoc.Score, cosine));
             }
         }
         if (hits.Count == 0)
@@ -234,5 +236,5 @@ public sealed class FaqIndex
     }
 }
 
-/// <summary>One candidate entry: its best BM25 score, best and second-best cosine over its phrasings.</summary>
-public sealed record FaqHit(string EntryId, float Bm25, double Similarity, double SecondSimilarity, int Phrasings);
+/// <summary>One candidate entry: the best BM25 score and the best cosine similarity over its phrasings.</summary>
+public sealed record FaqHit(string EntryId, float Bm25, double Similarity);
