@@ -139,7 +139,8 @@ public sealed class FaqIndex
             return hits;
         }
         // Boosts and BM25's k1/b were varied on the eval sets (words 0–1, characters 0.25–1, k1 0.8–2, b 0.3–0.75):
-        // rank-1 accuracy moved by less than 0.01 either way, so the defaults stay.
+        // rank-1 accuracy moved by less than 0.01 either way, so the defaults stay. Leaving single characters out of
+        // the Lucene query halves p50 latency at 10,000 entries (0.5 → 0.26 ms) but costs 0.01 rank-1; they stay.
         var boolean = new BooleanQuery(disableCoord: true);
         // Lucene refuses more than 1,024 clauses; a message that long is no FAQ question anyway.
         foreach (var word in query.Words.Distinct().Take(MaxClauses / 3))
