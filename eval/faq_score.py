@@ -31,7 +31,8 @@ def main():
         print(f"   hard negatives {len(neg)}: look-alike answered {rate(neg, lambda q, r: faq_id(r) == q['not']):.3f}, "
               f"anything answered {rate(neg, lambda q, r: faq_id(r) is not None):.3f}")
     if ook:
-        print(f"   out-of-KB {len(ook)}: answered anyway {rate(ook, lambda q, r: faq_id(r) is not None):.3f}")
+        print(f"   out-of-KB {len(ook)}: answered anyway {rate(ook, lambda q, r: faq_id(r) is not None):.3f}, "
+              f"got suggestions {rate(ook, lambda q, r: faq_id(r) is None and len(r['suggestions']) > 0):.3f}")
     if "--sweep" in sys.argv:
         for t in [x / 100 for x in range(30, 100, 5)]:
             ans = lambda r: top(r)["id"] if top(r)["score"] >= t else None

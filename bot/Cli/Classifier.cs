@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -19,7 +20,8 @@ public static class Classifier
     {
         var load = Stopwatch.StartNew();
         var entries = store.Enabled();
-        var matcher = new FaqMatcher(Options.Create(new FaqMatchingOptions()));
+        var read = load.Elapsed;
+        var matcher = new FaqMatcher(Options.Create(MatchingOptions()));
         matcher.Reload(entries);
         var understanding = new FaqUnderstanding(matcher, store);
         load.Stop();
@@ -50,11 +52,27 @@ public static class Classifier
             latencies.Sort();
             double Percentile(double p) => latencies.Count == 0 ? 0 : latencies[Math.Min(latencies.Count - 1, (int)(p * latencies.Count))];
             error.WriteLine(
-                $"classify: {entries.Count} entries ({matcher.PhrasingCount} phrasings) indexed in {load.Elapsed.TotalMilliseconds:F0} ms; " +
+                $"classify: {entries.Count} entries ({matcher.PhrasingCount} phrasings) read in {read.TotalMilliseconds:F0} ms, indexed in {(load.Elapsed - read).TotalMilliseconds:F0} ms; " +
                 $"{latencies.Count} messages in {total.Elapsed.TotalSeconds:F2} s = {latencies.Count / Math.Max(total.Elapsed.TotalSeconds, 1e-9):F0} msgs/s; " +
                 $"latency p50 {Percentile(0.50):F3} ms, p99 {Percentile(0.99):F3} ms");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The same FaqMatching settings the server reads (appsettings.json next to the executable, then environment
+    /// variables such as <c>FaqMatching__AnswerThreshold</c>), so classify answers exactly as the assistant would.
+    /// </summary>
+    public static FaqMatchingOptions MatchingOptions()
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var options = configuration.GetSection(FaqMatchingOptions.SectionName).Get<FaqMatchingOptions>() ?? new FaqMatchingOptions();
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        return options;
     }
 
     /// <summary>Writes one result: <c>{"text","intent","faq","suggestions","category","categoryScore"}</c>.</summary>

@@ -125,10 +125,10 @@ public static class CommandLineApp
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
         List<FaqEntry> entries = [];
-        console.Status().Start($"Reading {Path.GetFileName(path)}…", context =>
+        void Work(Action<string> status)
         {
             entries = FaqFileFormat.Read(path);
-            context.Status($"Writing {entries.Count} entries…");
+            status($"Writing {entries.Count} entries…");
             if (replace)
             {
                 store.ReplaceAll(entries);
@@ -137,7 +137,15 @@ public static class CommandLineApp
             {
                 store.Upsert(entries);
             }
-        });
+        }
+        if (console.Profile.Capabilities.Interactive)
+        {
+            console.Status().Start($"Reading {Path.GetFileName(path)}…", context => Work(s => context.Status(s)));
+        }
+        else
+        {
+            Work(_ => { });
+        }
         output.WriteLine($"{(replace ? "Replaced the knowledge base with" : "Imported")} {entries.Count} entries; the knowledge base now holds {store.Count()}.");
         return 0;
     }

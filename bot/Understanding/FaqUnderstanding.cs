@@ -19,6 +19,11 @@ public sealed class FaqUnderstanding(FaqMatcher matcher, FaqStore store) : IUnde
 
     public MessageUnderstanding Understand(string text)
     {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new MessageUnderstanding { Text = text, Intent = Intent.Other };
+        }
+        // Emoji or punctuation alone ("👍", "？") reads as chit-chat, not as a question.
         var compact = string.Concat(ChineseTokenizer.Words(text));
         if (compact.Length == 0 || Chitchat.Contains(compact) || Chitchat.Contains(compact.TrimEnd('啊', '呀', '哈', '了')))
         {

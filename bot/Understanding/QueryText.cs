@@ -4,6 +4,8 @@ namespace CommunityBot.Understanding;
 public sealed class QueryText
 {
     /// <summary>Relative weight of word, single-character and character-bigram features in the similarity.</summary>
+    // Measured on the eval sets: single characters at half weight answer more paraphrases correctly than at
+    // full or quarter weight for the same rate of look-alikes answered; words and bigrams count the same.
     internal const float WordWeight = 1.0f, UnitWeight = 0.5f, BigramWeight = 1.0f;
 
     private QueryText(List<string> words, List<string> units, List<string> bigrams)
@@ -17,9 +19,14 @@ public sealed class QueryText
     public IReadOnlyList<string> Units { get; }
     public IReadOnlyList<string> Bigrams { get; }
 
+    // Modal particles and politeness fillers carry no meaning for matching, and in a small knowledge base a
+    // particle no entry happens to use would otherwise count as unknown content at full weight.
+    private static readonly HashSet<string> Fillers = ["的", "了", "吗", "呢", "啊", "吧", "呀", "么", "嘛", "哦", "哈", "呐", "请问", "一下"];
+
     public static QueryText From(string text)
     {
         var words = ChineseTokenizer.Words(text);
+        words.RemoveAll(Fillers.Contains);
         var units = ChineseTokenizer.Units(words);
         var bigrams = new List<string>(Math.Max(0, units.Count - 1));
         for (var i = 1; i < units.Count; i++)

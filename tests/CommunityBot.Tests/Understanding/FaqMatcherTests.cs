@@ -35,7 +35,7 @@ public class FaqMatcherTests
     [Fact]
     public void Match_VagueParkingQuestion_SuggestsInsteadOfAnswering()
     {
-        var match = Matcher().Match("停车的事问一下");
+        var match = Matcher().Match("停车");
 
         Assert.Null(match.Answer);
         Assert.Contains(match.Suggestions, s => s.Id.StartsWith("parking", StringComparison.Ordinal));
@@ -49,6 +49,16 @@ public class FaqMatcherTests
 
         Assert.Null(match.Answer);
         Assert.Empty(match.Suggestions);
+    }
+
+    [Fact]
+    public void Match_VeryLongMessage_DoesNotThrow()
+    {
+        var text = string.Concat(Enumerable.Range(0x4E00, 3000).Select(c => (char)c));
+
+        var match = Matcher().Match(text);
+
+        Assert.Null(match.Answer);
     }
 
     [Fact]

@@ -46,6 +46,15 @@ public class FaqUnderstandingTests
         Assert.Null(result.Faq);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Understand_Blank_IsOther(string text)
+    {
+        using var db = new LiteDatabase(new MemoryStream());
+        Assert.Equal(Intent.Other, Understanding(db).Understand(text).Intent);
+    }
+
     [Fact]
     public void Find_UnknownId_ReturnsNull()
     {
