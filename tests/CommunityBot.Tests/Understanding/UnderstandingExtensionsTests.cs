@@ -14,6 +14,7 @@ public class UnderstandingExtensionsTests
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton<ILiteDatabase>(_ => new LiteDatabase(new MemoryStream()));
+        builder.Services.AddSingleton<CommunityBot.Storage.LiteDbWriter>();
         builder.AddUnderstanding();
         using var host = builder.Build();
         host.Services.GetRequiredService<FaqStore>().ReplaceAll(FaqMatcherTests.Kb);
