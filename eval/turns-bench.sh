@@ -11,7 +11,7 @@ dotnet build -c Release bench/CommunityBot.Bench -v q -nologo >/dev/null
 
 start=$(date +%s.%N)
 dotnet bot/bin/Release/net10.0/CommunityBot.dll --data-dir "$data" --urls http://127.0.0.1:5180 \
-  --Logging:LogLevel:Default=Warning >"${SERVER_LOG:-$data/server.log}" 2>&1 &
+  --Logging:LogLevel:Default=${SERVER_LOG_LEVEL:-Warning} >"${SERVER_LOG:-$data/server.log}" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
 until curl -sf http://127.0.0.1:5180/healthz >/dev/null; do sleep 0.02; done

@@ -30,6 +30,7 @@ public static class ConversationExtensions
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<ITurnSender>(sp => sp.GetRequiredService<Outbox>());
         builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddHostedService<StoreWarmup>();
         builder.Services.AddHostedService<OutboxService>();
         builder.Services.AddHostedService<ConversationCleanupService>();
         return builder;

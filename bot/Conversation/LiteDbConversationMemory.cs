@@ -7,7 +7,7 @@ namespace CommunityBot.Conversation;
 /// <summary>One-off conversation facts ("greeted") as documents whose id is the fact's key.</summary>
 public sealed class LiteDbConversationMemory(ILiteDatabase database, LiteDbWriter writer) : IConversationMemory
 {
-    private readonly ILiteCollection<BsonDocument> _marks = database.GetCollection("conversation_marks");
+    private readonly ILiteCollection<BsonDocument> _marks = LiteDbCollections.Open(database, "conversation_marks");
 
     public Task<bool> MarkOnceAsync(string key, CancellationToken cancellationToken) =>
         writer.WriteAsync(_ => _marks.Upsert(new BsonDocument { ["_id"] = key }));

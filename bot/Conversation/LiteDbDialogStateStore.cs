@@ -9,7 +9,7 @@ namespace CommunityBot.Conversation;
 /// <summary>Dialog state in LiteDB, one document per resident key, the state itself as JSON.</summary>
 public sealed class LiteDbDialogStateStore(ILiteDatabase database, LiteDbWriter writer) : IDialogStateStore
 {
-    private readonly ILiteCollection<StateDocument> _states = database.GetCollection<StateDocument>("dialog_state");
+    private readonly ILiteCollection<StateDocument> _states = LiteDbCollections.Open<StateDocument>(database, "dialog_state");
 
     public Task<DialogState?> LoadAsync(string key, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using CommunityBot.Storage;
 using LiteDB;
 
 namespace CommunityBot.Conversation;
@@ -12,8 +13,8 @@ public sealed class ProcessedMessageLog
 
     public ProcessedMessageLog(ILiteDatabase database)
     {
-        _processed = database.GetCollection<ProcessedMessage>("processed_messages");
-        _processed.EnsureIndex(p => p.At);
+        // Only the _id index: the hourly cleanup may scan, every turn's commit should not pay for a second index.
+        _processed = LiteDbCollections.Open<ProcessedMessage>(database, "processed_messages");
     }
 
     public static string KeyOf(string channel, string messageId) => channel + "|" + messageId;

@@ -1,3 +1,4 @@
+using CommunityBot.Storage;
 using LiteDB;
 
 namespace CommunityBot.Faq;
@@ -16,7 +17,7 @@ public sealed class FaqStore
     public FaqStore(ILiteDatabase database)
     {
         _database = database;
-        _faq = database.GetCollection(CollectionName);
+        _faq = LiteDbCollections.Open(database, CollectionName);
         _faq.EnsureIndex(nameof(FaqEntry.Enabled));
     }
 

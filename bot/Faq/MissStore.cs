@@ -15,7 +15,7 @@ public sealed class MissStore : IMissLog
     public MissStore(ILiteDatabase database, LiteDbWriter writer)
     {
         _writer = writer;
-        _misses = database.GetCollection(CollectionName);
+        _misses = LiteDbCollections.Open(database, CollectionName);
         _misses.EnsureIndex("At");
     }
 

@@ -33,7 +33,7 @@ public sealed partial class HelpRequestStore(ILiteDatabase database, LiteDbWrite
 
     private static ILiteCollection<HelpRequestDocument> CreateCollection(ILiteDatabase database)
     {
-        var collection = database.GetCollection<HelpRequestDocument>("help_requests");
+        var collection = LiteDbCollections.Open<HelpRequestDocument>(database, "help_requests");
         collection.EnsureIndex(r => r.At);
         return collection;
     }

@@ -27,8 +27,9 @@ public sealed class Outbox : ITurnSender
         _writer = writer;
         _time = time;
         _options = options.Value;
-        _messages = database.GetCollection<OutboxMessage>("outbox");
-        _messages.EnsureIndex(m => m.DueAt);
+        // No secondary index: the outbox holds only undelivered messages, so a scan is cheap, and every
+        // index would add pages to each turn's commit.
+        _messages = LiteDbCollections.Open<OutboxMessage>(database, "outbox");
     }
 
     /// <summary>Builds (does not store) an outbox entry, so the pipeline can write it in its own transaction.</summary>
@@ -92,7 +93,14 @@ public sealed class Outbox : ITurnSender
 
     public IReadOnlyList<OutboxMessage> All() => _messages.FindAll().ToList();
 
-    internal Task MarkDeliveredAsync(OutboxMessage message) => _writer.WriteAsync(_ => _messages.Delete(message.Id));
+    /// <summary>Removes delivered messages, all in one write.</summary>
+    internal Task MarkDeliveredAsync(IReadOnlyCollection<ObjectId> delivered) => _writer.WriteAsync(_ =>
+    {
+        foreach (var id in delivered)
+        {
+            _messages.Delete(id);
+        }
+    });
 
     internal Task MarkFailedAttemptAsync(OutboxMessage message, string error)
     {

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using CommunityBot.Channels;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
+using LiteDB;
+using JsonSerializer = System.Text.Json.JsonSerializer;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Notifications;
@@ -27,16 +30,16 @@ public sealed partial class OutboxDispatcher(
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            var delivered = 0;
+            var total = 0;
             while (true)
             {
                 var pending = outbox.Pending(500);
                 if (pending.Count == 0)
                 {
-                    return delivered;
+                    return total;
                 }
 
-                var progress = 0;
+                var delivered = new ConcurrentBag<ObjectId>();
                 await Parallel.ForEachAsync(
                     pending.GroupBy(m => m.ConversationKey),
                     new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelConversations, CancellationToken = cancellationToken },
@@ -50,14 +53,19 @@ public sealed partial class OutboxDispatcher(
                                 break; // keep the conversation in order: the rest waits for this one's retry
                             }
 
-                            Interlocked.Increment(ref progress);
+                            delivered.Add(message.Id);
                         }
                     });
-                delivered += progress;
-                if (progress == 0)
+
+                // One write for the whole round. A crash before it commits re-sends this round's messages
+                // after restart (at least once); it never loses one.
+                if (delivered.IsEmpty)
                 {
-                    return delivered;
+                    return total;
                 }
+
+                await outbox.MarkDeliveredAsync(delivered);
+                total += delivered.Count;
             }
         }
         finally
@@ -81,7 +89,6 @@ public sealed partial class OutboxDispatcher(
             var to = JsonSerializer.Deserialize<ConversationReference>(entry.To, DialogJson.Options)!;
             var message = JsonSerializer.Deserialize<OutboundMessage>(entry.Message, DialogJson.Options)!;
             await client.SendAsync(to, message, cancellationToken);
-            await outbox.MarkDeliveredAsync(entry);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
