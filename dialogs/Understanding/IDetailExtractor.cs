@@ -1,0 +1,8 @@
+namespace CommunityBot.Dialogs.Understanding;
+
+/// <summary>Reads the details out of a resident's message: phone numbers, where, when, how long, how many.</summary>
+public interface IDetailExtractor
+{
+    /// <summary>Extracts details; relative times ("昨晚十点") are resolved against <paramref name="at"/> (the message time, with its offset).</summary>
+    MessageDetails Extract(string text, DateTimeOffset at);
+}
