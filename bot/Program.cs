@@ -2,6 +2,7 @@ using CommunityBot.Channels.BotFramework;
 using CommunityBot.Channels.WebChat;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
+using CommunityBot.Directory;
 using CommunityBot.Storage;
 using CommunityBot.Understanding;
 
@@ -20,6 +21,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.AddStorage();
 builder.AddUnderstanding();
+builder.AddDirectory();
 builder.AddDialogs();
 builder.AddBotFrameworkChannel();
 builder.AddWebChatChannel();

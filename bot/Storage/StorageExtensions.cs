@@ -20,7 +20,7 @@ public static class StorageExtensions
     /// <summary>Opens (creating if needed) the database file in Direct mode: one process owns it.</summary>
     public static LiteDatabase OpenDatabase(StorageOptions options)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
         var connection = new ConnectionString
         {
             Filename = options.DatabasePath,

@@ -8,9 +8,9 @@ public sealed class CommandLineAppTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"cb-cli-{Guid.NewGuid():N}");
 
-    public CommandLineAppTests() => Directory.CreateDirectory(_dir);
+    public CommandLineAppTests() => System.IO.Directory.CreateDirectory(_dir);
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => System.IO.Directory.Delete(_dir, recursive: true);
 
     private async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
     {

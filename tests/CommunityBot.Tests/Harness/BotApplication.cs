@@ -68,9 +68,9 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         if (disposing)
         {
             Database.Dispose();
-            if (Directory.Exists(_dataDir))
+            if (System.IO.Directory.Exists(_dataDir))
             {
-                Directory.Delete(_dataDir, recursive: true);
+                System.IO.Directory.Delete(_dataDir, recursive: true);
             }
         }
     }

@@ -1,0 +1,78 @@
+namespace CommunityBot.Directory;
+
+/// <summary>An immutable, indexed view of one version of the directory; routing reads only this.</summary>
+public sealed class DirectorySnapshot
+{
+    private readonly Dictionary<string, Compound> _compoundsByName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<DutyShift>> _rosterByGrid;
+    private readonly Dictionary<string, List<LeavePeriod>> _leaveByWorker;
+    private readonly Dictionary<(string Channel, string UserId), Worker> _workersByIdentity = [];
+
+    public DirectorySnapshot(DirectoryData data)
+    {
+        Data = data;
+        Communities = data.Communities.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        Grids = data.Grids.ToDictionary(g => g.Id, StringComparer.Ordinal);
+        Compounds = data.Compounds.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        Workers = data.Workers.ToDictionary(w => w.Id, StringComparer.Ordinal);
+        foreach (var compound in data.Compounds)
+        {
+            foreach (var name in compound.Aliases.Prepend(compound.Name))
+            {
+                _compoundsByName.TryAdd(name, compound);
+            }
+        }
+        _rosterByGrid = data.Roster.GroupBy(s => s.GridId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        _leaveByWorker = data.Leave.GroupBy(l => l.WorkerId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var worker in data.Workers)
+        {
+            AddIdentity(WorkerChannels.Teams, worker.TeamsUserId, worker);
+            AddIdentity(WorkerChannels.AadObject, worker.AadObjectId, worker);
+            AddIdentity(WorkerChannels.WeCom, worker.WeComUserId, worker);
+            AddIdentity(WorkerChannels.WebChat, worker.WebChatUserId, worker);
+        }
+        CompoundInfos = data.Compounds
+            .Select(c => new Dialogs.Directory.CompoundInfo(
+                c.Id, c.Name, Communities.TryGetValue(c.Community, out var community) ? community.Name : c.Community, c.Buildings, c.Aliases))
+            .ToList();
+    }
+
+    public DirectoryData Data { get; }
+
+    public IReadOnlyDictionary<string, Community> Communities { get; }
+
+    public IReadOnlyDictionary<string, Grid> Grids { get; }
+
+    public IReadOnlyDictionary<string, Compound> Compounds { get; }
+
+    public IReadOnlyDictionary<string, Worker> Workers { get; }
+
+    /// <summary>What the dialogs port hands out (community by name).</summary>
+    public IReadOnlyList<Dialogs.Directory.CompoundInfo> CompoundInfos { get; }
+
+    /// <summary>The compound with this id, name or alias.</summary>
+    public Compound? FindCompound(string idOrName) =>
+        Compounds.TryGetValue(idOrName, out var byId) ? byId : _compoundsByName.GetValueOrDefault(idOrName.Trim());
+
+    /// <summary>The worker behind a channel identity (see <see cref="WorkerChannels"/>), or null for residents.</summary>
+    public Worker? FindWorker(string channel, string userId) => _workersByIdentity.GetValueOrDefault((channel, userId));
+
+    public IReadOnlyList<DutyShift> RosterOf(string gridId) => _rosterByGrid.TryGetValue(gridId, out var shifts) ? shifts : [];
+
+    public bool IsOnLeave(string workerId, DateTimeOffset at) =>
+        _leaveByWorker.TryGetValue(workerId, out var periods) && periods.Any(p => p.Covers(at));
+
+    /// <summary>Community staff of <paramref name="communityId"/>, in directory order.</summary>
+    public IEnumerable<Worker> StaffOf(string communityId) =>
+        Data.Workers.Where(w => w.Role == WorkerRole.Community && w.Community == communityId);
+
+    public IEnumerable<Worker> StreetStaff() => Data.Workers.Where(w => w.Role == WorkerRole.Street);
+
+    private void AddIdentity(string channel, string? userId, Worker worker)
+    {
+        if (!string.IsNullOrEmpty(userId))
+        {
+            _workersByIdentity.TryAdd((channel, userId), worker);
+        }
+    }
+}
