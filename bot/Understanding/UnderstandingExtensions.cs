@@ -1,5 +1,6 @@
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
+using CommunityBot.Understanding.Extractors;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Understanding;
@@ -22,6 +23,7 @@ public static class UnderstandingExtensions
         builder.Services.AddSingleton<IUnderstanding>(sp => sp.GetRequiredService<FaqUnderstanding>());
         builder.Services.AddSingleton<IFaqAnswers>(sp => sp.GetRequiredService<FaqUnderstanding>());
         builder.Services.AddHostedService<FaqSeeder>();
+        builder.AddDetailExtraction();
         return builder;
     }
 }
