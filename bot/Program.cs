@@ -4,6 +4,7 @@ using CommunityBot.Cli;
 using CommunityBot.Conversation;
 using CommunityBot.Directory;
 using CommunityBot.Storage;
+using CommunityBot.Tickets;
 using CommunityBot.Understanding;
 
 if (CommandLineApp.IsVerb(args))
@@ -22,6 +23,7 @@ builder.Services.AddProblemDetails();
 builder.AddStorage();
 builder.AddUnderstanding();
 builder.AddDirectory();
+builder.AddTickets();
 builder.AddDialogs();
 builder.AddBotFrameworkChannel();
 builder.AddWebChatChannel();

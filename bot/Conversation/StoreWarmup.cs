@@ -2,6 +2,7 @@ using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Faq;
 using CommunityBot.Handoff;
 using CommunityBot.Notifications;
+using CommunityBot.Tickets;
 
 namespace CommunityBot.Conversation;
 
@@ -16,12 +17,13 @@ public sealed class StoreWarmup(
     LiteDbDialogStateStore states,
     IConversationMemory memory,
     HelpRequestStore helpRequests,
-    Outbox outbox) : IHostedService
+    Outbox outbox,
+    TicketStore tickets) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // Construction did the work; touching the services keeps the intent visible.
-        GC.KeepAlive(new object[] { faq, misses, processed, states, memory, helpRequests, outbox });
+        GC.KeepAlive(new object[] { faq, misses, processed, states, memory, helpRequests, outbox, tickets });
         return Task.CompletedTask;
     }
 

@@ -120,7 +120,7 @@
       choice('业主群', group.name, isGroup(), () => pick('group', state.speaker)),
       choice('私聊', '与' + state.botName + '一对一', !isGroup(), () => pick('private', state.speaker)));
     ui.speakers.replaceChildren(...state.demo.residents.map((r) =>
-      choice(r.userName, null, r.userId === state.speaker, () => pick(state.kind, r.userId))));
+      choice(r.userName, r.role || null, r.userId === state.speaker, () => pick(state.kind, r.userId))));
   }
 
   function pick(kind, speaker) {

@@ -76,6 +76,19 @@ public sealed class DialogRunner(DialogSet dialogs, IDialogStateStore store, IOp
         await ApplyAsync(turn, dialog, state, outcome, cancellationToken);
     }
 
+    /// <summary>
+    /// Starts a dialog for a resident outside their turn (e.g. feedback after a ticket is closed): the
+    /// dialog's first prompt is returned for the caller to send, and the resident's next message answers it.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboundMessage>> StartProactiveAsync(
+        ConversationReference resident, string dialogId, object? initialState, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var inbound = new InboundMessage { Id = "proactive", Conversation = resident, Timestamp = now };
+        var turn = new TurnContext(inbound, now);
+        await BeginAsync(turn, dialogId, initialState, cancellationToken);
+        return turn.Replies;
+    }
+
     /// <summary>Forgets the resident's dialog (used by the turn error handler).</summary>
     public Task ClearAsync(string stateKey, CancellationToken cancellationToken) => store.DeleteAsync(stateKey, cancellationToken);
 

@@ -1,7 +1,11 @@
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
+using CommunityBot.Dialogs.Directory;
 using CommunityBot.Dialogs.Faq;
+using CommunityBot.Dialogs.Feedback;
+using CommunityBot.Dialogs.Grievance;
 using CommunityBot.Dialogs.Handoff;
+using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +24,12 @@ public sealed class TurnRouter : IBot
         new("长者食堂几点开饭", "长者食堂几点开饭"),
     ];
 
+    private static readonly string[] GrievanceTriggers = ["我要投诉", "我要报修", "我要反映", "投诉", "报修", "反映问题", "举报"];
+    private static readonly string[] StatusTriggers = ["我的工单", "工单进度", "查工单", "查询工单", "我反映的问题"];
+
     private readonly DialogRunner _runner;
+    private readonly GrievanceDialog _grievance;
+    private readonly ITicketDesk _desk;
     private readonly IUnderstanding _understanding;
     private readonly IFaqAnswers _answers;
     private readonly IMissLog _misses;
@@ -36,15 +45,24 @@ public sealed class TurnRouter : IBot
         IMissLog misses,
         IHumanHelp humanHelp,
         IConversationMemory memory,
+        ITicketDesk desk,
+        IDirectory directory,
+        IDetailExtractor details,
         IOptions<RouterOptions> options)
     {
+        _desk = desk;
+        _grievance = new GrievanceDialog(directory, details);
         _understanding = understanding;
         _answers = answers;
         _misses = misses;
         _humanHelp = humanHelp;
         _memory = memory;
         _options = options.Value;
-        var dialogs = new DialogSet().Add(new FaqClarifyDialog(answers), OnFaqChosenAsync);
+        var dialogs = new DialogSet()
+            .Add(new FaqClarifyDialog(answers), OnFaqChosenAsync)
+            .Add(_grievance, OnGrievanceReportedAsync)
+            .Add(new FeedbackDialog(), OnFeedbackAsync)
+            .Add(new WorkerNoteDialog(), OnWorkerNoteAsync);
         _runner = new DialogRunner(dialogs, stateStore, dialogOptions);
     }
 
@@ -74,13 +92,14 @@ public sealed class TurnRouter : IBot
                 return;
         }
 
-        if (inbound.ButtonValue is { } button)
+        if (inbound.ButtonValue is { } button && IsCommandButton(button))
         {
             await OnStaleButtonAsync(turn, button, cancellationToken);
             return;
         }
 
-        var text = inbound.Text.Trim();
+        // Other buttons (examples, "登记报修") carry text, as if the resident had typed it.
+        var text = (inbound.ButtonValue ?? inbound.Text).Trim();
         if (text.Length == 0)
         {
             turn.Reply(OutboundMessage.WithButtons($"您好，我是{_options.Name}，有什么可以帮您？可以直接问我，例如：", Examples));
@@ -100,10 +119,34 @@ public sealed class TurnRouter : IBot
                 return;
         }
 
+        if (IsStatusQuery(text))
+        {
+            await ReplyStatusAsync(turn, cancellationToken);
+            return;
+        }
+
         var understanding = _understanding.Understand(text);
+        var wantsToReport = GrievanceTriggers.Any(t => text.StartsWith(t, StringComparison.Ordinal));
         if (understanding.Faq is { } faq && _answers.Find(faq.Id) is { } answer)
         {
-            turn.Reply(answer.Answer);
+            if (understanding.Intent == Intent.Grievance && !wantsToReport)
+            {
+                // A question-shaped complaint ("暖气不热怎么办"): answer what we can and offer to file a report.
+                turn.Reply(OutboundMessage.WithButtons(answer.Answer + "\n\n如果需要网格员上门处理，可以登记报修。", [new CardAction("登记报修", "我要报修：" + text)]));
+                return;
+            }
+
+            if (!wantsToReport)
+            {
+                turn.Reply(answer.Answer);
+                return;
+            }
+        }
+
+        if (wantsToReport || understanding.Intent == Intent.Grievance)
+        {
+            var state = _grievance.Prefill(text, understanding, turn.Now, isPrivate: !inbound.IsGroup);
+            await _runner.BeginAsync(turn, GrievanceDialog.DialogId, state, cancellationToken);
             return;
         }
 
@@ -123,6 +166,69 @@ public sealed class TurnRouter : IBot
         await ReplyMissAsync(turn, text, understanding.Suggestions.FirstOrDefault(), cancellationToken);
     }
 
+    private async Task OnGrievanceReportedAsync(TurnContext turn, GrievanceReport report, CancellationToken cancellationToken)
+    {
+        var receipt = await _desk.FileAsync(report, turn.Now, cancellationToken);
+        turn.Reply(receipt.JoinedExisting
+            ? $"这个问题已有人反映，已并入工单 {receipt.Number}（共{receipt.Supporters}人反映），由{receipt.ResponsibleName}负责，有进展会通知您。"
+            : $"已登记，工单号 {receipt.Number}。由{receipt.ResponsibleName}负责，{Describe(receipt.PromisedResponse)}内响应。查询进度请@我说「我的工单」。");
+    }
+
+    private async Task OnFeedbackAsync(TurnContext turn, FeedbackResult result, CancellationToken cancellationToken) =>
+        turn.Reply(await _desk.RecordFeedbackAsync(result.TicketNumber, turn.Inbound.Conversation, result.Fixed, result.Satisfied, turn.Now, cancellationToken));
+
+    private async Task OnWorkerNoteAsync(TurnContext turn, WorkerNote note, CancellationToken cancellationToken)
+    {
+        var result = await _desk.ActAsync(new WorkerActionRequest(note.TicketNumber, note.Action, turn.Inbound.Conversation, note.Text, turn.Now), cancellationToken);
+        turn.Reply(result.Message);
+    }
+
+    private async Task OnTicketButtonAsync(TurnContext turn, string number, WorkerAction action, CancellationToken cancellationToken)
+    {
+        var result = await _desk.ActAsync(new WorkerActionRequest(number, action, turn.Inbound.Conversation, "", turn.Now), cancellationToken);
+        if (result.NeedsNote)
+        {
+            await _runner.BeginAsync(turn, WorkerNoteDialog.DialogId, new WorkerNoteState { TicketNumber = number, Action = action }, cancellationToken);
+            return;
+        }
+
+        turn.Reply(result.Message);
+    }
+
+    private async Task ReplyStatusAsync(TurnContext turn, CancellationToken cancellationToken)
+    {
+        var mine = await _desk.MineAsync(turn.Inbound.Channel, turn.Inbound.UserId, cancellationToken);
+        if (mine.Count == 0)
+        {
+            turn.Reply("您还没有登记过工单。遇到问题可以@我说「我要报修」。");
+            return;
+        }
+
+        var lines = mine.Take(5).Select(t => $"{t.Number} {t.Category} {t.Where}：{t.Status}");
+        turn.Reply("您的工单：\n" + string.Join("\n", lines));
+    }
+
+    private static bool IsCommandButton(string value) =>
+        value.StartsWith("faq:", StringComparison.Ordinal) || value.StartsWith("tk:", StringComparison.Ordinal);
+
+    private static bool IsStatusQuery(string text) =>
+        StatusTriggers.Any(t => text.Contains(t, StringComparison.Ordinal))
+        || (text.StartsWith("查询", StringComparison.Ordinal) && text.Contains("WT", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Parses a ticket button value "tk:{number}:{action}".</summary>
+    public static bool TryParseTicketButton(string value, out string number, out WorkerAction action)
+    {
+        number = "";
+        action = default;
+        var parts = value.Split(':');
+        return parts.Length == 3 && parts[0] == "tk" && Enum.TryParse(parts[2], out action) && (number = parts[1]).Length > 0;
+    }
+
+    public static string TicketButton(string number, WorkerAction action) => $"tk:{number}:{action}";
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{span.TotalHours:0.#}小时" : $"{span.TotalMinutes:0}分钟";
+
     private async Task OnFaqChosenAsync(TurnContext turn, FaqChoice choice, CancellationToken cancellationToken)
     {
         if (choice.EntryId is { } id && _answers.Find(id) is { } answer)
@@ -136,17 +242,17 @@ public sealed class TurnRouter : IBot
 
     private async Task OnStaleButtonAsync(TurnContext turn, string value, CancellationToken cancellationToken)
     {
+        if (TryParseTicketButton(value, out var number, out var action))
+        {
+            await OnTicketButtonAsync(turn, number, action, cancellationToken);
+            return;
+        }
+
         // A button from an earlier card (its dialog already over, or pressed by another resident in the group).
         if (value.StartsWith("faq:", StringComparison.Ordinal) && value != FaqClarifyDialog.NoneValue
             && _answers.Find(value["faq:".Length..]) is { } answer)
         {
             turn.Reply(answer.Answer);
-            return;
-        }
-
-        if (Interruptions.Detect(value) == Interruption.Human)
-        {
-            await RequestHumanAsync(turn, cancellationToken);
             return;
         }
 

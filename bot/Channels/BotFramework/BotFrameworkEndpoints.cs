@@ -30,6 +30,7 @@ public static partial class BotFrameworkEndpoints
             sp.GetRequiredService<ILogger<BotFrameworkAuth>>()));
 
         builder.Services.AddSingleton<IConnectorTokenProvider, MsalConnectorTokenProvider>();
+        builder.Services.AddSingleton<PrivateConversations>();
         builder.Services.AddHttpClient<ConnectorClient>();
         builder.Services.AddTransient<IChannelClient>(sp => sp.GetRequiredService<ConnectorClient>());
         return builder;

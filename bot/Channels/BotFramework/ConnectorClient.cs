@@ -7,6 +7,16 @@ using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Channels.BotFramework;
 
+/// <summary>The 1:1 conversations the bot has opened with users (workers), by service URL and user id. One per process.</summary>
+public sealed class PrivateConversations
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _ids = new(StringComparer.Ordinal);
+
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? conversationId) => _ids.TryGetValue(key, out conversationId);
+
+    public void Remember(string key, string conversationId) => _ids[key] = conversationId;
+}
+
 /// <summary>
 /// Delivers outbound messages through the Bot Connector REST API (protocols A.2.2) to every Bot Framework
 /// channel: Teams, Web Chat, Direct Line, the Emulator.
@@ -24,14 +34,17 @@ public sealed partial class ConnectorClient : IChannelClient
     private readonly TimeProvider _time;
     private readonly ILogger<ConnectorClient> _logger;
     private readonly HashSet<string> _channels;
+    private readonly PrivateConversations _privateConversations;
 
     public ConnectorClient(
         HttpClient http,
         IConnectorTokenProvider tokens,
         IOptions<BotFrameworkOptions> options,
         TimeProvider time,
+        PrivateConversations privateConversations,
         ILogger<ConnectorClient> logger)
     {
+        _privateConversations = privateConversations;
         _http = http;
         _tokens = tokens;
         _options = options.Value;
@@ -42,9 +55,30 @@ public sealed partial class ConnectorClient : IChannelClient
 
     public bool Handles(string channel) => _channels.Contains(channel);
 
-    /// <summary>Posts the message as a reply to <see cref="ConversationReference.ReplyToId"/>, or to the conversation when there is none.</summary>
+    /// <summary>
+    /// Posts the message as a reply to <see cref="ConversationReference.ReplyToId"/>, or to the conversation when there is none.
+    /// A reference with a user but no conversation id (a worker's card) first opens the 1:1 conversation with that user;
+    /// the id is remembered for the life of the process (the Connector returns the same 1:1 conversation again anyway).
+    /// </summary>
     public async Task SendAsync(ConversationReference to, OutboundMessage message, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(to.ConversationId))
+        {
+            if (string.IsNullOrEmpty(to.UserId))
+            {
+                throw new InvalidOperationException("The conversation reference has neither a conversation id nor a user to open one with.");
+            }
+
+            var key = $"{to.ServiceUrl}|{to.UserId}";
+            if (!_privateConversations.TryGetValue(key, out var conversationId))
+            {
+                conversationId = await CreateConversationAsync(to.ServiceUrl ?? "", to.BotId, to.UserId, to.TenantId, cancellationToken).ConfigureAwait(false);
+                _privateConversations.Remember(key, conversationId);
+            }
+
+            to = to with { ConversationId = conversationId, ReplyToId = null };
+        }
+
         var conversationPath = $"v3/conversations/{Uri.EscapeDataString(to.ConversationId)}/activities";
         var path = string.IsNullOrEmpty(to.ReplyToId)
             ? conversationPath

@@ -51,7 +51,11 @@ public static partial class WebChatEndpoints
         var api = app.MapGroup("/api/local").WithTags("WebChat");
         api.MapPost("/messages", PostMessageAsync);
         api.MapGet("/conversations/{conversationId}/messages", GetMessagesAsync);
-        api.MapGet("/demo", (IOptions<WebChatOptions> options) => TypedResults.Ok(WebChatDemo.Describe(options.Value.BotName)));
+        // Workers appear only when the host has a grid directory (the page works without one).
+        api.MapGet("/demo", (IOptions<WebChatOptions> options, IServiceProvider services) =>
+            TypedResults.Ok(WebChatDemo.Describe(
+                options.Value.BotName,
+                services.GetService<Directory.GridDirectory>() is { } directory ? WebChatDemo.WorkersFor(directory.Current) : [])));
         return app;
     }
 

@@ -7,6 +7,7 @@ using CommunityBot.Faq;
 using CommunityBot.Handoff;
 using CommunityBot.Notifications;
 using CommunityBot.Storage;
+using CommunityBot.Tickets;
 using CommunityBot.Understanding;
 using LiteDB;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,6 +33,11 @@ public sealed class BotHarness : IDisposable
         Understanding = FaqTestFactory.CreateUnderstanding(Faq);
         States = new LiteDbDialogStateStore(Database, Writer);
         Misses = new MissStore(Database, Writer);
+        Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
+        Tickets = new TicketStore(Database, Writer);
+        Desk = new TicketDesk(
+            Tickets, Directory, Outbox, States, MsOptions.Create(dialogOptions ?? new DialogOptions()),
+            MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         var router = new TurnRouter(
             States,
@@ -41,8 +47,10 @@ public sealed class BotHarness : IDisposable
             Misses,
             HelpRequests,
             new LiteDbConversationMemory(Database, Writer),
+            Desk,
+            Directory,
+            Directory,
             MsOptions.Create(new RouterOptions { Name = BotName }));
-        Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
             router, States, new ProcessedMessageLog(Database), Outbox, Writer, Time,
@@ -59,8 +67,47 @@ public sealed class BotHarness : IDisposable
     public MissStore Misses { get; }
     public HelpRequestStore HelpRequests { get; }
     public Outbox Outbox { get; }
+    public FakeDirectory Directory { get; } = new();
+    public TicketStore Tickets { get; }
+    public TicketDesk Desk { get; }
     public OutboxDispatcher Dispatcher { get; }
     public TurnPipeline Pipeline { get; }
+
+    private readonly Dictionary<string, Queue<OutboundMessage>> _inboxes = new(StringComparer.Ordinal);
+
+    /// <summary>What the bot sent to <paramref name="conversationId"/> and no test has read yet.</summary>
+    public Queue<OutboundMessage> InboxOf(string conversationId)
+    {
+        Pump();
+        if (!_inboxes.TryGetValue(conversationId, out var inbox))
+        {
+            inbox = new Queue<OutboundMessage>();
+            _inboxes[conversationId] = inbox;
+        }
+
+        return inbox;
+    }
+
+    /// <summary>Conversations with messages nobody read.</summary>
+    public IEnumerable<KeyValuePair<string, Queue<OutboundMessage>>> Unread()
+    {
+        Pump();
+        return _inboxes.Where(i => i.Value.Count > 0);
+    }
+
+    private void Pump()
+    {
+        while (Channel.TryTake(out var sent))
+        {
+            if (!_inboxes.TryGetValue(sent.To.ConversationId, out var inbox))
+            {
+                inbox = new Queue<OutboundMessage>();
+                _inboxes[sent.To.ConversationId] = inbox;
+            }
+
+            inbox.Enqueue(sent.Message);
+        }
+    }
 
     /// <summary>Starts a scripted conversation in a group (the default) or a private chat.</summary>
     public ConversationFlow Conversation(bool group = true, string conversationId = "group-1") =>

@@ -10,7 +10,8 @@ namespace CommunityBot.Tests.Harness;
 public sealed class ConversationFlow(BotHarness harness, string conversationId, bool isGroup)
 {
     private readonly List<Func<Task>> _steps = [];
-    private readonly Queue<OutboundMessage> _pending = new();
+    private string _conversationId = conversationId;
+    private bool _isGroup = isGroup;
     private string _speaker = "alice";
     private int _messageCounter;
     private OutboundMessage? _lastReply;
@@ -28,6 +29,21 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
         });
         return this;
     }
+
+    /// <summary>Switches to another conversation (e.g. a worker's private chat) for the following steps.</summary>
+    public ConversationFlow InConversation(string id, bool group)
+    {
+        _steps.Add(() =>
+        {
+            _conversationId = id;
+            _isGroup = group;
+            return Task.CompletedTask;
+        });
+        return this;
+    }
+
+    /// <summary>Switches to <paramref name="userId"/>'s private chat with the bot, speaking as them.</summary>
+    public ConversationFlow InPrivateChatOf(string userId) => InConversation("private-" + userId, group: false).As(userId);
 
     /// <summary>Sends a message; in a group, a leading "@小灵通" is the @mention (stripped as channel mappers do).</summary>
     public ConversationFlow Send(string text, IReadOnlyList<InboundAttachment>? attachments = null, string? messageId = null) =>
@@ -50,19 +66,36 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
         return DeliverAsync(button.Title, button.Value, null, null);
     });
 
+    /// <summary>Presses a ticket card's button (as any user could, e.g. by replaying its value) without needing the card on screen.</summary>
+    public ConversationFlow PressCardButton(string ticketNumber, string title)
+    {
+        var action = title switch
+        {
+            "签收" => "Sign",
+            "回复" => "Reply",
+            "接管" => "TakeOver",
+            "转派" => "Transfer",
+            "联动" => "CoHandle",
+            "退回" => "Return",
+            "办结" => "Close",
+            _ => throw new ArgumentException(title, nameof(title)),
+        };
+        return Enqueue(() => DeliverAsync(title, $"tk:{ticketNumber}:{action}", null, null));
+    }
+
     public ConversationFlow AssertReply(string expected) => AssertReply(r => Assert.Equal(expected, r.Text));
 
     public ConversationFlow AssertReplyContains(string fragment) => AssertReply(r => Assert.Contains(fragment, r.Text, StringComparison.Ordinal));
 
     public ConversationFlow AssertReply(Action<OutboundMessage> check) => Enqueue(() =>
     {
-        Collect();
-        if (_pending.Count == 0)
+        var pending = harness.InboxOf(_conversationId);
+        if (pending.Count == 0)
         {
-            throw new Xunit.Sdk.XunitException("Expected a reply, but the bot sent nothing.");
+            throw new Xunit.Sdk.XunitException($"Expected a reply in {_conversationId}, but the bot sent nothing there.");
         }
 
-        var reply = _pending.Dequeue();
+        var reply = pending.Dequeue();
         if (reply.Buttons.Count > 0)
         {
             _lastReply = reply;
@@ -74,10 +107,10 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
 
     public ConversationFlow AssertNoReply() => Enqueue(() =>
     {
-        Collect();
-        if (_pending.Count > 0)
+        var pending = harness.InboxOf(_conversationId);
+        if (pending.Count > 0)
         {
-            throw new Xunit.Sdk.XunitException($"Expected no reply, but the bot sent: {_pending.Peek().Text}");
+            throw new Xunit.Sdk.XunitException($"Expected no reply in {_conversationId}, but the bot sent: {pending.Peek().Text}");
         }
 
         return Task.CompletedTask;
@@ -97,10 +130,9 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
             await step();
         }
 
-        Collect();
-        if (_pending.Count > 0)
+        foreach (var (conversation, inbox) in harness.Unread())
         {
-            throw new Xunit.Sdk.XunitException($"{_pending.Count} reply(ies) not asserted, the first: {_pending.Peek().Text}");
+            throw new Xunit.Sdk.XunitException($"Replies not asserted in {conversation}, the first: {inbox.Peek().Text}");
         }
     }
 
@@ -116,35 +148,24 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
         var mentioned = text.StartsWith(mention, StringComparison.Ordinal);
         var message = new InboundMessage
         {
-            Id = messageId ?? $"{conversationId}-{++_messageCounter}",
+            Id = messageId ?? $"{_conversationId}-{++_messageCounter}",
             Conversation = new ConversationReference
             {
                 Channel = TestChannel.Name,
-                ConversationId = conversationId,
-                IsGroup = isGroup,
+                ConversationId = _conversationId,
+                IsGroup = _isGroup,
                 UserId = _speaker,
                 UserName = _speaker,
                 BotId = "bot",
                 BotName = BotHarness.BotName,
             },
             Text = mentioned ? text[mention.Length..].Trim() : text,
-            AddressedToBot = !isGroup || mentioned || buttonValue is not null,
+            AddressedToBot = !_isGroup || mentioned || buttonValue is not null,
             ButtonValue = buttonValue,
             Attachments = attachments ?? [],
             Timestamp = harness.Time.GetUtcNow(),
         };
         Outcomes.Add(await harness.Pipeline.ProcessAsync(message, CancellationToken.None));
         await harness.Dispatcher.DispatchDueAsync(CancellationToken.None);
-    }
-
-    private void Collect()
-    {
-        while (harness.Channel.TryTake(out var sent))
-        {
-            if (sent.To.ConversationId == conversationId)
-            {
-                _pending.Enqueue(sent.Message);
-            }
-        }
     }
 }

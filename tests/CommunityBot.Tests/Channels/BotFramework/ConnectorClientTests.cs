@@ -27,7 +27,7 @@ public class ConnectorClientTests
     private readonly RecordingTimeProvider _time = new(s_now);
 
     private ConnectorClient CreateClient(FakeHttpHandler handler, string? token = null, BotFrameworkOptions? options = null) =>
-        new(new HttpClient(handler), new FixedTokenProvider(token), Options.Create(options ?? new BotFrameworkOptions()), _time,
+        new(new HttpClient(handler), new FixedTokenProvider(token), Options.Create(options ?? new BotFrameworkOptions()), _time, new PrivateConversations(),
             NullLogger<ConnectorClient>.Instance);
 
     private static HttpResponseMessage Ok() => FakeHttpHandler.Status(HttpStatusCode.OK, """{"id":"1"}""");
@@ -200,7 +200,7 @@ public class ConnectorClientTests
     {
         var handler = FakeHttpHandler.Sequence(Ok);
         var tokens = new MsalConnectorTokenProvider(Options.Create(new BotFrameworkOptions()));
-        var client = new ConnectorClient(new HttpClient(handler), tokens, Options.Create(new BotFrameworkOptions()), _time,
+        var client = new ConnectorClient(new HttpClient(handler), tokens, Options.Create(new BotFrameworkOptions()), _time, new PrivateConversations(),
             NullLogger<ConnectorClient>.Instance);
 
         await client.SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);

@@ -1,0 +1,24 @@
+using CommunityBot.Dialogs.Conversation;
+
+namespace CommunityBot.Tickets;
+
+/// <summary>The ticket desk's view of the grid directory: who handles a ticket, who a chat user is, how to reach a worker.</summary>
+public interface ITicketAssignment
+{
+    Assignment Assign(string? compoundId, string? building, string category, DateTimeOffset at);
+
+    /// <summary>The worker behind a channel identity, or null for residents and strangers.</summary>
+    WorkerIdentity? FindWorker(string channel, string userId);
+
+    /// <summary>
+    /// Where to reach the worker privately on the channel of <paramref name="origin"/> (the conversation the ticket
+    /// came from, whose service URL and tenant a proactive conversation needs); null when the worker cannot be reached.
+    /// </summary>
+    ConversationReference? PrivateAddressOf(string workerId, ConversationReference origin);
+}
+
+/// <summary>Who handles a ticket and why.</summary>
+public sealed record Assignment(string? GridId, string WorkerId, string WorkerName, TicketLevel Level, IReadOnlyList<string> CoHandlers, string Reason);
+
+/// <summary>A worker as the ticket desk needs them: id, name and level (higher levels may act on any ticket below them).</summary>
+public sealed record WorkerIdentity(string Id, string Name, TicketLevel Level);

@@ -1,0 +1,109 @@
+using LiteDB;
+
+namespace CommunityBot.Tickets;
+
+/// <summary>
+/// A resident's grievance as the office handles it. <see cref="Status"/> and <see cref="AssigneeId"/> are kept
+/// for queries; the append-only <see cref="Events"/> say who did what, when and why, and
+/// <see cref="TicketStatusRules.Replay"/> re-derives the status from them.
+/// </summary>
+public sealed class Ticket
+{
+    /// <summary>Readable number, e.g. WT20261123-0042; the document id.</summary>
+    [BsonId]
+    public string Number { get; set; } = "";
+    public string Category { get; set; } = "";
+    public string Description { get; set; } = "";
+    public string? CompoundId { get; set; }
+    public string? CompoundName { get; set; }
+    public string? Building { get; set; }
+    public string? Unit { get; set; }
+    /// <summary>Personal data: shown only to the people handling the ticket.</summary>
+    public string? Room { get; set; }
+    public string? Landmark { get; set; }
+    public string? When { get; set; }
+    public List<string> Photos { get; set; } = [];
+    public TicketReporter Reporter { get; set; } = new();
+    /// <summary>Residents who reported the same problem later (+1) and are kept informed.</summary>
+    public List<TicketReporter> Supporters { get; set; } = [];
+    /// <summary>"channel|userId" of the reporter and every supporter, for "我的工单".</summary>
+    public List<string> ReporterKeys { get; set; } = [];
+    /// <summary>Category + compound + building: reports with the same key are duplicates within the window.</summary>
+    public string DuplicateKey { get; set; } = "";
+    public string? GridId { get; set; }
+    public string AssigneeId { get; set; } = "";
+    public string AssigneeName { get; set; } = "";
+    public List<string> CoHandlers { get; set; } = [];
+    public TicketLevel Level { get; set; }
+    public TicketStatus Status { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime SignBy { get; set; }
+    public DateTime CloseBy { get; set; }
+    public List<TicketEvent> Events { get; set; } = [];
+
+    public string PublicLocation =>
+        string.Concat(CompoundName, Building is null ? "" : Building + "号楼", Unit is null ? "" : Unit + "单元", Landmark) is { Length: > 0 } where
+            ? where
+            : "位置未说明";
+
+    public bool IsOpen => Status is TicketStatus.Pending or TicketStatus.InProgress or TicketStatus.Reopened or TicketStatus.Returned;
+}
+
+/// <summary>Who reported: channel identity, display name, the conversation to answer in, and a masked phone.</summary>
+public sealed class TicketReporter
+{
+    public string Channel { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string UserName { get; set; } = "";
+    /// <summary>The reporting conversation (<see cref="CommunityBot.Dialogs.Conversation.ConversationReference"/> as JSON).</summary>
+    public string Conversation { get; set; } = "";
+    /// <summary>Personal data: the full number, for the handling worker only.</summary>
+    public string? Phone { get; set; }
+    public string? MaskedPhone { get; set; }
+
+    public string Key => Channel + "|" + UserId;
+}
+
+/// <summary>One entry of a ticket's append-only log.</summary>
+public sealed class TicketEvent
+{
+    public DateTime At { get; set; }
+    /// <summary>Worker id, "resident:{channel}|{user}" or "system".</summary>
+    public string Actor { get; set; } = "";
+    public TicketEventKind Kind { get; set; }
+    public string Note { get; set; } = "";
+}
+
+/// <summary>What happened to a ticket.</summary>
+public enum TicketEventKind
+{
+    Created,
+    Assigned,
+    Supported,
+    Signed,
+    Replied,
+    Returned,
+    Closed,
+    Reopened,
+    Confirmed,
+}
+
+/// <summary>The statuses a street office reports on (待签收, 处理中, 已办结, 已关闭, 重办, 已退回).</summary>
+public enum TicketStatus
+{
+    Pending,
+    InProgress,
+    Resolved,
+    Closed,
+    Reopened,
+    Returned,
+}
+
+/// <summary>Where in the ladder a ticket sits.</summary>
+public enum TicketLevel
+{
+    Grid,
+    Community,
+    Street,
+    District,
+}

@@ -1,0 +1,357 @@
+using System.Text.Json;
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Engine;
+using CommunityBot.Dialogs.Feedback;
+using CommunityBot.Dialogs.Grievance;
+using CommunityBot.Dialogs.Routing;
+using CommunityBot.Dialogs.Tickets;
+using CommunityBot.Notifications;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Tickets;
+
+/// <summary>
+/// Records tickets, joins duplicates, routes them, notifies the worker with a card, carries out worker actions
+/// with permission checks, and closes the loop with the resident. Notifications go through the durable outbox.
+/// </summary>
+public sealed partial class TicketDesk : ITicketDesk
+{
+    private static readonly WorkerAction[] CardActions =
+        [WorkerAction.Sign, WorkerAction.Reply, WorkerAction.TakeOver, WorkerAction.Transfer, WorkerAction.CoHandle, WorkerAction.Return, WorkerAction.Close];
+
+    private readonly TicketStore _store;
+    private readonly ITicketAssignment _assignment;
+    private readonly Outbox _outbox;
+    private readonly TicketOptions _options;
+    private readonly DialogRunner _feedbackStarter;
+    private readonly ILogger<TicketDesk> _logger;
+
+    public TicketDesk(
+        TicketStore store,
+        ITicketAssignment assignment,
+        Outbox outbox,
+        IDialogStateStore states,
+        IOptions<DialogOptions> dialogOptions,
+        IOptions<TicketOptions> options,
+        ILogger<TicketDesk> logger)
+    {
+        _store = store;
+        _assignment = assignment;
+        _outbox = outbox;
+        _options = options.Value;
+        _logger = logger;
+        // Only used to start the feedback dialog for a resident; their answers reach it through the bot's own runner.
+        _feedbackStarter = new DialogRunner(new DialogSet().Add(new FeedbackDialog(), (_, _, _) => Task.CompletedTask), states, dialogOptions);
+    }
+
+    public async Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var reporter = ToReporter(report);
+        var duplicateKey = $"{report.Category}|{report.CompoundId ?? report.CompoundName}|{report.Building ?? report.Landmark}";
+        var utc = at.UtcDateTime;
+        if (_options.DuplicateWindow > TimeSpan.Zero && (report.Building ?? report.Landmark) is not null
+            && _store.FindOpenDuplicate(duplicateKey, utc - _options.DuplicateWindow) is { } open)
+        {
+            var joined = await _store.UpdateAsync(open.Number, t =>
+            {
+                if (t.ReporterKeys.Contains(reporter.Key))
+                {
+                    return true; // the same resident again: nothing new to add
+                }
+
+                t.Supporters.Add(reporter);
+                t.ReporterKeys.Add(reporter.Key);
+                t.Events.Add(new TicketEvent { At = utc, Actor = "resident:" + reporter.Key, Kind = TicketEventKind.Supported, Note = report.Description });
+                return true;
+            });
+            if (joined is not null)
+            {
+                LogJoined(joined.Number, joined.Supporters.Count + 1);
+                return new TicketReceipt(joined.Number, joined.AssigneeName, _options.SignDeadline, JoinedExisting: true, joined.Supporters.Count + 1);
+            }
+        }
+
+        var assignment = _assignment.Assign(report.CompoundId, report.Building, report.Category, at);
+        var ticket = new Ticket
+        {
+            Category = report.Category,
+            Description = report.Description,
+            CompoundId = report.CompoundId,
+            CompoundName = report.CompoundName,
+            Building = report.Building,
+            Unit = report.Unit,
+            Room = report.Room,
+            Landmark = report.Landmark,
+            When = report.When,
+            Photos = report.Photos.Select(p => p.Url).ToList(),
+            Reporter = reporter,
+            ReporterKeys = [reporter.Key],
+            DuplicateKey = duplicateKey,
+            GridId = assignment.GridId,
+            AssigneeId = assignment.WorkerId,
+            AssigneeName = assignment.WorkerName,
+            CoHandlers = assignment.CoHandlers.ToList(),
+            Level = assignment.Level,
+            Status = TicketStatus.Pending,
+            CreatedAt = utc,
+            SignBy = utc + _options.SignDeadline,
+            CloseBy = utc + _options.CloseDeadlineFor(report.Category),
+            Events =
+            [
+                new TicketEvent { At = utc, Actor = "resident:" + reporter.Key, Kind = TicketEventKind.Created, Note = report.Description },
+                new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.Assigned, Note = assignment.Reason },
+            ],
+        };
+        ticket = await _store.CreateAsync(ticket, at.ToOffset(_options.UtcOffset), t => _outbox.Insert(WorkerCard(t, t.AssigneeId, "新工单")));
+        _outbox.Wake();
+        LogOpened(ticket.Number, ticket.Category, ticket.AssigneeId);
+        return new TicketReceipt(ticket.Number, ticket.AssigneeName, _options.SignDeadline, JoinedExisting: false, Supporters: 1);
+    }
+
+    public Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<TicketSummary> mine = _store.ReportedBy(channel + "|" + userId)
+            .Select(t => new TicketSummary(t.Number, t.Category, t.PublicLocation, TicketStatusRules.Chinese(t.Status), new DateTimeOffset(t.CreatedAt, TimeSpan.Zero)))
+            .ToList();
+        return Task.FromResult(mine);
+    }
+
+    public async Task<WorkerActionResult> ActAsync(WorkerActionRequest request, CancellationToken cancellationToken)
+    {
+        var ticket = _store.Find(request.TicketNumber);
+        if (ticket is null)
+        {
+            return new WorkerActionResult(false, $"找不到工单 {request.TicketNumber}。");
+        }
+
+        var worker = _assignment.FindWorker(request.Actor.Channel, request.Actor.UserId);
+        if (worker is null || !MayAct(worker, ticket))
+        {
+            LogDenied(request.TicketNumber, request.Action.ToString());
+            return new WorkerActionResult(false, "您无权处理这个工单。");
+        }
+
+        var needsNote = request.Action is WorkerAction.Reply or WorkerAction.Close or WorkerAction.Return;
+        if (needsNote && string.IsNullOrWhiteSpace(request.Note))
+        {
+            return new WorkerActionResult(true, "", NeedsNote: true);
+        }
+
+        return request.Action switch
+        {
+            WorkerAction.Sign => await SignAsync(ticket, worker, request),
+            WorkerAction.Reply => await ReplyAsync(ticket, worker, request, cancellationToken),
+            WorkerAction.Close => await CloseAsync(ticket, worker, request, cancellationToken),
+            WorkerAction.Return => await ReturnAsync(ticket, worker, request),
+            // Take-over, transfer and joint handling come with the rest of issue #4; say so rather than pretend.
+            _ => new WorkerActionResult(false, "这个操作暂未开放，请在管理后台处理。"),
+        };
+    }
+
+    public async Task<string> RecordFeedbackAsync(
+        string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var key = resident.Channel + "|" + resident.UserId;
+        var reopen = !fixedIt || !satisfied;
+        var note = $"解决：{(fixedIt ? "是" : "否")}；满意：{(satisfied ? "是" : "否")}";
+        var updated = await _store.UpdateAsync(ticketNumber, t =>
+        {
+            if (!t.ReporterKeys.Contains(key) || t.Status != TicketStatus.Resolved)
+            {
+                return false;
+            }
+
+            Apply(t, new TicketEvent { At = at.UtcDateTime, Actor = "resident:" + key, Kind = reopen ? TicketEventKind.Reopened : TicketEventKind.Confirmed, Note = note });
+            if (reopen)
+            {
+                t.SignBy = at.UtcDateTime + _options.SignDeadline;
+                t.CloseBy = at.UtcDateTime + _options.CloseDeadlineFor(t.Category);
+            }
+
+            return true;
+        }, t =>
+        {
+            if (reopen)
+            {
+                _outbox.Insert(WorkerCard(t, t.AssigneeId, "重办工单"));
+            }
+        });
+        if (updated is null)
+        {
+            return "谢谢您的反馈。";
+        }
+
+        _outbox.Wake();
+        if (reopen)
+        {
+            LogReopened(updated.Number);
+            return $"抱歉没能让您满意，工单 {updated.Number} 已重新办理，网格员会再联系您。";
+        }
+
+        return "谢谢您的反馈，工单已关闭。";
+    }
+
+    private static bool MayAct(WorkerIdentity worker, Ticket ticket) =>
+        worker.Id == ticket.AssigneeId || ticket.CoHandlers.Contains(worker.Id) || worker.Level > ticket.Level;
+
+    private async Task<WorkerActionResult> SignAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    {
+        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        {
+            if (t.Status is not (TicketStatus.Pending or TicketStatus.Reopened))
+            {
+                return false;
+            }
+
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Signed });
+            return true;
+        });
+        return updated is null
+            ? new WorkerActionResult(false, $"工单 {ticket.Number} 当前为「{TicketStatusRules.Chinese(ticket.Status)}」，无需签收。")
+            : new WorkerActionResult(true, $"已签收工单 {ticket.Number}，请在{Deadline(updated.CloseBy)}前办结。");
+    }
+
+    private async Task<WorkerActionResult> ReplyAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
+    {
+        await _store.UpdateAsync(ticket.Number, t =>
+        {
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Replied, Note = request.Note });
+            return true;
+        });
+        await NotifyResidentsAsync(ticket, $"网格员{worker.Name}回复（工单 {ticket.Number}）：{request.Note}", cancellationToken);
+        return new WorkerActionResult(true, "已转告居民。");
+    }
+
+    private async Task<WorkerActionResult> CloseAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
+    {
+        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        {
+            if (!t.IsOpen)
+            {
+                return false;
+            }
+
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Closed, Note = request.Note });
+            return true;
+        });
+        if (updated is null)
+        {
+            return new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结。");
+        }
+
+        LogResolved(updated.Number, worker.Id);
+        foreach (var resident in Residents(updated))
+        {
+            var prompts = await _feedbackStarter.StartProactiveAsync(
+                resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = request.Note }, request.At, cancellationToken);
+            foreach (var prompt in prompts)
+            {
+                await _outbox.SendAsync(resident, prompt, cancellationToken);
+            }
+        }
+
+        return new WorkerActionResult(true, $"工单 {updated.Number} 已办结，已请居民确认是否解决、是否满意。");
+    }
+
+    private async Task<WorkerActionResult> ReturnAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    {
+        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        {
+            if (!t.IsOpen)
+            {
+                return false;
+            }
+
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Returned, Note = request.Note });
+            t.Level = TicketLevel.Community;
+            return true;
+        });
+        return updated is null
+            ? new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能退回。")
+            : new WorkerActionResult(true, $"工单 {ticket.Number} 已退回社区，原因已记录。");
+    }
+
+    private static void Apply(Ticket ticket, TicketEvent e)
+    {
+        ticket.Events.Add(e);
+        ticket.Status = TicketStatusRules.After(ticket.Status, e.Kind);
+    }
+
+    /// <summary>The card that tells a worker about a ticket, privately; none when the worker cannot be reached.</summary>
+    private IEnumerable<OutboxMessage> WorkerCard(Ticket ticket, string workerId, string title)
+    {
+        var address = _assignment.PrivateAddressOf(workerId, Origin(ticket));
+        if (address is null)
+        {
+            LogNoAddress(ticket.Number, workerId);
+            return [];
+        }
+
+        var phone = ticket.Reporter.Phone is null ? "未留" : ticket.Reporter.Phone;
+        var room = ticket.Room is null ? "" : $" {ticket.Room}室";
+        var text = $"{ticket.Category}｜{ticket.PublicLocation}{room}\n{ticket.Description}\n" +
+            $"反映人：{ticket.Reporter.UserName}（电话：{phone}）\n请于{Deadline(ticket.SignBy)}前签收。";
+        var buttons = CardActions.Select(a => new CardAction(ActionTitle(a), TurnRouter.TicketButton(ticket.Number, a)));
+        return [_outbox.Create(address, new OutboundMessage { Title = $"{title} {ticket.Number}", Text = text, Buttons = buttons.ToList() })];
+    }
+
+    private static ConversationReference Origin(Ticket ticket) =>
+        JsonSerializer.Deserialize<ConversationReference>(ticket.Reporter.Conversation, DialogJson.Options)
+        ?? throw new InvalidOperationException($"Ticket {ticket.Number} has no originating conversation.");
+
+    private async Task NotifyResidentsAsync(Ticket ticket, string text, CancellationToken cancellationToken)
+    {
+        foreach (var resident in Residents(ticket))
+        {
+            await _outbox.SendAsync(resident, OutboundMessage.Plain(text), cancellationToken);
+        }
+    }
+
+    private static IEnumerable<ConversationReference> Residents(Ticket ticket) =>
+        ticket.Supporters.Prepend(ticket.Reporter)
+            .Select(r => JsonSerializer.Deserialize<ConversationReference>(r.Conversation, DialogJson.Options))
+            .OfType<ConversationReference>();
+
+    private string Deadline(DateTime utc) =>
+        new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(_options.UtcOffset).ToString("M月d日 HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static TicketReporter ToReporter(GrievanceReport report) => new()
+    {
+        Channel = report.Reporter.Channel,
+        UserId = report.Reporter.UserId,
+        UserName = report.Reporter.UserName,
+        Conversation = JsonSerializer.Serialize(report.Reporter with { ReplyToId = null }, DialogJson.Options),
+        Phone = report.Phone,
+        MaskedPhone = report.Phone is null ? null : GrievanceDialog.Mask(report.Phone),
+    };
+
+    private static string ActionTitle(WorkerAction action) => action switch
+    {
+        WorkerAction.Sign => "签收",
+        WorkerAction.Reply => "回复",
+        WorkerAction.TakeOver => "接管",
+        WorkerAction.Transfer => "转派",
+        WorkerAction.CoHandle => "联动",
+        WorkerAction.Return => "退回",
+        WorkerAction.Close => "办结",
+        _ => action.ToString(),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber} ({Category}) opened and assigned to {WorkerId}")]
+    private partial void LogOpened(string ticketNumber, string category, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A report joined ticket {TicketNumber} ({Reporters} reporters)")]
+    private partial void LogJoined(string ticketNumber, int reporters);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber} resolved by {WorkerId}")]
+    private partial void LogResolved(string ticketNumber, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber} reopened after the resident's feedback")]
+    private partial void LogReopened(string ticketNumber);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Action {Action} on ticket {TicketNumber} refused: not the handler")]
+    private partial void LogDenied(string ticketNumber, string action);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No private address for worker {WorkerId}; ticket {TicketNumber} waits in the queue")]
+    private partial void LogNoAddress(string ticketNumber, string workerId);
+}

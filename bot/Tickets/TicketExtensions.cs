@@ -1,0 +1,21 @@
+using CommunityBot.Dialogs.Tickets;
+
+namespace CommunityBot.Tickets;
+
+/// <summary>Registers the ticket store, the desk the dialogs file tickets with, and its view of the grid directory.</summary>
+public static class TicketExtensions
+{
+    /// <summary>Needs <c>AddStorage()</c>, <c>AddDirectory()</c> and the outbox from <c>AddDialogs()</c>.</summary>
+    public static IHostApplicationBuilder AddTickets(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TicketOptions>()
+            .BindConfiguration(TicketOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TicketStore>();
+        builder.Services.AddSingleton<ITicketAssignment, DirectoryAssignment>();
+        builder.Services.AddSingleton<TicketDesk>();
+        builder.Services.AddSingleton<ITicketDesk>(sp => sp.GetRequiredService<TicketDesk>());
+        return builder;
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommunityBot.Tickets;
+
+/// <summary>Deadlines, the duplicate window and the office's time zone. Working-time rules come with the escalation clocks.</summary>
+public sealed class TicketOptions
+{
+    public const string SectionName = "Tickets";
+
+    /// <summary>The worker must sign (签收) within this; it is also the response time promised to the resident.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan SignDeadline { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Default time to close (办结).</summary>
+    [Range(typeof(TimeSpan), "00:10:00", "60.00:00:00")]
+    public TimeSpan CloseDeadline { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Per-category time to close, e.g. 水电气暖 within 24 hours.</summary>
+    public Dictionary<string, TimeSpan> CloseDeadlineByCategory { get; set; } = new() { ["水电气暖"] = TimeSpan.FromHours(24) };
+
+    /// <summary>A report of the same category at the same building within this window joins the open ticket (+1).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>The office's UTC offset, for ticket numbers and displayed times (Beijing: 08:00).</summary>
+    public TimeSpan UtcOffset { get; set; } = TimeSpan.FromHours(8);
+
+    public TimeSpan CloseDeadlineFor(string category) =>
+        CloseDeadlineByCategory.TryGetValue(category, out var deadline) ? deadline : CloseDeadline;
+}

@@ -1,0 +1,261 @@
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Directory;
+using CommunityBot.Dialogs.Engine;
+using CommunityBot.Dialogs.Understanding;
+
+namespace CommunityBot.Dialogs.Grievance;
+
+/// <summary>
+/// Takes a grievance: asks only for what the first message did not say (category, compound, place, what
+/// happened, an optional photo, an optional phone in private), confirms in one short summary and returns a
+/// <see cref="GrievanceReport"/>. In a group nothing personal is asked for or repeated.
+/// </summary>
+public sealed partial class GrievanceDialog(IDirectory directory, IDetailExtractor details) : Dialog<GrievanceDialog.Step, GrievanceState, GrievanceReport>
+{
+    public const string DialogId = "grievance";
+    private const string Submit = "提交";
+    private const string ChangePlace = "改位置";
+    private const string ChangeDescription = "改描述";
+    private const string NotListed = "不在列表里";
+    private static readonly string[] SkipWords = ["跳过", "不知道", "不清楚", "没有", "不用", "无"];
+
+    public enum Step
+    {
+        Category,
+        Compound,
+        Place,
+        Description,
+        Photo,
+        Phone,
+        Confirm,
+    }
+
+    public override string Id => DialogId;
+
+    protected override Task<DialogTurn<GrievanceReport>> BeginAsync(TurnContext turn, GrievanceState state, CancellationToken cancellationToken)
+    {
+        state.Private = !turn.Inbound.IsGroup;
+        return Task.FromResult(Next(turn, state));
+    }
+
+    protected override Task<DialogTurn<GrievanceReport>> OnAnswerAsync(
+        TurnContext turn, GrievanceState state, Step step, PromptAnswer answer, CancellationToken cancellationToken)
+    {
+        switch (step)
+        {
+            case Step.Category:
+                state.Category = answer.Choice!.Value;
+                break;
+            case Step.Compound:
+                state.CompoundAsked = true;
+                if (answer.Choice!.Value != NotListed && directory.Compounds().FirstOrDefault(c => c.Id == answer.Choice.Value) is { } compound)
+                {
+                    state.CompoundId = compound.Id;
+                    state.CompoundName = compound.Name;
+                }
+
+                break;
+            case Step.Place:
+                state.PlaceAsked = true;
+                if (!IsSkip(answer.Text))
+                {
+                    ApplyPlace(state, answer.Text, turn.Now);
+                }
+
+                break;
+            case Step.Description:
+                state.Description = answer.Text.Trim();
+                break;
+            case Step.Photo:
+                state.PhotoAsked = true;
+                state.Photos.AddRange(answer.Attachments);
+                break;
+            case Step.Phone:
+                state.PhoneAsked = true;
+                if (!IsSkip(answer.Text))
+                {
+                    var phone = details.Extract(answer.Text, turn.Now).Phones.FirstOrDefault();
+                    if (phone is null)
+                    {
+                        state.PhoneAsked = false;
+                        return Task.FromResult(DialogTurn<GrievanceReport>.Retry("没认出电话号码，请发11位手机号或带区号的座机，不想留请回复「跳过」。"));
+                    }
+
+                    state.Phone = phone;
+                }
+
+                break;
+            case Step.Confirm:
+                switch (answer.Choice!.Value)
+                {
+                    case Submit:
+                        return Task.FromResult(DialogTurn<GrievanceReport>.Complete(ToReport(turn, state)));
+                    case ChangePlace:
+                        state.CompoundId = state.CompoundName = state.Building = state.Unit = state.Room = state.Landmark = null;
+                        state.CompoundAsked = state.PlaceAsked = false;
+                        break;
+                    case ChangeDescription:
+                        state.Description = "";
+                        break;
+                }
+
+                break;
+        }
+
+        return Task.FromResult(Next(turn, state));
+    }
+
+    protected override string HelpFor(Step step) => step switch
+    {
+        Step.Category => "选一个最接近的类别；拿不准就选「其他」，网格员会再分派。",
+        Step.Compound => "点您所在的小区；不在列表里就点「不在列表里」。",
+        Step.Place => "说楼号或位置就行，比如“3号楼”“东门岗亭”“地下车库”；房号等个人信息不用在群里说。",
+        Step.Photo => "有现场照片更容易处理；没有就回复「跳过」。",
+        Step.Confirm => "点「提交」登记工单；要改就点「改位置」或「改描述」；回复「取消」放弃。",
+        _ => "回答上面的问题即可继续；回复「取消」可以随时退出。",
+    };
+
+    /// <summary>Fills the state from what the resident's first message already says.</summary>
+    public GrievanceState Prefill(string text, MessageUnderstanding understanding, DateTimeOffset at, bool isPrivate)
+    {
+        var state = new GrievanceState { Private = isPrivate, Description = StripTrigger(text) };
+        if (understanding.Intent == Intent.Grievance && understanding.Category is { } category && understanding.CategoryScore >= 0.5)
+        {
+            state.Category = category;
+        }
+        else if (understanding.Category is { } guess)
+        {
+            state.CategoryChoices = [guess];
+        }
+
+        ApplyPlace(state, text, at);
+        var found = details.Extract(text, at);
+        state.When = found.When?.Text;
+        state.Phone = found.Phones.FirstOrDefault();
+        return state;
+    }
+
+    private DialogTurn<GrievanceReport> Next(TurnContext turn, GrievanceState state)
+    {
+        if (state.Category is null)
+        {
+            var choices = state.CategoryChoices.Concat(GrievanceCategories.Default).Distinct().Select(c => new CardAction(c, c));
+            return DialogTurn<GrievanceReport>.Ask(Step.Category, Prompt.ForChoice("请问是哪类问题？", choices, "请点一个类别，拿不准就选「其他」。"));
+        }
+
+        var compounds = directory.Compounds();
+        if (state.CompoundId is null && !state.CompoundAsked && compounds.Count > 0)
+        {
+            var choices = compounds.Select(c => new CardAction(c.Name, c.Id)).Append(new CardAction(NotListed, NotListed));
+            return DialogTurn<GrievanceReport>.Ask(Step.Compound, Prompt.ForChoice("在哪个小区？", choices, "请点您所在的小区，不在列表里就点「不在列表里」。"));
+        }
+
+        if (state.Building is null && state.Landmark is null && !state.PlaceAsked)
+        {
+            return DialogTurn<GrievanceReport>.Ask(Step.Place, Prompt.ForText("具体在几号楼或什么位置？（如“3号楼”“东门岗亭”，不清楚回复「跳过」）"));
+        }
+
+        if (state.Description.Length < 4)
+        {
+            return DialogTurn<GrievanceReport>.Ask(Step.Description, Prompt.ForText("请简单说说发生了什么？", "请用一两句话描述一下情况。", minLength: 4));
+        }
+
+        if (!state.PhotoAsked)
+        {
+            return DialogTurn<GrievanceReport>.Ask(Step.Photo, Prompt.ForAttachment("有现场照片的话发一张（可选），没有请回复「跳过」。", optional: true));
+        }
+
+        // Personal details are asked for only in a private chat, never in front of the group.
+        if (state.Private && state.Phone is null && !state.PhoneAsked)
+        {
+            return DialogTurn<GrievanceReport>.Ask(Step.Phone, Prompt.ForText("留个电话方便网格员联系您（可选），不想留请回复「跳过」。"));
+        }
+
+        var summary = $"请确认：\n类别：{state.Category}\n位置：{ToReport(turn, state).PublicLocation}\n情况：{(state.Private ? state.Description : Redact(state.Description, state.Room))}" +
+            (state.Photos.Count > 0 ? $"\n照片：{state.Photos.Count}张" : "") +
+            (state.Private && state.Phone is not null ? $"\n电话：{Mask(state.Phone)}" : "");
+        return DialogTurn<GrievanceReport>.Ask(Step.Confirm, Prompt.ForChoice(
+            summary,
+            [new CardAction(Submit, Submit), new CardAction(ChangePlace, ChangePlace), new CardAction(ChangeDescription, ChangeDescription)],
+            "请点「提交」，或「改位置」「改描述」；放弃请回复「取消」。"));
+    }
+
+    private void ApplyPlace(GrievanceState state, string text, DateTimeOffset at)
+    {
+        var location = details.Extract(text, at).Location;
+        if (location is null)
+        {
+            // Nothing recognisable: keep the resident's own words as the place.
+            if (state.PlaceAsked)
+            {
+                state.Landmark = text.Trim();
+            }
+
+            return;
+        }
+
+        if (location.CompoundId is not null)
+        {
+            state.CompoundId = location.CompoundId;
+            state.CompoundName = location.CompoundName;
+        }
+
+        state.Building = location.Building ?? state.Building;
+        state.Unit = location.Unit ?? state.Unit;
+        state.Room = location.Room ?? state.Room;
+        state.Landmark = location.Landmark ?? state.Landmark;
+    }
+
+    private static GrievanceReport ToReport(TurnContext turn, GrievanceState state) => new()
+    {
+        Reporter = turn.Inbound.Conversation,
+        Category = state.Category ?? "其他",
+        Description = state.Description,
+        CompoundId = state.CompoundId,
+        CompoundName = state.CompoundName,
+        Building = state.Building,
+        Unit = state.Unit,
+        Room = state.Room,
+        Landmark = state.Landmark,
+        When = state.When,
+        Phone = state.Phone,
+        Photos = state.Photos,
+    };
+
+    private static bool IsSkip(string text) => SkipWords.Contains(PromptValidator.Normalize(text), StringComparer.Ordinal);
+
+    /// <summary>
+    /// The resident's words as the group may see them: every run of seven or more digits (a phone number,
+    /// also when written "138 1234 5678" or "0371-6600 1234") hidden entirely, and the room number hidden.
+    /// </summary>
+    public static string Redact(string text, string? room)
+    {
+        var masked = PhoneLike().Replace(text, m =>
+        {
+            var digits = new string(m.Value.Where(char.IsAsciiDigit).ToArray());
+            return digits.Length >= 7 ? "（号码已隐藏）" : m.Value;
+        });
+        return string.IsNullOrEmpty(room) ? masked : masked.Replace(room, "***", StringComparison.Ordinal);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d(?:[\d\- ]{5,}\d)")]
+    private static partial System.Text.RegularExpressions.Regex PhoneLike();
+
+    /// <summary>"13812345678" → "138****5678".</summary>
+    public static string Mask(string phone) =>
+        phone.Length >= 7 ? string.Concat(phone.AsSpan(0, 3), "****", phone.AsSpan(phone.Length - 4)) : "****";
+
+    private static string StripTrigger(string text)
+    {
+        var trimmed = text.Trim();
+        foreach (var trigger in new[] { "我要投诉", "我要报修", "我要反映", "投诉", "报修", "反映" })
+        {
+            if (trimmed.StartsWith(trigger, StringComparison.Ordinal))
+            {
+                return trimmed[trigger.Length..].TrimStart('：', ':', '，', ',', ' ');
+            }
+        }
+
+        return trimmed;
+    }
+}

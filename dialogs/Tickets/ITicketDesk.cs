@@ -1,0 +1,45 @@
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Grievance;
+
+namespace CommunityBot.Dialogs.Tickets;
+
+/// <summary>The port through which dialogs file tickets, look them up and let workers act; bot/Tickets implements it.</summary>
+public interface ITicketDesk
+{
+    /// <summary>Records the report as a ticket (or joins an open duplicate), routes it and notifies the worker.</summary>
+    Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The tickets this resident reported or joined, newest first.</summary>
+    Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken);
+
+    /// <summary>A worker (or anyone pressing a ticket button) acts on a ticket; permissions are checked here.</summary>
+    Task<WorkerActionResult> ActAsync(WorkerActionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The resident's answers after a ticket was closed: fixed? satisfied? A "no" reopens it.</summary>
+    Task<string> RecordFeedbackAsync(string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+/// <summary>What the resident is told after filing: safe to show in a group (no phone, no room).</summary>
+public sealed record TicketReceipt(string Number, string ResponsibleName, TimeSpan PromisedResponse, bool JoinedExisting, int Supporters);
+
+/// <summary>One line of "我的工单".</summary>
+public sealed record TicketSummary(string Number, string Category, string Where, string Status, DateTimeOffset CreatedAt);
+
+/// <summary>The actions on a worker's ticket card.</summary>
+public enum WorkerAction
+{
+    Sign,
+    Reply,
+    TakeOver,
+    Transfer,
+    CoHandle,
+    Return,
+    Close,
+    EndTakeOver,
+}
+
+/// <summary>An action on a ticket by whoever pressed the button or typed the note.</summary>
+public sealed record WorkerActionRequest(string TicketNumber, WorkerAction Action, ConversationReference Actor, string Note, DateTimeOffset At);
+
+/// <summary>What to tell the actor; <see cref="NeedsNote"/> means the action needs a note first (回复/办结/退回/转派).</summary>
+public sealed record WorkerActionResult(bool Succeeded, string Message, bool NeedsNote = false);

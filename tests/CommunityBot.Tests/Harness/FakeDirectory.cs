@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Directory;
+using CommunityBot.Dialogs.Understanding;
+using CommunityBot.Tickets;
+
+namespace CommunityBot.Tests.Harness;
+
+/// <summary>
+/// A small directory for conversation tests: two compounds, a grid worker (王芳, "wang"), her deputy, and a
+/// community staff member; workers chat with the bot on the test channel under their ids.
+/// </summary>
+public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDetailExtractor
+{
+    public const string GridWorker = "worker-wang";
+    public const string CommunityStaff = "staff-zhao";
+
+    private static readonly CompoundInfo[] CompoundList =
+    [
+        new("xfl", "幸福里小区", "丰和里社区", ["1", "2", "3", "4", "5"], ["幸福里"]),
+        new("la", "柳岸花园", "柳岸社区", ["1", "2", "3"], ["柳岸"]),
+    ];
+
+    public IReadOnlyList<CompoundInfo> Compounds() => CompoundList;
+
+    public Assignment Assign(string? compoundId, string? building, string category, DateTimeOffset at) =>
+        compoundId is null
+            ? new Assignment(null, CommunityStaff, "赵主任", TicketLevel.Community, [], "未说明小区，交社区")
+            : new Assignment("FH-01", GridWorker, "王芳", TicketLevel.Grid, category == "治安民警" ? ["police"] : [], "幸福里属于一网格");
+
+    public WorkerIdentity? FindWorker(string channel, string userId) => userId switch
+    {
+        GridWorker => new WorkerIdentity(GridWorker, "王芳", TicketLevel.Grid),
+        CommunityStaff => new WorkerIdentity(CommunityStaff, "赵主任", TicketLevel.Community),
+        _ => null,
+    };
+
+    public ConversationReference? PrivateAddressOf(string workerId, ConversationReference origin) =>
+        new() { Channel = origin.Channel, ConversationId = "private-" + workerId, UserId = workerId, UserName = workerId };
+
+    /// <summary>Just enough extraction for dialog tests (the real extractor has its own tests).</summary>
+    public MessageDetails Extract(string text, DateTimeOffset at)
+    {
+        var building = BuildingPattern().Match(text);
+        var compound = CompoundList.FirstOrDefault(c => text.Contains(c.Name, StringComparison.Ordinal) || c.Aliases.Any(a => text.Contains(a, StringComparison.Ordinal)));
+        var phone = PhonePattern().Match(text);
+        var location = building.Success || compound is not null
+            ? new LocationDetail { Building = building.Success ? building.Groups[1].Value : null, CompoundId = compound?.Id, CompoundName = compound?.Name, Text = text }
+            : null;
+        return new MessageDetails { Location = location, Phones = phone.Success ? [phone.Value] : [] };
+    }
+
+    [GeneratedRegex(@"(\d+)号楼")]
+    private static partial Regex BuildingPattern();
+
+    [GeneratedRegex(@"1[3-9]\d{9}")]
+    private static partial Regex PhonePattern();
+}
