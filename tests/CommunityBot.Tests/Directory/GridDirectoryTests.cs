@@ -2,6 +2,7 @@ using CommunityBot.Directory;
 using LiteDB;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using static CommunityBot.Tests.Directory.DirectoryFixture;
 
 namespace CommunityBot.Tests.Directory;
@@ -116,13 +117,37 @@ public sealed class GridDirectoryTests
         using var database = new LiteDatabase(new MemoryStream());
         var store = new DirectoryStore(database);
         var directory = new GridDirectory(store, NullLogger<GridDirectory>.Instance);
-        var seeder = new DirectorySeeder(store, directory, Options.Create(new DirectoryOptions()), NullLogger<DirectorySeeder>.Instance);
+        var time = new FakeTimeProvider(new DateTimeOffset(2027, 3, 10, 9, 0, 0, China)); // a Wednesday
+        var seeder = new DirectorySeeder(store, directory, Options.Create(new DirectoryOptions()), time, NullLogger<DirectorySeeder>.Instance);
 
         await seeder.StartAsync(CancellationToken.None);
         Assert.Contains(directory.Compounds(), c => c.Name == "柳岸花园");
+        var leave = directory.Current.Data.Leave[0];
+        Assert.Equal(new DateTimeOffset(2027, 3, 8, 0, 0, 0, China), leave.Start);
+        Assert.True(leave.Covers(time.GetUtcNow()));
 
         directory.Replace(Data());
         await seeder.StartAsync(CancellationToken.None);
         Assert.DoesNotContain(directory.Compounds(), c => c.Name == "柳岸花园");
+    }
+
+    [Theory]
+    [InlineData("2026-11-23T00:00:00+08:00", "2026-11-23T00:00:00+08:00")] // Monday of the demo's own week: unchanged
+    [InlineData("2026-11-29T23:59:00+08:00", "2026-11-23T00:00:00+08:00")] // Sunday night is still that week
+    [InlineData("2026-11-29T16:00:00Z", "2026-11-30T00:00:00+08:00")] // Monday 00:00 in UTC+8, still Sunday in UTC
+    [InlineData("2026-10-01T12:00:00+08:00", "2026-09-28T00:00:00+08:00")] // earlier weeks too
+    public void LeaveInCurrentWeek_Now_MovesLeaveByWholeWeeksInOfficeTime(string now, string expectedStart)
+    {
+        var nextWeek = new LeavePeriod { WorkerId = "g2", Start = Local(30, 0), End = Local(30, 0).AddDays(1) };
+        var data = Data() with { Leave = [Leave("g1", 23, 26), nextWeek] };
+        var zone = new DirectoryOptions().ResolveTimeZone();
+
+        var moved = DirectorySeeder.LeaveInCurrentWeek(data, DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), zone);
+
+        var start = DateTimeOffset.Parse(expectedStart, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(start, moved.Leave[0].Start);
+        Assert.Equal(China, moved.Leave[0].Start.Offset);
+        Assert.Equal(start.AddDays(3), moved.Leave[0].End);
+        Assert.Equal(start.AddDays(7), moved.Leave[1].Start);
     }
 }
