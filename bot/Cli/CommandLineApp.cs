@@ -14,7 +14,7 @@ namespace CommunityBot.Cli;
 /// </summary>
 public static class CommandLineApp
 {
-    private static readonly string[] Verbs = ["faq", "classify"];
+    private static readonly string[] Verbs = ["faq", "classify", "directory"];
 
     /// <summary>Whether <paramref name="args"/> name a verb (options such as <c>--data-dir DIR</c> may come first).</summary>
     public static bool IsVerb(string[] args)
@@ -87,6 +87,7 @@ public static class CommandLineApp
 
         var root = new RootCommand("CommunityBot: run with no verb to start the server.") { faq, classify };
         root.Options.Add(dataDir);
+        root.Subcommands.Add(DirectoryCommands.Create(dataDir, output, error));
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 

@@ -1,4 +1,5 @@
 using CommunityBot.Dialogs.Directory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CommunityBot.Directory;
 
@@ -13,6 +14,7 @@ public static class DirectoryExtensions
             .ValidateDataAnnotations()
             .Validate(o => TryResolve(o), "Directory:TimeZone is not a time zone this system knows (e.g. Asia/Shanghai).")
             .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<GridDirectory>();
         builder.Services.AddSingleton<IDirectory>(sp => sp.GetRequiredService<GridDirectory>());

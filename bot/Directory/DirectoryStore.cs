@@ -80,28 +80,32 @@ public sealed class DirectoryStore
         }
     }
 
-    // Rows are keyed by their position so that Load returns them in import order (order matters: the first
-    // community staff member is asked first).
+    // Rows keep their position in "order" so that Load returns them in import order (order matters: the first
+    // community staff member is asked first). Rows with an Id use it as _id (the mapper's convention); the others
+    // get a generated one.
+    private const string OrderField = "order";
+
     private static void Write<T>(ILiteCollection<BsonDocument> collection, List<T> rows)
     {
         collection.DeleteAll();
         collection.InsertBulk(rows.Select((row, i) =>
         {
             var doc = Mapper.ToDocument(row);
-            doc["_id"] = i;
+            doc[OrderField] = i;
             return doc;
         }));
     }
 
     private static List<T> Read<T>(ILiteCollection<BsonDocument> collection) =>
-        collection.Query().OrderBy("_id").ToEnumerable().Select(doc => Mapper.ToObject<T>(doc)).ToList();
+        collection.FindAll().OrderBy(doc => doc[OrderField].AsInt32).Select(doc => Mapper.ToObject<T>(doc)).ToList();
 
     private static BsonMapper CreateMapper()
     {
         var mapper = new BsonMapper { EnumAsInteger = false };
+        // ISO 8601 text keeps the offset the admin wrote (+08:00), which a BSON date would turn into UTC.
         mapper.RegisterType(
-            value => new BsonValue(value.UtcDateTime),
-            bson => new DateTimeOffset(DateTime.SpecifyKind(bson.AsDateTime.ToUniversalTime(), DateTimeKind.Utc)));
+            value => new BsonValue(value.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+            bson => DateTimeOffset.ParseExact(bson.AsString, "O", System.Globalization.CultureInfo.InvariantCulture));
         mapper.RegisterType(
             value => new BsonValue(value.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)),
             bson => TimeOnly.ParseExact(bson.AsString, "HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
