@@ -93,7 +93,7 @@ public sealed partial class LocationExtractor
                 var r = RoomAfter().Match(folded, roomAnchor);
                 if (r.Success && r.Index == roomAnchor)
                 {
-                    room = r.Groups["r"].Value;
+                    room = RoomNumber(r.Groups["r"].Value);
                     Mark(r.Groups["r"].Index, r.Index + r.Length);
                 }
             }
@@ -150,6 +150,10 @@ public sealed partial class LocationExtractor
         };
         return (detail, start, end);
     }
+
+    // "五零一" as voice input writes it is room 501; digits stay as written ("0501").
+    private static string RoomNumber(string raw) =>
+        raw[0] is >= '0' and <= '9' ? raw : ChineseNumber.ParseInt(raw)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? raw;
 
     private static bool Covered(List<(int Start, int End)> parts, int s, int e)
     {
@@ -216,7 +220,7 @@ public sealed partial class LocationExtractor
     private static partial Regex Unit();
 
     // Straight after a unit or building: optional joiner, then 3–4 digits (a 5th digit or a unit word means it is something else).
-    [GeneratedRegex(@"[ ,，的-]?(?:楼)?(?<r>[0-9]{3,4})(?:室|房间|房|号)?(?![0-9]|单元|号楼|栋|幢|点|年|元|块|月|次|个|天)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[ ,，的-]?(?:楼)?(?<r>[0-9]{3,4}|[零〇一二三四五六七八九幺]{3,4})(?:室|房间|房|号)?(?![0-9零〇一二三四五六七八九十百千]|单元|号楼|栋|幢|点|年|元|块|月|次|个|天)", RegexOptions.CultureInvariant)]
     private static partial Regex RoomAfter();
 
     [GeneratedRegex(@"(?<![0-9])(?<r>[0-9]{3,4}) ?(?:室|房间)", RegexOptions.CultureInvariant)]
