@@ -24,6 +24,15 @@ public static partial class DurationExtractor
             {
                 continue; // "3月" is March, "20日" a date
             }
+            if (m.Index > 0 && folded[m.Index - 1] == '前')
+            {
+                continue; // "前几天", "前两天": a few days ago, not how long
+            }
+            var after = m.Index + m.Length - (m.Value.EndsWith('多') ? 1 : 0);
+            if (tail.Length == 0 && after < folded.Length && (folded[after] is >= '0' and <= '9' || folded.AsSpan(after).StartsWith("到晚") || folded.AsSpan(after).StartsWith("多少")))
+            {
+                continue; // a rate ("一年1200", "一天多少钱") or "一天到晚", not how long
+            }
             var raw = m.Groups["n"].Value;
             double amount;
             if (raw == "半")

@@ -128,16 +128,19 @@ public sealed partial class LocationExtractor
         {
             return null;
         }
-        string text;
-        if (end - start <= 24)
+        // One span when the parts sit together ("幸福里3号楼2单元501"); the parts alone when other words lie
+        // between them ("柳岸2栋…堆了好多纸箱，消防通道" gives "柳岸2栋消防通道").
+        parts.Sort();
+        var together = true;
+        for (var i = 1; i < parts.Count; i++)
         {
-            text = original[start..end];
+            if (parts[i].Start - parts[i - 1].End > MaxGap)
+            {
+                together = false;
+                break;
+            }
         }
-        else
-        {
-            parts.Sort();
-            text = string.Concat(parts.Select(p => original[p.Start..p.End]));
-        }
+        var text = together ? original[start..end] : string.Concat(parts.Select(p => original[p.Start..p.End]));
         var detail = new LocationDetail
         {
             CompoundId = compound?.Id,
@@ -154,6 +157,8 @@ public sealed partial class LocationExtractor
     // "五零一" as voice input writes it is room 501; digits stay as written ("0501").
     private static string RoomNumber(string raw) =>
         raw[0] is >= '0' and <= '9' ? raw : ChineseNumber.ParseInt(raw)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? raw;
+
+    private const int MaxGap = 3;
 
     private static bool Covered(List<(int Start, int End)> parts, int s, int e)
     {

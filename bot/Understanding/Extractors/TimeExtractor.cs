@@ -55,10 +55,10 @@ public static partial class TimeExtractor
                         day = today.AddDays(-Math.Floor(n.Value));
                         break;
                     case "月":
-                        day = today.AddMonths(-(int)n.Value);
+                        day = n.Value == Math.Floor(n.Value) ? today.AddMonths(-(int)n.Value) : today.AddDays(-Math.Floor(n.Value * 30));
                         break;
                     case "年":
-                        day = today.AddYears(-(int)n.Value);
+                        day = n.Value == Math.Floor(n.Value) ? today.AddYears(-(int)n.Value) : today.AddDays(-Math.Floor(n.Value * 365));
                         break;
                     default:
                         day = today.AddDays(-7 * Math.Floor(n.Value));
@@ -79,6 +79,21 @@ public static partial class TimeExtractor
                     _ => 2,
                 });
                 period ??= ImpliedPeriod(word);
+            }
+            else if (d.Groups["span"].Success)
+            {
+                // "上周", "这个月": the whole week (from Monday) or calendar month.
+                var word = d.Groups["span"].Value;
+                var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+                var firstOfMonth = today.AddDays(1 - today.Day);
+                (day, dayEnd) = word switch
+                {
+                    "上上周" => (monday.AddDays(-14), monday.AddDays(-7)),
+                    ['上', .., '月'] => (firstOfMonth.AddMonths(-1), firstOfMonth),
+                    [_, .., '月'] => (firstOfMonth, firstOfMonth.AddMonths(1)),
+                    ['上', ..] => (monday.AddDays(-7), monday),
+                    _ => (monday, monday.AddDays(7)),
+                };
             }
             else if (d.Groups["wk"].Success)
             {
@@ -378,6 +393,7 @@ public static partial class TimeExtractor
         + @"|(?<rel>大前天|前天|前日|前晚|前儿|昨天|昨日|昨晚|昨夜|昨儿|昨早|今天|今日|今晚|今早|今夜|今儿|明天|明日|明早|明晚|大后天|后天)"
         + @"|(?<ago>(?<n>[0-9]+|[一二两三四五六七八九十几半好]+)个?(?<more2>多|半)?(?<u>天|日|周|星期|礼拜|月|年|小时|钟头|分钟)多?(?:以前|之前|前))"
         + @"|(?<wk>(?<p>上上|上|这|本|下)?个?(?:周|星期|礼拜)(?<w>[一二三四五六日天1-7]|末))"
+        + @"|(?<span>上上周|上个?(?:周|星期|礼拜)|这个?(?:周|星期|礼拜)|本周|上个月|这个月|本月)"
         + @"|(?<now>刚刚|刚才|方才)", RegexOptions.CultureInvariant)]
     private static partial Regex Day();
 

@@ -48,6 +48,11 @@ public class DurationExtractorTests
     [InlineData("每天都这样")]
     [InlineData("天天吵")]
     [InlineData("3号楼")]
+    [InlineData("物业费一年1200")]
+    [InlineData("停车费一天多少钱")]
+    [InlineData("一天到晚吵个不停")]
+    [InlineData("前几天说要修路灯")]
+    [InlineData("前两天来过一次")]
     [InlineData("你好")]
     public void Extract_NoDuration_ReturnsNull(string text)
     {

@@ -39,6 +39,10 @@ public class LocationExtractorTests
     [InlineData("球场晚上有人放音乐", "||||球场", "球场")]
     [InlineData("幸福里北门", "xfl||||北门", "幸福里北门")]
     [InlineData("柳岸花园", "lahy||||", "柳岸花园")]
+    [InlineData("柳岸2栋1单元302家门口堆了好多纸箱，消防通道都堵了", "lahy|2|1|302|消防通道", "柳岸2栋1单元302消防通道")]
+    [InlineData("和平里小区12号楼电梯又停了", "hpl|12|||电梯", "和平里小区12号楼电梯")]
+    [InlineData("11月25日晚上九点左右，5栋楼下有人打架", "|5|||", "5栋楼")]
+    [InlineData("幸福里小区1号楼2单元1201业主，电话：186-0000-2222", "xfl|1|2|1201|", "幸福里小区1号楼2单元1201")]
     public void Extract_Location_ReturnsParts(string text, string expected, string span)
     {
         var location = _extractor.Extract(text, Now).Location;

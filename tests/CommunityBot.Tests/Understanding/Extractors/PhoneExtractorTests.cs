@@ -29,6 +29,11 @@ public class PhoneExtractorTests
     [InlineData("座机66001234", "66001234")]
     [InlineData("电话：6600123", "6600123")]
     [InlineData("打电话66001234也行", "66001234")]
+    [InlineData("我电话13812345678.", "13812345678")]
+    [InlineData("电话：13812345678，谢谢", "13812345678")]
+    [InlineData("幺三八一二三四五六七八", "13812345678")]
+    [InlineData("我手机号是159 0000 1111 麻烦回个电话", "15900001111")]
+    [InlineData("幸福里小区1号楼2单元1201业主，电话：186-0000-2222", "18600002222")]
     public void Extract_Phone_ReturnsNormalised(string text, string expected)
     {
         Assert.Equal([expected], _extractor.Extract(text, Now).Phones);
@@ -59,6 +64,10 @@ public class PhoneExtractorTests
     [InlineData("12812345678")]
     [InlineData("138123456789")]
     [InlineData("电话1234")]
+    [InlineData("能不能帮忙催一下，工单号20251126001")]
+    [InlineData("车牌豫A12345")]
+    [InlineData("幸福里3号楼2单元501")]
+    [InlineData("一二三四五六七八九十")]
     public void Extract_NotAPhone_ReturnsNone(string text)
     {
         Assert.Empty(_extractor.Extract(text, Now).Phones);

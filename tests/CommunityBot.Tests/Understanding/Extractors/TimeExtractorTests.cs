@@ -47,6 +47,16 @@ public class TimeExtractorTests
     [InlineData("早上7:30", "11-26 07:30", "", false)]
     [InlineData("中午12点", "11-26 12:00", "", false)]
     [InlineData("晚上十点半", "11-25 22:30", "", false)]
+    [InlineData("上周就反映过", "11-17 00:00", "11-24 00:00", false)]
+    [InlineData("上个星期", "11-17 00:00", "11-24 00:00", false)]
+    [InlineData("这个月停了三次水", "11-01 00:00", "12-01 00:00", false)]
+    [InlineData("上个月的物业费", "10-01 00:00", "11-01 00:00", false)]
+    [InlineData("8点到10点", "11-26 08:00", "11-26 10:00", false)]
+    [InlineData("半个月前报修的到现在没人来", "11-11 00:00", "11-12 00:00", false)]
+    [InlineData("今天下午4点到6点停电", "11-26 16:00", "11-26 18:00", false)]
+    [InlineData("11月25日晚上九点左右，5栋楼下有人打架", "11-25 21:00", "", false)]
+    [InlineData("请问下周六小区停水吗", "12-06 00:00", "12-07 00:00", false)]
+    [InlineData("昨天夜里三点多有人在楼道里喊", "11-26 03:00", "", false)]
     public void Extract_Time_ResolvesAgainstMessageTime(string text, string start, string end, bool recurring)
     {
         var when = _extractor.Extract(text, Now).When;
