@@ -329,7 +329,7 @@ public static partial class TimeExtractor
         "下午" or "傍晚" or "黄昏" => h < 12 ? h + 12 : h,
         "半夜" or "深夜" or "午夜" or "大半夜" or "夜里" or "夜间" or "夜" => h <= 6 ? h + 24 : h == 12 ? 24 : h < 12 ? h + 12 : h,
         // 晚上: "晚上2点" is the small hours after that evening.
-        _ => h <= 4 ? h + 24 : h < 12 ? h + 12 : h,
+        _ => h == 12 ? 24 : h <= 4 ? h + 24 : h < 12 ? h + 12 : h,
     };
 
     private static (int Hour, int Minute) HourMinute(Match c)
@@ -400,6 +400,6 @@ public static partial class TimeExtractor
     [GeneratedRegex(@"大半夜|半夜|深夜|午夜|凌晨|大清早|一大早|大早上|早上|早晨|清晨|清早|一早|上午|中午|晌午|下午|傍晚|黄昏|晚上|晚间|夜晚|夜里|夜间|白天", RegexOptions.CultureInvariant)]
     private static partial Regex Period();
 
-    [GeneratedRegex(@"(?<![0-9零一二两三四五六七八九十])(?<h>[0-9]{1,2}|[零一二两三四五六七八九十]{1,3})(?:(?:点|时)(?:(?<half>半)|(?<q>[一三])刻|(?<mi>[0-9]{1,2}|[零一二三四五六七八九十]{1,3})分?)?|:(?<mi>[0-9]{2}))(?<more>多|左右|钟)?", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9零一二两三四五六七八九十])(?<h>[0-9]{1,2}|[零一二两三四五六七八九十]{1,3})(?:(?:点|时)(?:(?<half>半)|(?<q>[一三])刻|(?<mi>[0-9]{1,2}|[零一二三四五六七八九十]{2,3})分?|(?<mi>[一二三四五六七八九])分)?|:(?<mi>[0-9]{2}))(?<more>多|左右|钟)?", RegexOptions.CultureInvariant)]
     private static partial Regex Clock();
 }

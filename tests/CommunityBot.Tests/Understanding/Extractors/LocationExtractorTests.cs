@@ -39,6 +39,12 @@ public class LocationExtractorTests
     [InlineData("球场晚上有人放音乐", "||||球场", "球场")]
     [InlineData("幸福里北门", "xfl||||北门", "幸福里北门")]
     [InlineData("柳岸花园", "lahy||||", "柳岸花园")]
+    [InlineData("我家501天花板掉皮", "|||501|", "501")]
+    [InlineData("楼上漏水漏到我家了 我家是301 楼上401", "|||301|", "301")]
+    [InlineData("一号楼三单元六零二 漏水 麻烦尽快", "|1|3|602|", "一号楼三单元六零二")]
+    [InlineData("B座1203室的空调外机滴水", "|B||1203|", "B座1203室")]
+    [InlineData("12#3单元", "|12|3||", "12#3单元")]
+    [InlineData("8号楼的电梯从上个礼拜坏到现在😭😭", "|8|||电梯", "8号楼的电梯")]
     [InlineData("柳岸2栋1单元302家门口堆了好多纸箱，消防通道都堵了", "lahy|2|1|302|消防通道", "柳岸2栋1单元302消防通道")]
     [InlineData("和平里小区12号楼电梯又停了", "hpl|12|||电梯", "和平里小区12号楼电梯")]
     [InlineData("11月25日晚上九点左右，5栋楼下有人打架", "|5|||", "5栋楼")]
@@ -54,7 +60,8 @@ public class LocationExtractorTests
     }
 
     [Theory]
-    [InlineData("我家501天花板掉皮")]
+    [InlineData("楼上401天天吵")]
+    [InlineData("住了300天")]
     [InlineData("一栋楼都停电了")]
     [InlineData("交了501块物业费")]
     [InlineData("下午3点有人敲门")]
