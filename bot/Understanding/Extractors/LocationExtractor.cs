@@ -228,7 +228,7 @@ public sealed partial class LocationExtractor
     [GeneratedRegex(@"[ ,，的-]?(?:楼)?(?<r>[0-9]{3,4}|[零〇一二三四五六七八九幺]{3,4})(?:室|房间|房|号)?(?![0-9零〇一二三四五六七八九十百千]|单元|号楼|栋|幢|点|年|元|块|月|次|个|天)", RegexOptions.CultureInvariant)]
     private static partial Regex RoomAfter();
 
-    // "501室", or "我家是501" / "住301": a number the resident says is their home.
-    [GeneratedRegex(@"(?<![0-9])(?<r>[0-9]{3,4}) ?(?:室|房间)|(?:我家是?|家住|住在?) ?(?<r>[0-9]{3,4})(?: ?(?:室|房间))?(?![0-9]|块|元|天(?!花)|年|号楼|栋|幢|个|次)", RegexOptions.CultureInvariant)]
+    // "501室", or "我家是501" / "住301" / "房号1502": a number the resident says is their home.
+    [GeneratedRegex(@"(?<![0-9])(?<r>[0-9]{3,4}) ?(?:室|房间)|(?:我家是?|家住|住在?|房间?号是?|门牌号?是?) ?(?<r>[0-9]{3,4})(?: ?(?:室|房间))?(?![0-9]|块|元|天(?!花)|年|号楼|栋|幢|个|次)", RegexOptions.CultureInvariant)]
     private static partial Regex RoomLabelled();
 }

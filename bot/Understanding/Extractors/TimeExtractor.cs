@@ -82,13 +82,15 @@ public static partial class TimeExtractor
             }
             else if (d.Groups["span"].Success)
             {
-                // "上周", "这个月": the whole week (from Monday) or calendar month.
+                // "上周", "这个月", "去年": the whole week (from Monday), calendar month or year.
                 var word = d.Groups["span"].Value;
                 var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
                 var firstOfMonth = today.AddDays(1 - today.Day);
                 (day, dayEnd) = word switch
                 {
                     "上上周" => (monday.AddDays(-14), monday.AddDays(-7)),
+                    "去年" => (firstOfMonth.AddMonths(1 - today.Month - 12), firstOfMonth.AddMonths(1 - today.Month)),
+                    "今年" => (firstOfMonth.AddMonths(1 - today.Month), firstOfMonth.AddMonths(13 - today.Month)),
                     ['上', .., '月'] => (firstOfMonth.AddMonths(-1), firstOfMonth),
                     [_, .., '月'] => (firstOfMonth, firstOfMonth.AddMonths(1)),
                     ['上', ..] => (monday.AddDays(-7), monday),
@@ -392,8 +394,8 @@ public static partial class TimeExtractor
         + @"|(?<dd>(?<![0-9一二三四五六七八九十#-]|单元|楼|栋|幢|第)(?<d>[0-9]{1,2}|[一二三四五六七八九十廿]{1,3})[日号](?![0-9]|楼|院|单元|线|床|门|房|室|机|车|口|位|铺|店|柜|箱))"
         + @"|(?<rel>大前天|前天|前日|前晚|前儿|昨天|昨日|昨晚|昨夜|昨儿|昨早|今天|今日|今晚|今早|今夜|今儿|明天|明日|明早|明晚|大后天|后天)"
         + @"|(?<ago>(?<n>[0-9]+|[一二两三四五六七八九十几半好]+)个?(?<more2>多|半)?(?<u>天|日|周|星期|礼拜|月|年|小时|钟头|分钟)多?(?:以前|之前|前))"
-        + @"|(?<wk>(?<p>上上|上|这|本|下)?个?(?:周|星期|礼拜)(?<w>[一二三四五六日天1-7]|末))"
-        + @"|(?<span>上上周|上个?(?:周|星期|礼拜)|这个?(?:周|星期|礼拜)|本周|上个月|这个月|本月)"
+        + @"|(?<wk>(?<p>上上|上|这|本|下)?个?(?:周|星期|礼拜)(?<w>[一二三四五六日天1-7](?!次|回|遍|个|天|户|家|辆|趟)|末))"
+        + @"|(?<span>上上周|上个?(?:周|星期|礼拜)|这个?(?:周|星期|礼拜)|本周|上个月|这个月|本月|去年|今年)"
         + @"|(?<now>刚刚|刚才|方才)", RegexOptions.CultureInvariant)]
     private static partial Regex Day();
 

@@ -24,6 +24,10 @@ public class CountExtractorTests
     [InlineData("１０户", 10, "户", "１０户")]
     [InlineData("来过两回", 2, "回", "两回")]
     [InlineData("三个垃圾桶都满了", 3, "个", "三个")]
+    [InlineData("这个礼拜三次停电了", 3, "次", "三次")]
+    [InlineData("停了20多次水", 20, "次", "20多次")]
+    [InlineData("小区里有七八辆僵尸车", 7, "辆", "七八辆")]
+    [InlineData("他家养了二十多只猫", 20, "只", "二十多只")]
     public void Extract_Count_ReturnsValueAndUnit(string text, int value, string unit, string span)
     {
         var count = Assert.Single(_extractor.Extract(text, Now).Counts);

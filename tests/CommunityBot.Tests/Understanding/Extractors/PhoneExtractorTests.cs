@@ -66,6 +66,9 @@ public class PhoneExtractorTests
     [InlineData("电话1234")]
     [InlineData("能不能帮忙催一下，工单号20251126001")]
     [InlineData("车牌豫A12345")]
+    [InlineData("订单号1381234567890")]
+    [InlineData("验证码138123")]
+    [InlineData("2025年11月20日交的物业费1380元")]
     [InlineData("幸福里3号楼2单元501")]
     [InlineData("一二三四五六七八九十")]
     public void Extract_NotAPhone_ReturnsNone(string text)

@@ -60,6 +60,13 @@ public class TimeExtractorTests
     [InlineData("明天上午能来修吗", "11-27 08:00", "11-27 12:00", false)]
     [InlineData("今晚八点开业主大会吗", "11-26 20:00", "", false)]
     [InlineData("每天晚上十点以后", "11-26 22:00", "", true)]
+    [InlineData("这个礼拜三次停电了", "11-24 00:00", "12-01 00:00", false)]
+    [InlineData("上周五到现在一直没热水", "11-21 00:00", "11-22 00:00", false)]
+    [InlineData("周三下午两点左右", "11-26 14:00", "", false)]
+    [InlineData("每个周末都有人在楼下唱K", "11-22 00:00", "11-24 00:00", true)]
+    [InlineData("一个星期前就说来修", "11-19 00:00", "11-20 00:00", false)]
+    [InlineData("大半夜的放鞭炮", "11-25 23:00", "11-26 03:00", false)]
+    [InlineData("早上5点多垃圾车就来了很吵", "11-26 05:00", "", false)]
     [InlineData("半个月前报修的到现在没人来", "11-11 00:00", "11-12 00:00", false)]
     [InlineData("今天下午4点到6点停电", "11-26 16:00", "11-26 18:00", false)]
     [InlineData("11月25日晚上九点左右，5栋楼下有人打架", "11-25 21:00", "", false)]
@@ -93,6 +100,15 @@ public class TimeExtractorTests
         var when = _extractor.Extract("昨晚十点", at).When;
 
         Assert.Equal(new DateTimeOffset(2025, 11, 25, 22, 0, 0, TimeSpan.Zero), when?.Start);
+    }
+
+    [Fact]
+    public void Extract_LastYear_IsTheWholeCalendarYear()
+    {
+        var when = _extractor.Extract("去年就开始漏水了", Now).When;
+
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), when?.Start);
+        Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), when?.End);
     }
 
     [Fact]
