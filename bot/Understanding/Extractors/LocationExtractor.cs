@@ -225,7 +225,7 @@ public sealed partial class LocationExtractor
     private static partial Regex Unit();
 
     // Straight after a unit or building: optional joiner, then 3–4 digits (a 5th digit or a unit word means it is something else).
-    [GeneratedRegex(@"[ ,，的-]?(?:楼)?(?<r>[0-9]{3,4}|[零〇一二三四五六七八九幺]{3,4})(?:室|房间|房|号)?(?![0-9零〇一二三四五六七八九十百千]|单元|号楼|栋|幢|点|年|元|块|月|次|个|天)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[ ,，的-]{0,2}(?:楼)?(?<r>[0-9]{3,4}|[零〇一二三四五六七八九幺]{3,4})(?:室|房间|房|号)?(?![0-9零〇一二三四五六七八九十百千]|单元|号楼|栋|幢|点|年|元|块|月|次|个|天)", RegexOptions.CultureInvariant)]
     private static partial Regex RoomAfter();
 
     // "501室", or "我家是501" / "住301" / "房号1502": a number the resident says is their home.

@@ -33,6 +33,7 @@ public class PhoneExtractorTests
     [InlineData("电话：13812345678，谢谢", "13812345678")]
     [InlineData("幺三八一二三四五六七八", "13812345678")]
     [InlineData("我手机号是159 0000 1111 麻烦回个电话", "15900001111")]
+    [InlineData("我家电话是66001234", "66001234")]
     [InlineData("幸福里小区1号楼2单元1201业主，电话：186-0000-2222", "18600002222")]
     public void Extract_Phone_ReturnsNormalised(string text, string expected)
     {
