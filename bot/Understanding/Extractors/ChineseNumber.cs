@@ -200,9 +200,9 @@ public static class ChineseNumber
         {
             return decimal.TryParse(s, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
         }
-        if (s.Length > 18)
+        if (s.Length > 18 || (s.Length > 1 && s.Contains('两')))
         {
-            return null;
+            return null; // "两" is never read digit by digit: "两三" is a range
         }
         decimal value = 0;
         foreach (var c in s)

@@ -19,7 +19,12 @@ public static partial class CountExtractor
             {
                 continue;
             }
-            found.Add(new CountDetail(value, m.Groups["u"].Value, original.Substring(m.Index, m.Length)));
+            var unit = m.Groups["u"].Value;
+            if (value == 1 && unit == "个")
+            {
+                continue; // "一个问题": an article, not a count
+            }
+            found.Add(new CountDetail(value, unit, original.Substring(m.Index, m.Length)));
         }
         return found;
     }

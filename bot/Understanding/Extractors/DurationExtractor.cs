@@ -24,6 +24,15 @@ public static partial class DurationExtractor
             {
                 continue; // "3月" is March, "20日" a date
             }
+            if (m.Index > 0 && folded[m.Index - 1] == '前')
+            {
+                continue; // "前几天", "前两天": a few days ago, not how long
+            }
+            var after = m.Index + m.Length - (m.Value.EndsWith('多') ? 1 : 0);
+            if (tail.Length == 0 && after < folded.Length && (folded[after] is >= '0' and <= '9' || folded.AsSpan(after).StartsWith("到晚") || folded.AsSpan(after).StartsWith("多少")))
+            {
+                continue; // a rate ("一年1200", "一天多少钱") or "一天到晚", not how long
+            }
             var raw = m.Groups["n"].Value;
             double amount;
             if (raw == "半")
@@ -42,7 +51,7 @@ public static partial class DurationExtractor
             {
                 continue; // "2024年"
             }
-            if (m.Groups["half"].Success)
+            if (m.Groups["half"].Success || m.Groups["half2"].Success)
             {
                 amount += 0.5;
             }
@@ -64,6 +73,6 @@ public static partial class DurationExtractor
         return null;
     }
 
-    [GeneratedRegex(@"(?<![0-9零〇一二两三四五六七八九十百千万几好半])(?<n>[0-9]+|[零〇一二两三四五六七八九十百千万几]+|好几|半)(?:多|来)?(?<ge>个)?(?:多)?(?<half>半)?(?<u>分钟|小时|钟头|天|日|星期|礼拜|周|月|年)(?:半)?(?:多)?(?<tail>了|以前|之前|以后|之后|前|后)?", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9零〇一二两三四五六七八九十百千万几好半])(?<n>[0-9]+|[零〇一二两三四五六七八九十百千万几]+|好几|半)(?:多|来)?(?<ge>个)?(?:多)?(?<half>半)?(?<u>分钟|小时|钟头|天|日|星期|礼拜|周|月|年)(?<half2>半)?(?:多)?(?<tail>了|以前|之前|以后|之后|前|后)?", RegexOptions.CultureInvariant)]
     private static partial Regex Duration();
 }

@@ -93,7 +93,7 @@ public sealed partial class LocationExtractor
                 var r = RoomAfter().Match(folded, roomAnchor);
                 if (r.Success && r.Index == roomAnchor)
                 {
-                    room = r.Groups["r"].Value;
+                    room = RoomNumber(r.Groups["r"].Value);
                     Mark(r.Groups["r"].Index, r.Index + r.Length);
                 }
             }
@@ -103,7 +103,7 @@ public sealed partial class LocationExtractor
                 if (r.Success)
                 {
                     room = r.Groups["r"].Value;
-                    Mark(r.Index, r.Index + r.Length);
+                    Mark(r.Groups["r"].Index, r.Index + r.Length);
                 }
             }
         }
@@ -128,16 +128,19 @@ public sealed partial class LocationExtractor
         {
             return null;
         }
-        string text;
-        if (end - start <= 24)
+        // One span when the parts sit together ("幸福里3号楼2单元501"); the parts alone when other words lie
+        // between them ("柳岸2栋…堆了好多纸箱，消防通道" gives "柳岸2栋消防通道").
+        parts.Sort();
+        var together = true;
+        for (var i = 1; i < parts.Count; i++)
         {
-            text = original[start..end];
+            if (parts[i].Start - parts[i - 1].End > MaxGap)
+            {
+                together = false;
+                break;
+            }
         }
-        else
-        {
-            parts.Sort();
-            text = string.Concat(parts.Select(p => original[p.Start..p.End]));
-        }
+        var text = together ? original[start..end] : string.Concat(parts.Select(p => original[p.Start..p.End]));
         var detail = new LocationDetail
         {
             CompoundId = compound?.Id,
@@ -150,6 +153,12 @@ public sealed partial class LocationExtractor
         };
         return (detail, start, end);
     }
+
+    // "五零一" as voice input writes it is room 501; digits stay as written ("0501").
+    private static string RoomNumber(string raw) =>
+        raw[0] is >= '0' and <= '9' ? raw : ChineseNumber.ParseInt(raw)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? raw;
+
+    private const int MaxGap = 3;
 
     private static bool Covered(List<(int Start, int End)> parts, int s, int e)
     {
@@ -216,9 +225,10 @@ public sealed partial class LocationExtractor
     private static partial Regex Unit();
 
     // Straight after a unit or building: optional joiner, then 3–4 digits (a 5th digit or a unit word means it is something else).
-    [GeneratedRegex(@"[ ,，的-]?(?:楼)?(?<r>[0-9]{3,4})(?:室|房间|房|号)?(?![0-9]|单元|号楼|栋|幢|点|年|元|块|月|次|个|天)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[ ,，的-]{0,2}(?:楼)?(?<r>[0-9]{3,4}|[零〇一二三四五六七八九幺]{3,4})(?:室|房间|房|号)?(?![0-9零〇一二三四五六七八九十百千]|单元|号楼|栋|幢|点|年|元|块|月|次|个|天)", RegexOptions.CultureInvariant)]
     private static partial Regex RoomAfter();
 
-    [GeneratedRegex(@"(?<![0-9])(?<r>[0-9]{3,4}) ?(?:室|房间)", RegexOptions.CultureInvariant)]
+    // "501室", or "我家是501" / "住301" / "房号1502": a number the resident says is their home.
+    [GeneratedRegex(@"(?<![0-9])(?<r>[0-9]{3,4}) ?(?:室|房间)|(?:我家是?|家住|住在?|房间?号是?|门牌号?是?) ?(?<r>[0-9]{3,4})(?: ?(?:室|房间))?(?![0-9]|块|元|天(?!花)|年|号楼|栋|幢|个|次)", RegexOptions.CultureInvariant)]
     private static partial Regex RoomLabelled();
 }

@@ -15,6 +15,7 @@ public static partial class PhoneExtractor
 
     public static List<Match> Extract(string folded)
     {
+        folded = FoldSpokenDigits(folded);
         var found = new List<Match>();
         foreach (System.Text.RegularExpressions.Match m in Mobile().Matches(folded))
         {
@@ -58,6 +59,53 @@ public static partial class PhoneExtractor
         found.Sort(static (a, b) => a.Index.CompareTo(b.Index));
         return found;
     }
+
+    /// <summary>
+    /// "幺三八一二三四五六七八" as typed or dictated digit by digit becomes "13812345678" (one char for one, so
+    /// indexes still hold). Only runs of at least 7 digits (spaces and dashes between allowed) are touched;
+    /// "两" and the multipliers ("十", "百") never occur in a number read out digit by digit.
+    /// </summary>
+    internal static string FoldSpokenDigits(string text)
+    {
+        char[]? chars = null;
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (SpokenDigit(text[i]) < 0)
+            {
+                i++;
+                continue;
+            }
+            var start = i;
+            var digits = 0;
+            var spoken = false;
+            var last = i;
+            while (i < text.Length && (SpokenDigit(text[i]) >= 0 || (text[i] is ' ' or '-' && digits > 0)))
+            {
+                if (SpokenDigit(text[i]) >= 0)
+                {
+                    digits++;
+                    spoken |= text[i] is not (>= '0' and <= '9');
+                    last = i;
+                }
+                i++;
+            }
+            if (spoken && digits >= 7)
+            {
+                chars ??= text.ToCharArray();
+                for (var j = start; j <= last; j++)
+                {
+                    if (SpokenDigit(chars[j]) is >= 0 and var d)
+                    {
+                        chars[j] = (char)('0' + d);
+                    }
+                }
+            }
+        }
+        return chars is null ? text : new string(chars);
+    }
+
+    private static int SpokenDigit(char c) => c == '两' ? -1 : ChineseNumber.Digit(c);
 
     private static void Add(List<Match> found, Match match)
     {
@@ -120,7 +168,12 @@ public static partial class PhoneExtractor
         {
             end++;
         }
-        return end < text.Length && text[end] is '元' or '块' or '万' or '%' or '.';
+        if (end >= text.Length)
+        {
+            return false;
+        }
+        // "13800000000元", "1.5%"; a full stop after a number ends the sentence, a decimal point has a digit after it.
+        return text[end] is '元' or '块' or '万' or '%' || (text[end] == '.' && end + 1 < text.Length && text[end + 1] is >= '0' and <= '9');
     }
 
     // Optional +86/0086/86 prefix; 1[3-9] then 9 digits with at most one space or dash between any two;

@@ -55,10 +55,10 @@ public static partial class TimeExtractor
                         day = today.AddDays(-Math.Floor(n.Value));
                         break;
                     case "月":
-                        day = today.AddMonths(-(int)n.Value);
+                        day = n.Value == Math.Floor(n.Value) ? today.AddMonths(-(int)n.Value) : today.AddDays(-Math.Floor(n.Value * 30));
                         break;
                     case "年":
-                        day = today.AddYears(-(int)n.Value);
+                        day = n.Value == Math.Floor(n.Value) ? today.AddYears(-(int)n.Value) : today.AddDays(-Math.Floor(n.Value * 365));
                         break;
                     default:
                         day = today.AddDays(-7 * Math.Floor(n.Value));
@@ -79,6 +79,23 @@ public static partial class TimeExtractor
                     _ => 2,
                 });
                 period ??= ImpliedPeriod(word);
+            }
+            else if (d.Groups["span"].Success)
+            {
+                // "上周", "这个月", "去年": the whole week (from Monday), calendar month or year.
+                var word = d.Groups["span"].Value;
+                var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+                var firstOfMonth = today.AddDays(1 - today.Day);
+                (day, dayEnd) = word switch
+                {
+                    "上上周" => (monday.AddDays(-14), monday.AddDays(-7)),
+                    "去年" => (firstOfMonth.AddMonths(1 - today.Month - 12), firstOfMonth.AddMonths(1 - today.Month)),
+                    "今年" => (firstOfMonth.AddMonths(1 - today.Month), firstOfMonth.AddMonths(13 - today.Month)),
+                    ['上', .., '月'] => (firstOfMonth.AddMonths(-1), firstOfMonth),
+                    [_, .., '月'] => (firstOfMonth, firstOfMonth.AddMonths(1)),
+                    ['上', ..] => (monday.AddDays(-7), monday),
+                    _ => (monday, monday.AddDays(7)),
+                };
             }
             else if (d.Groups["wk"].Success)
             {
@@ -314,7 +331,7 @@ public static partial class TimeExtractor
         "下午" or "傍晚" or "黄昏" => h < 12 ? h + 12 : h,
         "半夜" or "深夜" or "午夜" or "大半夜" or "夜里" or "夜间" or "夜" => h <= 6 ? h + 24 : h == 12 ? 24 : h < 12 ? h + 12 : h,
         // 晚上: "晚上2点" is the small hours after that evening.
-        _ => h <= 4 ? h + 24 : h < 12 ? h + 12 : h,
+        _ => h == 12 ? 24 : h <= 4 ? h + 24 : h < 12 ? h + 12 : h,
     };
 
     private static (int Hour, int Minute) HourMinute(Match c)
@@ -377,13 +394,14 @@ public static partial class TimeExtractor
         + @"|(?<dd>(?<![0-9一二三四五六七八九十#-]|单元|楼|栋|幢|第)(?<d>[0-9]{1,2}|[一二三四五六七八九十廿]{1,3})[日号](?![0-9]|楼|院|单元|线|床|门|房|室|机|车|口|位|铺|店|柜|箱))"
         + @"|(?<rel>大前天|前天|前日|前晚|前儿|昨天|昨日|昨晚|昨夜|昨儿|昨早|今天|今日|今晚|今早|今夜|今儿|明天|明日|明早|明晚|大后天|后天)"
         + @"|(?<ago>(?<n>[0-9]+|[一二两三四五六七八九十几半好]+)个?(?<more2>多|半)?(?<u>天|日|周|星期|礼拜|月|年|小时|钟头|分钟)多?(?:以前|之前|前))"
-        + @"|(?<wk>(?<p>上上|上|这|本|下)?个?(?:周|星期|礼拜)(?<w>[一二三四五六日天1-7]|末))"
+        + @"|(?<wk>(?<p>上上|上|这|本|下)?个?(?:周|星期|礼拜)(?<w>[一二三四五六日天1-7](?!次|回|遍|个|天|户|家|辆|趟)|末))"
+        + @"|(?<span>上上周|上个?(?:周|星期|礼拜)|这个?(?:周|星期|礼拜)|本周|上个月|这个月|本月|去年|今年)"
         + @"|(?<now>刚刚|刚才|方才)", RegexOptions.CultureInvariant)]
     private static partial Regex Day();
 
     [GeneratedRegex(@"大半夜|半夜|深夜|午夜|凌晨|大清早|一大早|大早上|早上|早晨|清晨|清早|一早|上午|中午|晌午|下午|傍晚|黄昏|晚上|晚间|夜晚|夜里|夜间|白天", RegexOptions.CultureInvariant)]
     private static partial Regex Period();
 
-    [GeneratedRegex(@"(?<![0-9零一二两三四五六七八九十])(?<h>[0-9]{1,2}|[零一二两三四五六七八九十]{1,3})(?:(?:点|时)(?:(?<half>半)|(?<q>[一三])刻|(?<mi>[0-9]{1,2}|[零一二三四五六七八九十]{1,3})分?)?|:(?<mi>[0-9]{2}))(?<more>多|左右|钟)?", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9零一二两三四五六七八九十])(?<h>[0-9]{1,2}|[零一二两三四五六七八九十]{1,3})(?:(?:点|时)(?:(?<half>半)|(?<q>[一三])刻|(?<mi>[0-9]{1,2}|[零一二三四五六七八九十]{2,3})分?|(?<mi>[一二三四五六七八九])分)?|:(?<mi>[0-9]{2}))(?<more>多|左右|钟)?", RegexOptions.CultureInvariant)]
     private static partial Regex Clock();
 }
