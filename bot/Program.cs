@@ -1,4 +1,5 @@
 using CommunityBot.Channels.BotFramework;
+using CommunityBot.Channels.WeCom;
 using CommunityBot.Channels.WebChat;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
@@ -23,10 +24,12 @@ builder.AddUnderstanding();
 builder.AddDialogs();
 builder.AddBotFrameworkChannel();
 builder.AddWebChatChannel();
+builder.AddWeComChannel();
 
 var app = builder.Build();
 app.MapBotFrameworkEndpoints(); // POST /api/messages
 app.MapWebChatEndpoints();      // the local chat page and its API
+app.MapWeComEndpoints();        // GET+POST /api/wecom
 app.MapGet("/healthz", () => "ok");
 app.Run();
 return 0;
