@@ -289,7 +289,7 @@ public sealed partial class WeComClient : IChannelClient
     private Uri Api(string relative) => new(new Uri(_options.ApiBaseUrl), relative);
 
     /// <summary>Cuts UTF-8 text to a byte limit without splitting a character.</summary>
-    internal static string Truncate(string text, int maxBytes)
+    public static string Truncate(string text, int maxBytes)
     {
         if (Encoding.UTF8.GetByteCount(text) <= maxBytes)
         {
