@@ -14,7 +14,7 @@ namespace CommunityBot.Channels.WeCom;
 /// template cards to grid workers with a cached access_token (B.3). Rate limits are kept here, and a send over a
 /// limit throws <see cref="WeComRetryLaterException"/> so the outbox retries it instead of WeCom dropping it.
 /// </summary>
-public sealed partial class WeComClient : IChannelClient
+public sealed partial class WeComClient : IBatchingChannelClient
 {
     private const int ResponseUrlMaxBytes = 20480;
     private const int WebhookMarkdownMaxBytes = 4096;

@@ -2,7 +2,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using CommunityBot.Channels.WeCom;
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Notifications;
 using CommunityBot.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityBot.Tests.Channels.WeCom;
 
@@ -77,6 +80,31 @@ public sealed class WeComHttpTests : IDisposable
         Assert.Equal(ResponseUrl, call.Uri.ToString());
         Assert.Equal("markdown", call.Body!["msgtype"]!.GetValue<string>());
         Assert.Contains(DemoKnowledgeBase.PropertyPhoneAnswer, call.Body["markdown"]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outbox_SeveralRepliesToOneResponseUrl_JoinedIntoOneCall()
+    {
+        var to = new ConversationReference
+        {
+            Channel = "wecom",
+            ConversationId = "wrkSFfCgAAxxxx",
+            IsGroup = true,
+            UserId = "zhangsan",
+            Properties = new Dictionary<string, string>
+            {
+                ["response_url"] = ResponseUrl,
+                ["response_url_expires"] = _app.Time.GetUtcNow().AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+        var outbox = _app.Services.GetRequiredService<Outbox>();
+        await outbox.SendAsync(to, OutboundMessage.Plain("已记录您反映的问题。"), CancellationToken.None);
+        await outbox.SendAsync(to, OutboundMessage.Plain("网格员会尽快联系您。"), CancellationToken.None);
+
+        Assert.Equal(2, await _app.DeliverAsync());
+
+        var call = Assert.Single(_wecom.Calls);
+        Assert.Equal("已记录您反映的问题。\n\n网格员会尽快联系您。", call.Body!["markdown"]!["content"]!.GetValue<string>());
     }
 
     [Fact]
