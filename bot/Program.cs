@@ -1,4 +1,5 @@
 using CommunityBot.Channels.BotFramework;
+using CommunityBot.Channels.WeCom;
 using CommunityBot.Channels.WebChat;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
@@ -27,10 +28,12 @@ builder.AddTickets();
 builder.AddDialogs();
 builder.AddBotFrameworkChannel();
 builder.AddWebChatChannel();
+builder.AddWeComChannel();
 
 var app = builder.Build();
 app.MapBotFrameworkEndpoints(); // POST /api/messages
 app.MapWebChatEndpoints();      // the local chat page and its API
+app.MapWeComEndpoints();        // GET+POST /api/wecom
 app.MapGet("/healthz", () => "ok");
 app.Run();
 return 0;

@@ -10,3 +10,12 @@ public interface IChannelClient
 
     Task SendAsync(ConversationReference to, OutboundMessage message, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A channel client that can deliver several consecutive messages to the same address as one (WeCom: a
+/// response_url takes a single call, so a turn's replies are joined). The dispatcher uses it when it can.
+/// </summary>
+public interface IBatchingChannelClient : IChannelClient
+{
+    Task SendAsync(ConversationReference to, IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken);
+}

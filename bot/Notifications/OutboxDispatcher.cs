@@ -45,15 +45,22 @@ public sealed partial class OutboxDispatcher(
                     new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelConversations, CancellationToken = cancellationToken },
                     async (conversation, ct) =>
                     {
-                        foreach (var message in conversation)
+                        var entries = conversation.ToList();
+                        for (var i = 0; i < entries.Count;)
                         {
                             // A message waiting for its retry holds back the ones behind it.
-                            if (!outbox.IsDue(message) || !await DeliverAsync(message, ct))
+                            var batch = Batch(entries, i);
+                            if (batch.Count == 0 || !await DeliverAsync(batch, ct))
                             {
                                 break; // keep the conversation in order: the rest waits for this one's retry
                             }
 
-                            delivered.Add(message.Id);
+                            foreach (var message in batch)
+                            {
+                                delivered.Add(message.Id);
+                            }
+
+                            i += batch.Count;
                         }
                     });
 
@@ -74,8 +81,33 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task<bool> DeliverAsync(OutboxMessage entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// The due entry at <paramref name="start"/>, plus the due entries right behind it to the same address when its
+    /// client delivers batches (one message for a turn's several replies); empty when the entry is not due.
+    /// </summary>
+    private List<OutboxMessage> Batch(List<OutboxMessage> entries, int start)
     {
+        var first = entries[start];
+        if (!outbox.IsDue(first))
+        {
+            return [];
+        }
+
+        var batch = new List<OutboxMessage> { first };
+        if (Array.Find(_clients, c => c.Handles(first.Channel)) is IBatchingChannelClient)
+        {
+            for (var i = start + 1; i < entries.Count && entries[i].To == first.To && entries[i].Attempts == 0 && outbox.IsDue(entries[i]); i++)
+            {
+                batch.Add(entries[i]);
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task<bool> DeliverAsync(List<OutboxMessage> batch, CancellationToken cancellationToken)
+    {
+        var entry = batch[0];
         var client = Array.Find(_clients, c => c.Handles(entry.Channel));
         if (client is null)
         {
@@ -87,6 +119,13 @@ public sealed partial class OutboxDispatcher(
         try
         {
             var to = JsonSerializer.Deserialize<ConversationReference>(entry.To, DialogJson.Options)!;
+            if (batch.Count > 1 && client is IBatchingChannelClient batching)
+            {
+                var messages = batch.ConvertAll(m => JsonSerializer.Deserialize<OutboundMessage>(m.Message, DialogJson.Options)!);
+                await batching.SendAsync(to, messages, cancellationToken);
+                return true;
+            }
+
             var message = JsonSerializer.Deserialize<OutboundMessage>(entry.Message, DialogJson.Options)!;
             await client.SendAsync(to, message, cancellationToken);
             return true;

@@ -1,4 +1,5 @@
 using CommunityBot.Channels.BotFramework;
+using CommunityBot.Channels.WeCom;
 using CommunityBot.Faq;
 using CommunityBot.Notifications;
 using CommunityBot.Understanding;
@@ -28,6 +29,9 @@ public sealed class BotApplication : WebApplicationFactory<Program>
     }
 
     public FakeConnectorHandler Connector { get; } = new();
+
+    /// <summary>Stands in for the WeCom server API and response_urls when set (the WeCom channel's tests).</summary>
+    public HttpMessageHandler? WeComHandler { get; init; }
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.FromHours(8)));
     public LiteDatabase Database { get; } = new(new MemoryStream());
 
@@ -57,6 +61,11 @@ public sealed class BotApplication : WebApplicationFactory<Program>
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
             services.AddHttpClient<ConnectorClient>().ConfigurePrimaryHttpMessageHandler(() => Connector);
+            if (WeComHandler is { } weCom)
+            {
+                services.AddHttpClient<WeComClient>().ConfigurePrimaryHttpMessageHandler(() => weCom);
+            }
+
             var outboxService = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(OutboxService));
             services.Remove(outboxService);
         });
