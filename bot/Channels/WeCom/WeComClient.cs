@@ -71,8 +71,29 @@ public sealed partial class WeComClient : IBatchingChannelClient
             return;
         }
 
+        // A private message with buttons (a worker's ticket card): the text as an app message, then the buttons as a
+        // button_interaction card whose presses come back as events carrying the button's value.
+        var withButtons = messages.LastOrDefault(m => m.Buttons.Count > 0);
+        if (withButtons is null)
+        {
+            await SendAppTextAsync(to.UserId, markdown, cancellationToken);
+            return;
+        }
+
         await SendAppTextAsync(to.UserId, markdown, cancellationToken);
+        var title = withButtons.Title ?? withButtons.Text.Split('\n')[0];
+        await SendTemplateCardAsync(
+            to.UserId, new WeComTemplateCard(Guid.NewGuid().ToString("N"), title, null, FitButtons(withButtons.Buttons)), cancellationToken);
     }
+
+    /// <summary>
+    /// A button_interaction card takes at most six buttons (WeCom 发送应用消息 template_card docs, "button_list 列表长度不超过6"):
+    /// when there are more, the first five and the last are kept (the last is the one that finishes the work, e.g. 办结).
+    /// </summary>
+    public static IReadOnlyList<CardAction> FitButtons(IReadOnlyList<CardAction> buttons) =>
+        buttons.Count <= MaxCardButtons ? buttons : [.. buttons.Take(MaxCardButtons - 1), buttons[^1]];
+
+    private const int MaxCardButtons = 6;
 
     /// <summary>Posts markdown to a group robot webhook (≤20 messages/minute per robot).</summary>
     public async Task SendWebhookMarkdownAsync(string webhookKey, string markdown, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ public sealed class WeComInteropFactAttribute : FactAttribute
             if (File.Exists(Path.Combine(dir.FullName, "CommunityBot.sln")))
             {
                 var interop = Path.Combine(dir.FullName, "tests", "wecom-interop");
-                return Directory.Exists(Path.Combine(interop, "node_modules", "@wecom", "crypto")) ? interop : null;
+                return System.IO.Directory.Exists(Path.Combine(interop, "node_modules", "@wecom", "crypto")) ? interop : null;
             }
         }
 
