@@ -18,12 +18,13 @@ public sealed class StoreWarmup(
     IConversationMemory memory,
     HelpRequestStore helpRequests,
     Outbox outbox,
-    TicketStore tickets) : IHostedService
+    TicketStore tickets,
+    HandoffStore handoffs) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // Construction did the work; touching the services keeps the intent visible.
-        GC.KeepAlive(new object[] { faq, misses, processed, states, memory, helpRequests, outbox, tickets });
+        GC.KeepAlive(new object[] { faq, misses, processed, states, memory, helpRequests, outbox, tickets, handoffs });
         return Task.CompletedTask;
     }
 

@@ -25,6 +25,28 @@ public sealed class DirectoryAssignment(GridDirectory directory, TicketRouter ro
             decision.GridId, decision.Worker?.Id ?? "", name, level, decision.CoHandlers.Select(d => d.Id).ToList(), decision.Reason);
     }
 
+    public Assignment Supervisor(string? gridId, DateTimeOffset at)
+    {
+        var current = directory.Current;
+        if (gridId is not null && current.Grids.TryGetValue(gridId, out var grid)
+            && current.StaffOf(grid.Community).FirstOrDefault(w => !current.IsOnLeave(w.Id, at)) is { } staff)
+        {
+            return new Assignment(gridId, staff.Id, staff.Name, TicketLevel.Community, [], $"转{current.Communities.GetValueOrDefault(grid.Community)?.Name ?? "社区"}{staff.Name}");
+        }
+
+        var office = current.Data.StreetOffice.Name;
+        var street = current.StreetStaff().FirstOrDefault(w => !current.IsOnLeave(w.Id, at));
+        return new Assignment(gridId, street?.Id ?? "", street?.Name ?? office, TicketLevel.Street, [], $"转{office}{street?.Name}");
+    }
+
+    public WorkerIdentity? FindWorkerNamed(string text)
+    {
+        var worker = directory.Current.Data.Workers
+            .Where(w => w.Name.Length > 0 && text.Contains(w.Name, StringComparison.Ordinal))
+            .MaxBy(w => w.Name.Length);
+        return worker is null ? null : new WorkerIdentity(worker.Id, worker.Name, LevelOf(worker.Role));
+    }
+
     public WorkerIdentity? FindWorker(string channel, string userId)
     {
         var worker = directory.Current.FindWorker(ChannelName(channel), userId);

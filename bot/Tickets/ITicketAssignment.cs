@@ -7,6 +7,12 @@ public interface ITicketAssignment
 {
     Assignment Assign(string? compoundId, string? building, string category, DateTimeOffset at);
 
+    /// <summary>Who a ticket goes to when it leaves its grid (退回, or nobody answered): the community's staff, else the street's.</summary>
+    Assignment Supervisor(string? gridId, DateTimeOffset at);
+
+    /// <summary>The worker whose full name appears in <paramref name="text"/> (the longest name wins), for 转派 and 联动.</summary>
+    WorkerIdentity? FindWorkerNamed(string text);
+
     /// <summary>The worker behind a channel identity, or null for residents and strangers.</summary>
     WorkerIdentity? FindWorker(string channel, string userId);
 

@@ -86,6 +86,16 @@ public enum TicketEventKind
     Closed,
     Reopened,
     Confirmed,
+    /// <summary>转派: another worker takes the ticket over (the note says why); they must sign again.</summary>
+    Transferred,
+    /// <summary>联动: a co-handler was added.</summary>
+    CoHandlerAdded,
+    /// <summary>A worker took over the conversation with the resident (接管).</summary>
+    TakenOver,
+    /// <summary>The conversation went back to the assistant (结束接管, closed, or idle).</summary>
+    HandedBack,
+    /// <summary>Nobody answered the resident in time; the next level was told.</summary>
+    Escalated,
 }
 
 /// <summary>The statuses a street office reports on (待签收, 处理中, 已办结, 已关闭, 重办, 已退回).</summary>

@@ -6,6 +6,7 @@ using CommunityBot.Dialogs.Grievance;
 using CommunityBot.Dialogs.Routing;
 using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Notifications;
+using CommunityBot.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Tickets;
@@ -22,6 +23,8 @@ public sealed partial class TicketDesk : ITicketDesk
     private readonly TicketStore _store;
     private readonly ITicketAssignment _assignment;
     private readonly Outbox _outbox;
+    private readonly HandoffStore _handoffs;
+    private readonly LiteDbWriter _writer;
     private readonly TicketOptions _options;
     private readonly DialogRunner _feedbackStarter;
     private readonly ILogger<TicketDesk> _logger;
@@ -30,6 +33,8 @@ public sealed partial class TicketDesk : ITicketDesk
         TicketStore store,
         ITicketAssignment assignment,
         Outbox outbox,
+        HandoffStore handoffs,
+        LiteDbWriter writer,
         IDialogStateStore states,
         IOptions<DialogOptions> dialogOptions,
         IOptions<TicketOptions> options,
@@ -38,6 +43,8 @@ public sealed partial class TicketDesk : ITicketDesk
         _store = store;
         _assignment = assignment;
         _outbox = outbox;
+        _handoffs = handoffs;
+        _writer = writer;
         _options = options.Value;
         _logger = logger;
         // Only used to start the feedback dialog for a resident; their answers reach it through the bot's own runner.
@@ -131,7 +138,7 @@ public sealed partial class TicketDesk : ITicketDesk
             return new WorkerActionResult(false, "您无权处理这个工单。");
         }
 
-        var needsNote = request.Action is WorkerAction.Reply or WorkerAction.Close or WorkerAction.Return;
+        var needsNote = request.Action is WorkerAction.Reply or WorkerAction.Close or WorkerAction.Return or WorkerAction.Transfer or WorkerAction.CoHandle;
         if (needsNote && string.IsNullOrWhiteSpace(request.Note))
         {
             return new WorkerActionResult(true, "", NeedsNote: true);
@@ -143,8 +150,11 @@ public sealed partial class TicketDesk : ITicketDesk
             WorkerAction.Reply => await ReplyAsync(ticket, worker, request, cancellationToken),
             WorkerAction.Close => await CloseAsync(ticket, worker, request, cancellationToken),
             WorkerAction.Return => await ReturnAsync(ticket, worker, request),
-            // Take-over, transfer and joint handling come with the rest of issue #4; say so rather than pretend.
-            _ => new WorkerActionResult(false, "这个操作暂未开放，请在管理后台处理。"),
+            WorkerAction.Transfer => await TransferAsync(ticket, worker, request),
+            WorkerAction.CoHandle => await CoHandleAsync(ticket, worker, request),
+            WorkerAction.TakeOver => await TakeOverAsync(ticket, worker, request),
+            WorkerAction.EndTakeOver => await EndTakeOverAsync(ticket, request),
+            _ => new WorkerActionResult(false, "未知的操作。"),
         };
     }
 
@@ -240,6 +250,7 @@ public sealed partial class TicketDesk : ITicketDesk
         }
 
         LogResolved(updated.Number, worker.Id);
+        await EndTakeOversOnCloseAsync(updated.Number, request.At);
         foreach (var resident in Residents(updated))
         {
             var prompts = await _feedbackStarter.StartProactiveAsync(
@@ -255,6 +266,7 @@ public sealed partial class TicketDesk : ITicketDesk
 
     private async Task<WorkerActionResult> ReturnAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
     {
+        var supervisor = _assignment.Supervisor(ticket.GridId, request.At);
         var updated = await _store.UpdateAsync(ticket.Number, t =>
         {
             if (!t.IsOpen)
@@ -263,12 +275,71 @@ public sealed partial class TicketDesk : ITicketDesk
             }
 
             Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Returned, Note = request.Note });
-            t.Level = TicketLevel.Community;
+            t.Level = supervisor.Level;
+            t.AssigneeId = supervisor.WorkerId;
+            t.AssigneeName = supervisor.WorkerName;
             return true;
-        });
+        }, t => _outbox.Insert(WorkerCard(t, t.AssigneeId, "退回工单", $"{worker.Name}退回：{request.Note}")));
+        _outbox.Wake();
         return updated is null
             ? new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能退回。")
-            : new WorkerActionResult(true, $"工单 {ticket.Number} 已退回社区，原因已记录。");
+            : new WorkerActionResult(true, $"工单 {ticket.Number} 已退回，交{supervisor.WorkerName}重新分派，原因已记录。");
+    }
+
+    private async Task<WorkerActionResult> TransferAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    {
+        if (_assignment.FindWorkerNamed(request.Note) is not { } target)
+        {
+            return new WorkerActionResult(false, "没找到接手人。请在说明里写上接手人的全名，例如「李强 7号楼属于二网格」，再点一次「转派」。");
+        }
+
+        if (target.Id == ticket.AssigneeId)
+        {
+            return new WorkerActionResult(false, $"工单 {ticket.Number} 本来就由{target.Name}负责。");
+        }
+
+        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        {
+            if (!t.IsOpen)
+            {
+                return false;
+            }
+
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Transferred, Note = $"转派给{target.Name}：{request.Note}" });
+            t.AssigneeId = target.Id;
+            t.AssigneeName = target.Name;
+            t.Level = target.Level;
+            t.SignBy = request.At.UtcDateTime + _options.SignDeadline;
+            return true;
+        }, t => _outbox.Insert(WorkerCard(t, target.Id, "转派工单", $"{worker.Name}转派：{request.Note}")));
+        _outbox.Wake();
+        return updated is null
+            ? new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能转派。")
+            : new WorkerActionResult(true, $"工单 {ticket.Number} 已转派给{target.Name}，原因已记录。");
+    }
+
+    private async Task<WorkerActionResult> CoHandleAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    {
+        if (_assignment.FindWorkerNamed(request.Note) is not { } target)
+        {
+            return new WorkerActionResult(false, "没找到联动人。请在说明里写上对方的全名和需要协助的事项，再点一次「联动」。");
+        }
+
+        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        {
+            if (!t.IsOpen || t.AssigneeId == target.Id || t.CoHandlers.Contains(target.Id))
+            {
+                return false;
+            }
+
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.CoHandlerAdded, Note = $"联动{target.Name}：{request.Note}" });
+            t.CoHandlers.Add(target.Id);
+            return true;
+        }, t => _outbox.Insert(WorkerCard(t, target.Id, "联动工单", $"{worker.Name}请您协助：{request.Note}")));
+        _outbox.Wake();
+        return updated is null
+            ? new WorkerActionResult(false, $"{target.Name}已在处理工单 {ticket.Number}，或工单已办结。")
+            : new WorkerActionResult(true, $"已请{target.Name}联动处理工单 {ticket.Number}。");
     }
 
     private static void Apply(Ticket ticket, TicketEvent e)
@@ -278,7 +349,7 @@ public sealed partial class TicketDesk : ITicketDesk
     }
 
     /// <summary>The card that tells a worker about a ticket, privately; none when the worker cannot be reached.</summary>
-    private IEnumerable<OutboxMessage> WorkerCard(Ticket ticket, string workerId, string title)
+    private IEnumerable<OutboxMessage> WorkerCard(Ticket ticket, string workerId, string title, string? note = null)
     {
         var address = _assignment.PrivateAddressOf(workerId, Origin(ticket));
         if (address is null)
@@ -289,7 +360,7 @@ public sealed partial class TicketDesk : ITicketDesk
 
         var phone = ticket.Reporter.Phone is null ? "未留" : ticket.Reporter.Phone;
         var room = ticket.Room is null ? "" : $" {ticket.Room}室";
-        var text = $"{ticket.Category}｜{ticket.PublicLocation}{room}\n{ticket.Description}\n" +
+        var text = $"{ticket.Category}｜{ticket.PublicLocation}{room}\n{ticket.Description}\n" + (note is null ? "" : note + "\n") +
             $"反映人：{ticket.Reporter.UserName}（电话：{phone}）\n请于{Deadline(ticket.SignBy)}前签收。";
         var buttons = CardActions.Select(a => new CardAction(ActionTitle(a), TurnRouter.TicketButton(ticket.Number, a)));
         return [_outbox.Create(address, new OutboundMessage { Title = $"{title} {ticket.Number}", Text = text, Buttons = buttons.ToList() })];

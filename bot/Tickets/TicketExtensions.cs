@@ -13,6 +13,8 @@ public static class TicketExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<TicketStore>();
+        builder.Services.AddSingleton<HandoffStore>();
+        builder.Services.AddHostedService<HandoffSweeper>();
         builder.Services.AddSingleton<ITicketAssignment, DirectoryAssignment>();
         builder.Services.AddSingleton<TicketDesk>();
         builder.Services.AddSingleton<ITicketDesk>(sp => sp.GetRequiredService<TicketDesk>());

@@ -22,6 +22,18 @@ public sealed class TicketOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromHours(48);
 
+    /// <summary>A taken-over thread with no message either way for this long goes back to the assistant.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan HandoffIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A resident in a taken-over thread unanswered for this long is told so, and the next level is notified.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan HandoffAnswerTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often take-overs are checked for those two timeouts.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan HandoffSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The office's UTC offset, for ticket numbers and displayed times (Beijing: 08:00).</summary>
     public TimeSpan UtcOffset { get; set; } = TimeSpan.FromHours(8);
 

@@ -14,6 +14,7 @@ public static class TicketStatusRules
         TicketEventKind.Reopened => TicketStatus.Reopened,
         TicketEventKind.Confirmed => TicketStatus.Closed,
         TicketEventKind.Assigned when current == TicketStatus.Returned => TicketStatus.Pending,
+        TicketEventKind.Transferred => TicketStatus.Pending,
         _ => current,
     };
 

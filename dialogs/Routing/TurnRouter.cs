@@ -78,6 +78,12 @@ public sealed class TurnRouter : IBot
             return;
         }
 
+        // A worker has taken over this resident's thread (接管): relay, and stay silent.
+        if (await _desk.RelayFromResidentAsync(inbound, turn.Now, cancellationToken))
+        {
+            return;
+        }
+
         var continued = await _runner.ContinueAsync(turn, cancellationToken);
         switch (continued)
         {
@@ -90,6 +96,17 @@ public sealed class TurnRouter : IBot
                 // In a group the assistant speaks only when @-mentioned or when it asked this resident something.
                 turn.Ignore();
                 return;
+        }
+
+        // A worker in a take-over: their private messages go to the resident.
+        if (await _desk.RelayFromWorkerAsync(inbound, turn.Now, cancellationToken) is { } toWorker)
+        {
+            if (toWorker.Length > 0)
+            {
+                turn.Reply(toWorker);
+            }
+
+            return;
         }
 
         if (inbound.ButtonValue is { } button && IsCommandButton(button))

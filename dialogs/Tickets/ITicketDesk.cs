@@ -15,6 +15,18 @@ public interface ITicketDesk
     /// <summary>A worker (or anyone pressing a ticket button) acts on a ticket; permissions are checked here.</summary>
     Task<WorkerActionResult> ActAsync(WorkerActionRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// When a worker has taken over (接管) this resident's thread: relays the message to the worker and returns true,
+    /// and the assistant stays silent. False when the thread is the assistant's.
+    /// </summary>
+    Task<bool> RelayFromResidentAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When the sender is a worker in a take-over, relays their message to the resident (or hands the thread back on
+    /// 「结束接管」) and returns what to tell the worker ("" for nothing); null when they are not in a take-over.
+    /// </summary>
+    Task<string?> RelayFromWorkerAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>The resident's answers after a ticket was closed: fixed? satisfied? A "no" reopens it.</summary>
     Task<string> RecordFeedbackAsync(string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken);
 }
@@ -41,5 +53,5 @@ public enum WorkerAction
 /// <summary>An action on a ticket by whoever pressed the button or typed the note.</summary>
 public sealed record WorkerActionRequest(string TicketNumber, WorkerAction Action, ConversationReference Actor, string Note, DateTimeOffset At);
 
-/// <summary>What to tell the actor; <see cref="NeedsNote"/> means the action needs a note first (回复/办结/退回/转派).</summary>
+/// <summary>What to tell the actor; <see cref="NeedsNote"/> means the action needs a note first (回复/办结/退回/转派/联动).</summary>
 public sealed record WorkerActionResult(bool Succeeded, string Message, bool NeedsNote = false);

@@ -22,7 +22,8 @@ public sealed class WorkerNoteDialog : Dialog<WorkerNoteDialog.Step, WorkerNoteS
             WorkerAction.Reply => $"请输入要回复居民的内容（工单 {state.TicketNumber}）：",
             WorkerAction.Close => $"请填写办结说明（工单 {state.TicketNumber}），会转告居民：",
             WorkerAction.Return => $"请说明退回原因（工单 {state.TicketNumber}）：",
-            WorkerAction.Transfer => $"请说明转派给谁、为什么（工单 {state.TicketNumber}）：",
+            WorkerAction.Transfer => $"请写上接手人的姓名和转派原因（工单 {state.TicketNumber}），例如「李强 7号楼属于二网格」：",
+            WorkerAction.CoHandle => $"请写上联动人的姓名和需要协助的事项（工单 {state.TicketNumber}）：",
             _ => $"请补充说明（工单 {state.TicketNumber}）：",
         };
         return Task.FromResult(DialogTurn<WorkerNote>.Ask(Step.Note, Prompt.ForText(question, minLength: 2)));

@@ -35,8 +35,9 @@ public sealed class BotHarness : IDisposable
         Misses = new MissStore(Database, Writer);
         Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
         Tickets = new TicketStore(Database, Writer);
+        Handoffs = new HandoffStore(Database);
         Desk = new TicketDesk(
-            Tickets, Directory, Outbox, States, MsOptions.Create(dialogOptions ?? new DialogOptions()),
+            Tickets, Directory, Outbox, Handoffs, Writer, States, MsOptions.Create(dialogOptions ?? new DialogOptions()),
             MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         var router = new TurnRouter(
@@ -69,6 +70,7 @@ public sealed class BotHarness : IDisposable
     public Outbox Outbox { get; }
     public FakeDirectory Directory { get; } = new();
     public TicketStore Tickets { get; }
+    public HandoffStore Handoffs { get; }
     public TicketDesk Desk { get; }
     public OutboxDispatcher Dispatcher { get; }
     public TurnPipeline Pipeline { get; }

@@ -116,6 +116,9 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
         return Task.CompletedTask;
     });
 
+    /// <summary>Runs any step in order with the others (e.g. a background sweep the test triggers).</summary>
+    public ConversationFlow Then(Func<Task> step) => Enqueue(step);
+
     /// <summary>Moves the fake clock.</summary>
     public ConversationFlow AdvanceTime(TimeSpan by) => Enqueue(() =>
     {

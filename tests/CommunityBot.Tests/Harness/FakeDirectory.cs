@@ -14,6 +14,7 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
 {
     public const string GridWorker = "worker-wang";
     public const string CommunityStaff = "staff-zhao";
+    public const string OtherGridWorker = "worker-li";
 
     private static readonly CompoundInfo[] CompoundList =
     [
@@ -28,12 +29,20 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
             ? new Assignment(null, CommunityStaff, "赵主任", TicketLevel.Community, [], "未说明小区，交社区")
             : new Assignment("FH-01", GridWorker, "王芳", TicketLevel.Grid, category == "治安民警" ? ["police"] : [], "幸福里属于一网格");
 
-    public WorkerIdentity? FindWorker(string channel, string userId) => userId switch
-    {
-        GridWorker => new WorkerIdentity(GridWorker, "王芳", TicketLevel.Grid),
-        CommunityStaff => new WorkerIdentity(CommunityStaff, "赵主任", TicketLevel.Community),
-        _ => null,
-    };
+    public Assignment Supervisor(string? gridId, DateTimeOffset at) =>
+        new(gridId, CommunityStaff, "赵主任", TicketLevel.Community, [], "转丰和里社区赵主任");
+
+    public WorkerIdentity? FindWorkerNamed(string text) =>
+        Workers.FirstOrDefault(w => text.Contains(w.Name, StringComparison.Ordinal));
+
+    public WorkerIdentity? FindWorker(string channel, string userId) => Workers.FirstOrDefault(w => w.Id == userId);
+
+    private static readonly WorkerIdentity[] Workers =
+    [
+        new(GridWorker, "王芳", TicketLevel.Grid),
+        new(OtherGridWorker, "李强", TicketLevel.Grid),
+        new(CommunityStaff, "赵主任", TicketLevel.Community),
+    ];
 
     public ConversationReference? PrivateAddressOf(string workerId, ConversationReference origin) =>
         new() { Channel = origin.Channel, ConversationId = "private-" + workerId, UserId = workerId, UserName = workerId };

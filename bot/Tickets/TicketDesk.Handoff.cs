@@ -1,0 +1,238 @@
+using System.Text.Json;
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Engine;
+using CommunityBot.Dialogs.Tickets;
+using CommunityBot.Notifications;
+
+namespace CommunityBot.Tickets;
+
+/// <summary>
+/// 接管: a worker takes over a resident's thread. The assistant is silent for that resident only, messages are relayed
+/// both ways, and the thread returns to the assistant on 结束接管, on close, or when idle; a resident left without an
+/// answer is told so and the next level is notified.
+/// </summary>
+public sealed partial class TicketDesk
+{
+    public const string EndTakeOverCommand = "结束接管";
+
+    public async Task<bool> RelayFromResidentAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (_handoffs.ForResident(message.StateKey) is not { } handoff)
+        {
+            return false;
+        }
+
+        var text = (message.ButtonValue ?? message.Text).Trim();
+        var photos = message.Attachments.Count > 0 ? $"（附{message.Attachments.Count}个附件）" : "";
+        var utc = at.UtcDateTime;
+        await _writer.WriteAsync(_ =>
+        {
+            handoff.LastActivityAt = utc;
+            handoff.ResidentWaitingSince ??= utc;
+            _handoffs.Put(handoff);
+            _outbox.Insert([_outbox.Create(Address(handoff.WorkerAddress), OutboundMessage.Plain(
+                $"居民{handoff.ResidentName}（工单 {handoff.TicketNumber}）：{text}{photos}"))]);
+        });
+        _outbox.Wake();
+        return true;
+    }
+
+    public async Task<string?> RelayFromWorkerAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (message.Conversation.IsGroup || message.ButtonValue is not null || _handoffs.ForWorker(message.StateKey) is not { } handoff)
+        {
+            return null;
+        }
+
+        var text = message.Text.Trim();
+        if (text == EndTakeOverCommand)
+        {
+            await HandBackAsync(handoff, at, "网格员结束接管", tellWorker: false);
+            return $"已结束接管（工单 {handoff.TicketNumber}），对话交还助手。";
+        }
+
+        var utc = at.UtcDateTime;
+        await _writer.WriteAsync(_ =>
+        {
+            handoff.LastActivityAt = utc;
+            handoff.ResidentWaitingSince = null;
+            handoff.Escalated = false;
+            _handoffs.Put(handoff);
+            _outbox.Insert([_outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain($"网格员{handoff.WorkerName}：{text}"))]);
+        });
+        _outbox.Wake();
+        return "";
+    }
+
+    /// <summary>
+    /// Hands idle threads back and, once per wait, tells a resident nobody has answered and notifies the next level.
+    /// Called by <see cref="HandoffSweeper"/> on the injected clock.
+    /// </summary>
+    public async Task SweepHandoffsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var utc = now.UtcDateTime;
+        foreach (var handoff in _handoffs.All())
+        {
+            if (utc - handoff.LastActivityAt >= _options.HandoffIdleTimeout)
+            {
+                await HandBackAsync(handoff, now, "空闲超时", tellWorker: true);
+            }
+            else if (handoff.ResidentWaitingSince is { } since && !handoff.Escalated && utc - since >= _options.HandoffAnswerTimeout)
+            {
+                await EscalateUnansweredAsync(handoff, now);
+            }
+        }
+    }
+
+    private async Task<WorkerActionResult> TakeOverAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    {
+        if (!ticket.IsOpen)
+        {
+            return new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能接管。");
+        }
+
+        var resident = Origin(ticket);
+        var residentKey = StateKey(resident);
+        if (_handoffs.ForResident(residentKey) is { } existing && existing.WorkerId != worker.Id)
+        {
+            return new WorkerActionResult(false, $"这位居民已由{existing.WorkerName}接管。");
+        }
+
+        var utc = request.At.UtcDateTime;
+        var handoff = new Handoff
+        {
+            ResidentKey = residentKey,
+            WorkerKey = StateKey(request.Actor),
+            TicketNumber = ticket.Number,
+            WorkerId = worker.Id,
+            WorkerName = worker.Name,
+            ResidentName = ticket.Reporter.UserName,
+            ResidentAddress = JsonSerializer.Serialize(resident, DialogJson.Options),
+            WorkerAddress = JsonSerializer.Serialize(request.Actor with { ReplyToId = null }, DialogJson.Options),
+            StartedAt = utc,
+            LastActivityAt = utc,
+        };
+        await _store.UpdateAsync(ticket.Number, t =>
+        {
+            Apply(t, new TicketEvent { At = utc, Actor = worker.Id, Kind = TicketEventKind.TakenOver });
+            return true;
+        }, t =>
+        {
+            _handoffs.Put(handoff);
+            _outbox.Insert([_outbox.Create(resident, OutboundMessage.Plain(
+                $"网格员{worker.Name}已接入（工单 {t.Number}），接下来您的消息会直接转给TA。"))]);
+        });
+        _outbox.Wake();
+        LogTakenOver(ticket.Number, worker.Id);
+        return new WorkerActionResult(true,
+            $"已接管居民{ticket.Reporter.UserName}的对话（工单 {ticket.Number}）。您在这里发的消息会转给居民，居民的消息也会转给您；回复「{EndTakeOverCommand}」交还助手。");
+    }
+
+    private async Task<WorkerActionResult> EndTakeOverAsync(Ticket ticket, WorkerActionRequest request)
+    {
+        var handoffs = _handoffs.ForTicket(ticket.Number);
+        foreach (var handoff in handoffs)
+        {
+            await HandBackAsync(handoff, request.At, "网格员结束接管", tellWorker: false);
+        }
+
+        return handoffs.Count == 0
+            ? new WorkerActionResult(false, $"工单 {ticket.Number} 没有在接管中。")
+            : new WorkerActionResult(true, $"已结束接管（工单 {ticket.Number}），对话交还助手。");
+    }
+
+    /// <summary>Ends every take-over of a closed ticket; the resident then gets the feedback questions from the assistant.</summary>
+    private async Task EndTakeOversOnCloseAsync(string ticketNumber, DateTimeOffset at)
+    {
+        foreach (var handoff in _handoffs.ForTicket(ticketNumber))
+        {
+            var utc = at.UtcDateTime;
+            await _store.UpdateAsync(ticketNumber, t =>
+            {
+                t.Events.Add(new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.HandedBack, Note = "工单办结" });
+                return true;
+            }, _ => _handoffs.Remove(handoff.ResidentKey));
+        }
+    }
+
+    private async Task HandBackAsync(Handoff handoff, DateTimeOffset at, string why, bool tellWorker)
+    {
+        var utc = at.UtcDateTime;
+        var updated = await _store.UpdateAsync(handoff.TicketNumber, t =>
+        {
+            t.Events.Add(new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.HandedBack, Note = why });
+            return true;
+        }, _ =>
+        {
+            _handoffs.Remove(handoff.ResidentKey);
+            var messages = new List<OutboxMessage>
+            {
+                _outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain(
+                    $"网格员{handoff.WorkerName}已结束这次对话，工单 {handoff.TicketNumber} 仍在办理中。有其他问题可以随时@我。")),
+            };
+            if (tellWorker)
+            {
+                messages.Add(_outbox.Create(Address(handoff.WorkerAddress), OutboundMessage.Plain(
+                    $"与居民{handoff.ResidentName}的对话（工单 {handoff.TicketNumber}）已{why}，交还助手。")));
+            }
+
+            _outbox.Insert(messages);
+        });
+        if (updated is null)
+        {
+            // The ticket is gone (should not happen): still release the thread.
+            await _writer.WriteAsync(_ => _handoffs.Remove(handoff.ResidentKey));
+        }
+
+        _outbox.Wake();
+        LogHandedBack(handoff.TicketNumber, why);
+    }
+
+    private async Task EscalateUnansweredAsync(Handoff handoff, DateTimeOffset now)
+    {
+        var ticket = _store.Find(handoff.TicketNumber);
+        if (ticket is null)
+        {
+            return;
+        }
+
+        var supervisor = _assignment.Supervisor(ticket.GridId, now);
+        var utc = now.UtcDateTime;
+        var waited = (int)(utc - handoff.ResidentWaitingSince!.Value).TotalMinutes;
+        await _store.UpdateAsync(ticket.Number, t =>
+        {
+            t.Events.Add(new TicketEvent
+            {
+                At = utc, Actor = "system", Kind = TicketEventKind.Escalated,
+                Note = $"居民等待{waited}分钟无人回复，{supervisor.Reason}",
+            });
+            return true;
+        }, t =>
+        {
+            handoff.Escalated = true;
+            _handoffs.Put(handoff);
+            _outbox.Insert([
+                _outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain(
+                    $"抱歉，网格员{handoff.WorkerName}暂时没有回复，已请{supervisor.WorkerName}跟进（工单 {t.Number}），请稍候。")),
+                .. WorkerCard(t, supervisor.WorkerId, "居民等待回复", $"居民已等待{waited}分钟，网格员{handoff.WorkerName}未回复，请跟进。"),
+            ]);
+        });
+        _outbox.Wake();
+        LogEscalated(ticket.Number, supervisor.WorkerId);
+    }
+
+    private static ConversationReference Address(string json) =>
+        JsonSerializer.Deserialize<ConversationReference>(json, DialogJson.Options)
+        ?? throw new InvalidOperationException("A stored take-over has no address.");
+
+    private static string StateKey(ConversationReference reference) => $"{reference.Channel}/{reference.ConversationId}/{reference.UserId}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber}: worker {WorkerId} took over the resident's thread")]
+    private partial void LogTakenOver(string ticketNumber, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber}: thread handed back to the assistant ({Why})")]
+    private partial void LogHandedBack(string ticketNumber, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketNumber}: the resident waited without an answer; escalated to {WorkerId}")]
+    private partial void LogEscalated(string ticketNumber, string workerId);
+}
