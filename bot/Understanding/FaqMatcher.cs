@@ -60,9 +60,13 @@ public sealed class FaqMatcher
         var scored = new List<(FaqCandidate Candidate, double Rank)>(hits.Count);
         foreach (var hit in hits)
         {
-            var confidence = Confidence(hit);
-            var rank = (1 - lambda) * (topBm25 > 0 ? hit.Bm25 / topBm25 : 0) + lambda * confidence - Penalty(hit);
-            scored.Add((new FaqCandidate(hit.EntryId, Math.Round(Math.Clamp(confidence - Penalty(hit), 0, 1), 4)), rank));
+            var penalty = Penalty(hit);
+            // The ranking may count the entry's second-closest phrasing too (an entry that several phrasings
+            // match is more likely the one meant); the confidence is the closest phrasing's alone, so it means the
+            // same whether an entry has one phrasing or five.
+            var closeness = hit.Similarity + _options.SecondPhrasingWeight * hit.SecondSimilarity;
+            var rank = (1 - lambda) * (topBm25 > 0 ? hit.Bm25 / topBm25 : 0) + lambda * closeness - penalty;
+            scored.Add((new FaqCandidate(hit.EntryId, Math.Round(Math.Clamp(Confidence(hit) - penalty, 0, 1), 4)), rank));
         }
         // A stable sort: ties keep BM25's order.
         var ranked = scored.OrderByDescending(s => s.Rank).Select(s => s.Candidate).ToList();
@@ -77,12 +81,10 @@ public sealed class FaqMatcher
     }
 
     /// <summary>
-    /// The idf-weighted cosine between the query and the entry's closest phrasing (plus, if configured, a share of
-    /// the second closest): 1 for the same words, lowered by whatever either side has that the other lacks, so it is
-    /// comparable across queries, unlike raw BM25.
+    /// The idf-weighted cosine between the query and the entry's closest phrasing: 1 for the same words, lowered by
+    /// whatever either side has that the other lacks, so it is comparable across queries, unlike raw BM25.
     /// </summary>
-    private double Confidence(FaqHit hit) =>
-        Math.Clamp(hit.Similarity + _options.SecondPhrasingWeight * hit.SecondSimilarity, 0, 1);
+    private static double Confidence(FaqHit hit) => Math.Clamp(hit.Similarity, 0, 1);
 
     private double Penalty(FaqHit hit) =>
         (hit.NegationMismatch ? _options.NegationPenalty : 0) + (hit.NumberMismatch ? _options.NumberPenalty : 0);

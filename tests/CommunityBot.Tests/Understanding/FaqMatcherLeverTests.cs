@@ -39,15 +39,25 @@ public class FaqMatcherLeverTests
     }
 
     [Fact]
-    public void Match_DifferentBuildingNumber_PrefersTheRightBuilding()
+    public void Match_DifferentBuildingNumber_IsNotAnswered()
     {
-        FaqEntry[] kb = [Entry("b3", "3号楼什么时候停水"), Entry("b5", "5号楼停水到几点")];
+        FaqEntry[] kb = [Entry("b3", "3号楼什么时候停水"), Entry("garbage", "垃圾几点收")];
+        var plain = new FaqMatcher(Options(), kb, SynonymDictionary.Empty).Match("5号楼什么时候停水");
+        var penalised = new FaqMatcher(Options(number: 0.3), kb, SynonymDictionary.Empty).Match("5号楼什么时候停水");
 
-        var match = new FaqMatcher(Options(number: 0.3), kb, SynonymDictionary.Empty).Match("5号楼什么时候停水");
+        Assert.Equal("b3", plain.Answer?.Id);
+        Assert.Null(penalised.Answer);
+        Assert.Equal(plain.Best!.Score - 0.3, penalised.Best!.Score, 3);
+    }
 
-        Assert.Equal("b5", match.Best!.Id);
-        var b3 = Assert.Single(match.Ranked, c => c.Id == "b3");
-        Assert.True(b3.Score < 0.7, $"3号楼 scored {b3.Score}");
+    [Fact]
+    public void Match_SameBuildingNumberWrittenInChinese_HasNoPenalty()
+    {
+        FaqEntry[] kb = [Entry("b3", "3号楼什么时候停水")];
+        var plain = new FaqMatcher(Options(), kb, SynonymDictionary.Empty).Match("三号楼什么时候停水").Best!;
+        var penalised = new FaqMatcher(Options(number: 0.3), kb, SynonymDictionary.Empty).Match("三号楼什么时候停水").Best!;
+
+        Assert.Equal(plain.Score, penalised.Score, 3);
     }
 
     [Fact]

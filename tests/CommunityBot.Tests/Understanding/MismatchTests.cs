@@ -11,7 +11,8 @@ public class MismatchTests
     [InlineData("可以提前还款吗", "不可以提前还款吗", true)]
     [InlineData("暖气不热怎么办", "暖气不热找谁", false)]
     [InlineData("这家店不错", "这家店好吗", false)]
-    [InlineData("是不是不能停车", "能停车吗", false)] // two negations cancel out
+    [InlineData("不是不能停车", "能停车吗", false)] // two negations cancel out
+    [InlineData("是不是不能停车", "能停车吗", true)] // 是不是 asks, it does not negate
     public void Negation_Pairs_DetectsMismatch(string a, string b, bool expected)
     {
         Assert.Equal(expected, Mismatch.Negation(ChineseTokenizer.Words(a), ChineseTokenizer.Words(b)));
