@@ -61,7 +61,7 @@ public sealed class FaqIndex
     public int PhrasingCount => _phrasings.Length;
 
     /// <summary>Indexes every phrasing of every enabled entry.</summary>
-    public static FaqIndex Build(IEnumerable<FaqEntry> entries, SynonymDictionary? synonyms = null, bool learnSynonyms = true)
+    public static FaqIndex Build(IEnumerable<FaqEntry> entries, SynonymDictionary? synonyms = null, bool learnSynonyms = true, int learnedMinEntries = 2)
     {
         synonyms ??= SynonymDictionary.Empty;
         var texts = new List<(string EntryId, QueryText Text)>();
@@ -81,7 +81,7 @@ public sealed class FaqIndex
             return Empty;
         }
         var learned = learnSynonyms
-            ? LearnedSynonyms.Learn(texts.GroupBy(t => t.EntryId, StringComparer.Ordinal).Select(g => (IReadOnlyList<IReadOnlyList<string>>)g.Select(t => t.Text.Words).ToList()))
+            ? LearnedSynonyms.Learn(texts.GroupBy(t => t.EntryId, StringComparer.Ordinal).Select(g => (IReadOnlyList<IReadOnlyList<string>>)g.Select(t => t.Text.Words).ToList()), learnedMinEntries)
             : LearnedSynonyms.Empty;
 
         // Document frequencies over phrasings, for the re-scoring vectors.

@@ -44,7 +44,7 @@ public sealed class FaqMatcher
     public void Reload(IEnumerable<FaqEntry> entries)
     {
         // The old index is left to the garbage collector rather than disposed: a concurrent reader may still be in it.
-        _index = FaqIndex.Build(entries, _synonyms, _options.LearnedSynonymWeight > 0);
+        _index = FaqIndex.Build(entries, _synonyms, _options.LearnedSynonymWeight > 0, _options.LearnedSynonymMinEntries);
     }
 
     public FaqMatch Match(string text)

@@ -37,6 +37,10 @@ public sealed class FaqMatchingOptions
     [Range(0.0, 1.0)]
     public double LearnedSynonymWeight { get; set; }
 
+    /// <summary>In how many entries two words must stand for each other before they count as learned synonyms.</summary>
+    [Range(1, 100)]
+    public int LearnedSynonymMinEntries { get; set; } = 2;
+
     /// <summary>
     /// How much the entry's second-closest phrasing adds to its ranking score (0 = closest phrasing only, 1 = the
     /// sum of the two closest); the confidence is always the closest phrasing's. Only matters with
