@@ -2,6 +2,7 @@
 # Scores the FAQ matcher on evaluation sets: imports each set's kb.csv into a throwaway data directory,
 # pipes the queries through `classify`, and scores the answers with faq_score.py.
 # Usage: eval/faq-eval.sh [--no-build] DATASET_DIR...   e.g. eval/faq-eval.sh /work/shared/data/faq-open
+# KEEP=DIR keeps each set's classify output as DIR/SET.jsonl for error analysis.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -22,6 +23,7 @@ for l in open(sys.argv[1], encoding="utf-8"):
   echo "== $(basename "$set")"
   sed 's/^/   /' "$tmp/stats.txt"
   python3 "$here/faq_score.py" "$set/queries.jsonl" "$tmp/out.jsonl" ${SWEEP:+--sweep}
+  if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP"; cp "$tmp/out.jsonl" "$KEEP/$(basename "$set").jsonl"; fi
   rm -rf "$tmp"
   trap - EXIT
 done
