@@ -89,9 +89,17 @@ public static class Classifier
     {
         var options = NluSettings();
         var store = new NluModelStore(storage.DataDir, NluModelStore.DefaultShippedDir, options, new TextWriterLogger(error));
-        var (intent, category) = store.LoadOrTrain();
         var classifier = new MessageClassifier(options);
-        classifier.Use(intent, category);
+        try
+        {
+            var (intent, category) = store.LoadOrTrain();
+            classifier.Use(intent, category);
+        }
+        catch (NluFormatException ex)
+        {
+            // Like the server: the intent falls back to rules and no category is given.
+            error.WriteLine($"warning: the intent and category models cannot be trained ({ex.Message}); intents come from rules, categories are not given.");
+        }
         return classifier;
     }
 

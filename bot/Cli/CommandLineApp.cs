@@ -89,7 +89,13 @@ public static class CommandLineApp
         var trainFile = new Argument<FileInfo>("FILE") { Description = "A .csv or .xlsx file with columns text,label: the office's own past cases and their categories." };
         var train = new Command("train", "Retrain the grievance-category model; prints precision/recall on a held-back 20 %.") { trainFile };
         train.SetAction(parse => NluTrainCommand.Run(parse.GetValue(trainFile)!.FullName, Storage(parse.GetValue(dataDir)), Classifier.NluSettings(), output, error));
-        var nlu = new Command("nlu", "Manage the intent and category models.") { train };
+        var testFile = new Argument<FileInfo>("FILE") { Description = "A .csv or .xlsx file with columns text,label to score the models on." };
+        var testModel = new Option<string>("--model") { Description = "Which model to score: intent or category.", DefaultValueFactory = _ => "category" };
+        var testErrors = new Option<bool>("--errors") { Description = "Also list every misclassified row." };
+        var test = new Command("test", "Score the intent or category model on a labelled file (precision/recall/F1, confusion matrix).") { testFile, testModel, testErrors };
+        test.SetAction(parse => WithStore(parse.GetValue(dataDir), error, _ => NluTestCommand.Run(
+            parse.GetValue(testFile)!.FullName, parse.GetValue(testModel)!, parse.GetValue(testErrors), Storage(parse.GetValue(dataDir)), output, error)));
+        var nlu = new Command("nlu", "Manage the intent and category models.") { train, test };
 
         var root = new RootCommand("CommunityBot: run with no verb to start the server.") { faq, classify, nlu };
         root.Options.Add(dataDir);
