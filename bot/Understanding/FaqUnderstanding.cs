@@ -40,6 +40,9 @@ public sealed class FaqUnderstanding(FaqMatcher matcher, FaqStore store, Message
         var intent = nlu.Intent switch
         {
             Intent.Grievance or Intent.Status => nlu.Intent,
+            // A question-shaped complaint the knowledge base answers ("暖气不热怎么办") is still a grievance: the reply
+            // gives the answer and offers to file a report.
+            _ when hasFaq && IntentRules.NamesProblem(text) => Intent.Grievance,
             // A knowledge-base answer beats a weak small-talk or "other" reading.
             _ when hasFaq => Intent.Faq,
             Intent.Chitchat => Intent.Chitchat,

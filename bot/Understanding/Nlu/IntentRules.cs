@@ -16,6 +16,17 @@ public static class IntentRules
         "不热", "停水", "没水", "没电", "跳闸", "渗水", "裂缝", "脱落", "塌", "偷", "被盗", "打架", "诈骗", "油烟", "违建",
     ];
 
+    // Symptoms, not actions: "报修电话是多少" and "怎么投诉" are questions, "暖气不热怎么办" is a complaint.
+    private static readonly string[] ProblemWords =
+    [
+        "坏了", "坏掉", "漏水", "渗水", "堵了", "不通", "不热", "不亮", "不出水", "停水", "没水", "停电", "没电", "跳闸", "停气",
+        "没气", "打不着", "没人管", "没人收", "没人修", "不管", "吵", "噪音", "扰民", "臭", "乱停", "占了", "被占", "裂", "塌",
+        "脱落", "被偷", "被盗", "丢了", "困人", "冒烟", "着火", "漏气", "煤气味", "燃气味", "油烟", "太脏",
+    ];
+
+    /// <summary>Whether the message names a problem the resident has (a symptom word), whatever its shape.</summary>
+    public static bool NamesProblem(string text) => ProblemWords.Any(text.Contains);
+
     public static Intent Guess(string text)
     {
         if (StatusWords.Any(text.Contains))
