@@ -109,7 +109,12 @@ public static class Classifier
         .AddEnvironmentVariables()
         .Build();
 
-    /// <summary>Writes one result: <c>{"text","intent","faq","suggestions","category","categoryScore"}</c>.</summary>
+    /// <summary>
+    /// Writes one result: <c>{"text","intent","faq","suggestions","category","categoryScore"}</c>. <c>category</c> is
+    /// the model's best grievance category for every intent but chit-chat (a FAQ question about the property is still
+    /// about 物业管理, and the intake dialog may need it when the resident goes on to complain), with its probability
+    /// as <c>categoryScore</c>; it is null for chit-chat and when the models cannot be trained (then the score is 0).
+    /// </summary>
     public static void Write(Utf8JsonWriter json, MessageUnderstanding understood, IReadOnlyList<FaqCandidate>? ranked = null)
     {
         json.WriteStartObject();

@@ -32,9 +32,13 @@ public sealed class NluOptions
     /// <summary>Load or train the models when the server starts (in the background; rules answer until ready).</summary>
     public bool Enabled { get; set; } = true;
 
-    public NluTrainerKind Trainer { get; set; } = NluTrainerKind.SdcaMaximumEntropy;
+    /// <summary>
+    /// L-BFGS by default: on the shared 6,241-row category set it scored macro-F1 0.874 against SDCA's 0.859
+    /// (eval/nlu-eval.sh b); SDCA trains faster.
+    /// </summary>
+    public NluTrainerKind Trainer { get; set; } = NluTrainerKind.LbfgsMaximumEntropy;
 
-    /// <summary>L2 regularisation of the linear model; null lets the trainer pick.</summary>
+    /// <summary>L2 regularisation of the linear model; null means 0.1 for L-BFGS (measured) and SDCA's own choice.</summary>
     [Range(1e-8, 10.0)]
     public float? L2 { get; set; }
 
@@ -45,9 +49,9 @@ public sealed class NluOptions
     [Range(1, 5)]
     public int CharNgrams { get; set; } = 3;
 
-    /// <summary>Longest word n-gram over ICU words (0 turns word features off).</summary>
+    /// <summary>Longest word n-gram over ICU words (0 turns word features off; word bigrams measured no better).</summary>
     [Range(0, 3)]
-    public int WordNgrams { get; set; } = 2;
+    public int WordNgrams { get; set; } = 1;
 
     public IReadOnlyList<string> EffectiveCategories => Categories.Count > 0 ? Categories : DefaultCategories;
 }

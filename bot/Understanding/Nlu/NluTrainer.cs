@@ -100,7 +100,7 @@ public static class NluTrainer
                 LabelColumnName = "Label",
                 FeatureColumnName = "Features",
                 ExampleWeightColumnName = "Weight",
-                L2Regularization = options.L2 ?? 1f,
+                L2Regularization = options.L2 ?? 0.1f,
                 L1Regularization = 0,
             }),
         _ => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(
