@@ -87,6 +87,23 @@ public sealed class NluTrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task NluTrain_Xlsx_TrainsLikeCsv()
+    {
+        var path = Path.Combine(_dir, "cases.xlsx");
+        var rows = OfficeCases().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(line => line.Split(','))
+            .Select(cells => new Dictionary<string, object> { ["text"] = cells[0], ["label"] = cells[1] })
+            .ToList();
+        MiniExcelLibs.MiniExcel.SaveAs(path, rows);
+
+        var (code, stdout, stderr) = await Run("", "nlu", "train", path);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Held back 6 of 30 rows", stdout);
+        Assert.True(File.Exists(CategoryModel));
+    }
+
+    [Fact]
     public async Task NluTrain_UnsupportedExtension_FailsClearly()
     {
         var (code, _, stderr) = await Run("", "nlu", "train", Csv("cases.txt", OfficeCases()));
