@@ -122,7 +122,7 @@ public sealed partial class NluModelStore(string dataDir, string shippedDir, Nlu
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes(
-            $"{kind}|v{NluTrainer.FeatureVersion}|{options.Trainer}|{options.L2}|{options.BalanceClasses}|{options.CharNgrams}|{options.WordNgrams}|"));
+            $"{kind}|v{NluTrainer.FeatureVersion}|{options.Trainer}|{options.L2}|{options.BalanceClasses}|{options.CharNgrams}|{options.WordNgrams}|{options.TfIdf}|"));
         if (kind == CategoryKind)
         {
             sha.AppendData(Encoding.UTF8.GetBytes(string.Join(',', options.EffectiveCategories)));

@@ -36,7 +36,7 @@ public static class NluTrainer
                 KeepPunctuations = true,
                 KeepNumbers = true,
                 WordFeatureExtractor = null,
-                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = options.CharNgrams, UseAllLengths = true },
+                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = options.CharNgrams, UseAllLengths = true, Weighting = Weighting(options) },
                 Norm = TextFeaturizingEstimator.NormFunction.L2,
             }, "Chars"));
         var featureColumns = new List<string> { "CharFeatures" };
@@ -49,7 +49,7 @@ public static class NluTrainer
                 KeepDiacritics = true,
                 KeepPunctuations = true,
                 KeepNumbers = true,
-                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = options.WordNgrams, UseAllLengths = true },
+                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = options.WordNgrams, UseAllLengths = true, Weighting = Weighting(options) },
                 CharFeatureExtractor = null,
                 Norm = TextFeaturizingEstimator.NormFunction.L2,
             }, "Words"));
@@ -91,6 +91,9 @@ public static class NluTrainer
         }
         return (train, test);
     }
+
+    private static NgramExtractingEstimator.WeightingCriteria Weighting(NluOptions options) =>
+        options.TfIdf ? NgramExtractingEstimator.WeightingCriteria.TfIdf : NgramExtractingEstimator.WeightingCriteria.Tf;
 
     private static IEstimator<ITransformer> Trainer(MLContext ml, NluOptions options) => options.Trainer switch
     {
