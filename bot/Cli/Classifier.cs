@@ -6,7 +6,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
+using CommunityBot.Storage;
 using CommunityBot.Understanding;
+using CommunityBot.Understanding.Nlu;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Cli;
@@ -16,14 +18,15 @@ public static class Classifier
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static int Run(FaqStore store, TextReader input, TextWriter output, TextWriter error, bool stats, bool candidates)
+    public static int Run(FaqStore store, TextReader input, TextWriter output, TextWriter error, bool stats, bool candidates, MessageClassifier? classifier = null)
     {
         var load = Stopwatch.StartNew();
         var entries = store.Enabled();
         var read = load.Elapsed;
         var matcher = new FaqMatcher(Options.Create(MatchingOptions()));
         matcher.Reload(entries);
-        var understanding = new FaqUnderstanding(matcher, store);
+        var nluOptions = NluSettings();
+        var understanding = new FaqUnderstanding(matcher, store, classifier, nluOptions);
         load.Stop();
 
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -65,17 +68,53 @@ public static class Classifier
     /// </summary>
     public static FaqMatchingOptions MatchingOptions()
     {
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var options = configuration.GetSection(FaqMatchingOptions.SectionName).Get<FaqMatchingOptions>() ?? new FaqMatchingOptions();
+        var options = Configuration().GetSection(FaqMatchingOptions.SectionName).Get<FaqMatchingOptions>() ?? new FaqMatchingOptions();
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         return options;
     }
 
-    /// <summary>Writes one result: <c>{"text","intent","faq","suggestions","category","categoryScore"}</c>.</summary>
+    /// <summary>The Nlu settings the server reads (appsettings.json, then variables such as <c>Nlu__Trainer</c>).</summary>
+    public static NluOptions NluSettings()
+    {
+        var options = Configuration().GetSection(NluOptions.SectionName).Get<NluOptions>() ?? new NluOptions();
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        return options;
+    }
+
+    /// <summary>
+    /// Loads the cached intent and category models from the data directory, training them from the shipped data
+    /// first if needed (the command line waits; the server trains in the background). Warnings go to standard error.
+    /// </summary>
+    public static MessageClassifier LoadModels(StorageOptions storage, TextWriter error)
+    {
+        var options = NluSettings();
+        var store = new NluModelStore(storage.DataDir, NluModelStore.DefaultShippedDir, options, new TextWriterLogger(error));
+        var classifier = new MessageClassifier(options);
+        try
+        {
+            var (intent, category) = store.LoadOrTrain();
+            classifier.Use(intent, category);
+        }
+        catch (NluFormatException ex)
+        {
+            // Like the server: the intent falls back to rules and no category is given.
+            error.WriteLine($"warning: the intent and category models cannot be trained ({ex.Message}); intents come from rules, categories are not given.");
+        }
+        return classifier;
+    }
+
+    private static IConfiguration Configuration() => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
+    /// <summary>
+    /// Writes one result: <c>{"text","intent","faq","suggestions","category","categoryScore"}</c>. <c>category</c> is
+    /// the model's best grievance category for every intent but chit-chat (a FAQ question about the property is still
+    /// about 物业管理, and the intake dialog may need it when the resident goes on to complain), with its probability
+    /// as <c>categoryScore</c>; it is null for chit-chat and when the models cannot be trained (then the score is 0).
+    /// </summary>
     public static void Write(Utf8JsonWriter json, MessageUnderstanding understood, IReadOnlyList<FaqCandidate>? ranked = null)
     {
         json.WriteStartObject();

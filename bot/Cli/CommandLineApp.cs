@@ -9,12 +9,12 @@ using Spectre.Console;
 namespace CommunityBot.Cli;
 
 /// <summary>
-/// The admin verbs of the <c>CommunityBot</c> executable (<c>faq import|export</c>, <c>classify</c>); with no verb
+/// The admin verbs of the <c>CommunityBot</c> executable (<c>faq import|export</c>, <c>classify</c>, <c>nlu train</c>); with no verb
 /// the executable runs the server instead.
 /// </summary>
 public static class CommandLineApp
 {
-    private static readonly string[] Verbs = ["faq", "classify", "directory"];
+    private static readonly string[] Verbs = ["faq", "classify", "nlu", "directory"];
 
     /// <summary>Whether <paramref name="args"/> name a verb (options such as <c>--data-dir DIR</c> may come first).</summary>
     public static bool IsVerb(string[] args)
@@ -83,21 +83,35 @@ public static class CommandLineApp
         var candidates = new Option<bool>("--candidates") { Description = "Add every scored candidate as \"ranked\" (for evaluation; not part of the stable shape)." };
         var classify = new Command("classify", "Read one message per line on standard input, write one JSON object per line.") { stats, candidates };
         classify.SetAction(parse => WithStore(parse.GetValue(dataDir), error, store =>
-            Classifier.Run(store, input, output, error, parse.GetValue(stats), parse.GetValue(candidates))));
+            Classifier.Run(store, input, output, error, parse.GetValue(stats), parse.GetValue(candidates),
+                Classifier.LoadModels(Storage(parse.GetValue(dataDir)), error))));
 
-        var root = new RootCommand("CommunityBot: run with no verb to start the server.") { faq, classify };
+        var trainFile = new Argument<FileInfo>("FILE") { Description = "A .csv or .xlsx file with columns text,label: the office's own past cases and their categories." };
+        var train = new Command("train", "Retrain the grievance-category model; prints precision/recall on a held-back 20 %.") { trainFile };
+        train.SetAction(parse => NluTrainCommand.Run(parse.GetValue(trainFile)!.FullName, Storage(parse.GetValue(dataDir)), Classifier.NluSettings(), output, error));
+        var testFile = new Argument<FileInfo>("FILE") { Description = "A .csv or .xlsx file with columns text,label to score the models on." };
+        var testModel = new Option<string>("--model") { Description = "Which model to score: intent or category.", DefaultValueFactory = _ => "category" };
+        var testErrors = new Option<bool>("--errors") { Description = "Also list every misclassified row." };
+        var test = new Command("test", "Score the intent or category model on a labelled file (precision/recall/F1, confusion matrix).") { testFile, testModel, testErrors };
+        test.SetAction(parse => WithStore(parse.GetValue(dataDir), error, _ => NluTestCommand.Run(
+            parse.GetValue(testFile)!.FullName, parse.GetValue(testModel)!, parse.GetValue(testErrors), Storage(parse.GetValue(dataDir)), output, error)));
+        var nlu = new Command("nlu", "Manage the intent and category models.") { train, test };
+
+        var root = new RootCommand("CommunityBot: run with no verb to start the server.") { faq, classify, nlu };
         root.Options.Add(dataDir);
         root.Subcommands.Add(DirectoryCommands.Create(dataDir, output, error));
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 
+    private static StorageOptions Storage(string? dataDir) => new()
+    {
+        DataDir = dataDir
+            ?? (Environment.GetEnvironmentVariable("CommunityBot__DataDir") is { Length: > 0 } fromEnvironment ? fromEnvironment : "data"),
+    };
+
     private static int WithStore(string? dataDir, TextWriter error, Func<FaqStore, int> action)
     {
-        var options = new StorageOptions
-        {
-            DataDir = dataDir
-                ?? (Environment.GetEnvironmentVariable("CommunityBot__DataDir") is { Length: > 0 } fromEnvironment ? fromEnvironment : "data"),
-        };
+        var options = Storage(dataDir);
         LiteDatabase database;
         try
         {

@@ -1,11 +1,12 @@
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
 using CommunityBot.Understanding.Extractors;
+using CommunityBot.Understanding.Nlu;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Understanding;
 
-/// <summary>Registers FAQ storage, the matcher and the understanding ports.</summary>
+/// <summary>Registers FAQ storage, the matcher, the intent/category models and the understanding ports.</summary>
 public static class UnderstandingExtensions
 {
     /// <summary>Needs <c>AddStorage()</c> for the <see cref="LiteDB.ILiteDatabase"/>.</summary>
@@ -19,7 +20,17 @@ public static class UnderstandingExtensions
         builder.Services.AddSingleton<MissStore>();
         builder.Services.AddSingleton<IMissLog>(sp => sp.GetRequiredService<MissStore>());
         builder.Services.AddSingleton(sp => new FaqMatcher(sp.GetRequiredService<IOptions<FaqMatchingOptions>>()));
-        builder.Services.AddSingleton<FaqUnderstanding>();
+        builder.Services.AddOptions<NluOptions>()
+            .BindConfiguration(NluOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new MessageClassifier(sp.GetRequiredService<IOptions<NluOptions>>().Value));
+        builder.Services.AddHostedService<NluModelService>();
+        builder.Services.AddSingleton(sp => new FaqUnderstanding(
+            sp.GetRequiredService<FaqMatcher>(),
+            sp.GetRequiredService<FaqStore>(),
+            sp.GetRequiredService<MessageClassifier>(),
+            sp.GetRequiredService<IOptions<NluOptions>>().Value));
         builder.Services.AddSingleton<IUnderstanding>(sp => sp.GetRequiredService<FaqUnderstanding>());
         builder.Services.AddSingleton<IFaqAnswers>(sp => sp.GetRequiredService<FaqUnderstanding>());
         builder.Services.AddHostedService<FaqSeeder>();

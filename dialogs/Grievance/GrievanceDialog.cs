@@ -119,13 +119,16 @@ public sealed partial class GrievanceDialog(IDirectory directory, IDetailExtract
     public GrievanceState Prefill(string text, MessageUnderstanding understanding, DateTimeOffset at, bool isPrivate)
     {
         var state = new GrievanceState { Private = isPrivate, Description = StripTrigger(text) };
-        if (understanding.Intent == Intent.Grievance && understanding.Category is { } category && understanding.CategoryScore >= 0.5)
+        // A sure category is taken as said; an unsure one puts the model's best guesses first in the list to pick from.
+        if (understanding.Category is { } category && !understanding.CategoryUnsure && understanding.Intent == Intent.Grievance)
         {
             state.Category = category;
         }
         else if (understanding.Category is { } guess)
         {
-            state.CategoryChoices = [guess];
+            state.CategoryChoices = understanding.CategoryCandidates.Count > 0
+                ? understanding.CategoryCandidates.Select(c => c.Category).ToList()
+                : [guess];
         }
 
         ApplyPlace(state, text, at);

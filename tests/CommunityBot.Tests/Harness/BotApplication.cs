@@ -49,6 +49,8 @@ public sealed class BotApplication : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("CommunityBot:DataDir", _dataDir);
+        // No background model training per test host: intents come from the rules, deterministically.
+        builder.UseSetting("Nlu:Enabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

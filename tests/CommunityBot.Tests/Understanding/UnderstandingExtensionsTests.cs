@@ -13,6 +13,8 @@ public class UnderstandingExtensionsTests
     public async Task AddUnderstanding_Started_AnswersFromTheStore()
     {
         var builder = Host.CreateApplicationBuilder();
+        // No model training into ./data from a unit test; the classifier answers with rules.
+        builder.Configuration["Nlu:Enabled"] = "false";
         builder.Services.AddSingleton<ILiteDatabase>(_ => new LiteDatabase(new MemoryStream()));
         builder.Services.AddSingleton<CommunityBot.Storage.LiteDbWriter>();
         builder.AddUnderstanding();
@@ -26,5 +28,6 @@ public class UnderstandingExtensionsTests
         Assert.Equal("property-phone", result.Faq?.Id);
         Assert.NotNull(host.Services.GetRequiredService<IFaqAnswers>().Find("property-phone"));
         Assert.IsType<MissStore>(host.Services.GetRequiredService<IMissLog>());
+        Assert.False(host.Services.GetRequiredService<CommunityBot.Understanding.Nlu.MessageClassifier>().IsReady);
     }
 }
