@@ -31,7 +31,10 @@ public sealed partial class TurnPipeline(
     public async Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         var key = ProcessedMessageLog.KeyOf(message.Channel, message.Id);
-        if (processed.Contains(key) || !_inFlight.TryAdd(key, 0))
+        // Claim the id first, then look in the log: a turn commits its id before it releases the claim, so a
+        // redelivery either finds the claim or finds the committed id (checked the other way round, a redelivery
+        // could read the log just before the first turn committed and claim the id just after it was released).
+        if (!_inFlight.TryAdd(key, 0))
         {
             LogDuplicate(message.Channel, message.Id);
             return TurnOutcome.Duplicate;
@@ -39,6 +42,12 @@ public sealed partial class TurnPipeline(
 
         try
         {
+            if (processed.Contains(key))
+            {
+                LogDuplicate(message.Channel, message.Id);
+                return TurnOutcome.Duplicate;
+            }
+
             TurnContext turn;
             var outcome = TurnOutcome.Processed;
             using (await _residentLocks.AcquireAsync(message.StateKey, cancellationToken))
