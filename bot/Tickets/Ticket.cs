@@ -96,6 +96,8 @@ public enum TicketEventKind
     HandedBack,
     /// <summary>Nobody answered the resident in time; the next level was told.</summary>
     Escalated,
+    /// <summary>The resident left a phone (and maybe a room) privately after filing in a group.</summary>
+    ContactAdded,
 }
 
 /// <summary>The statuses a street office reports on (待签收, 处理中, 已办结, 已关闭, 重办, 已退回).</summary>

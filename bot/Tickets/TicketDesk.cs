@@ -5,6 +5,7 @@ using CommunityBot.Dialogs.Feedback;
 using CommunityBot.Dialogs.Grievance;
 using CommunityBot.Dialogs.Routing;
 using CommunityBot.Dialogs.Tickets;
+using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Notifications;
 using CommunityBot.Storage;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,8 @@ public sealed partial class TicketDesk : ITicketDesk
     private readonly HandoffStore _handoffs;
     private readonly LiteDbWriter _writer;
     private readonly TicketOptions _options;
-    private readonly DialogRunner _feedbackStarter;
+    private readonly DialogRunner _proactive;
+    private readonly IPrivateChats _privateChats;
     private readonly ILogger<TicketDesk> _logger;
 
     public TicketDesk(
@@ -35,6 +37,8 @@ public sealed partial class TicketDesk : ITicketDesk
         Outbox outbox,
         HandoffStore handoffs,
         LiteDbWriter writer,
+        IPrivateChats privateChats,
+        IDetailExtractor details,
         IDialogStateStore states,
         IOptions<DialogOptions> dialogOptions,
         IOptions<TicketOptions> options,
@@ -47,8 +51,13 @@ public sealed partial class TicketDesk : ITicketDesk
         _writer = writer;
         _options = options.Value;
         _logger = logger;
-        // Only used to start the feedback dialog for a resident; their answers reach it through the bot's own runner.
-        _feedbackStarter = new DialogRunner(new DialogSet().Add(new FeedbackDialog(), (_, _, _) => Task.CompletedTask), states, dialogOptions);
+        _privateChats = privateChats;
+        // Only used to start dialogs for a resident (feedback, contact); their answers reach them through the bot's own runner.
+        _proactive = new DialogRunner(
+            new DialogSet()
+                .Add(new FeedbackDialog(), (_, _, _) => Task.CompletedTask)
+                .Add(new ContactDialog(details), (_, _, _) => Task.CompletedTask),
+            states, dialogOptions);
     }
 
     public async Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken)
@@ -112,7 +121,64 @@ public sealed partial class TicketDesk : ITicketDesk
         ticket = await _store.CreateAsync(ticket, at.ToOffset(_options.UtcOffset), t => _outbox.Insert(WorkerCard(t, t.AssigneeId, "新工单")));
         _outbox.Wake();
         LogOpened(ticket.Number, ticket.Category, ticket.AssigneeId);
+        await AskContactPrivatelyAsync(ticket, report, at, cancellationToken);
         return new TicketReceipt(ticket.Number, ticket.AssigneeName, _options.SignDeadline, JoinedExisting: false, Supporters: 1);
+    }
+
+    /// <summary>Filed in a group without a phone: ask for one in the resident's private chat, where the channel has one.</summary>
+    private async Task AskContactPrivatelyAsync(Ticket ticket, GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (!_options.AskContactPrivately || !report.Reporter.IsGroup || report.Phone is not null
+            || _privateChats.With(report.Reporter) is not { } privateChat)
+        {
+            return;
+        }
+
+        var prompts = await _proactive.StartProactiveAsync(
+            privateChat, ContactDialog.DialogId, new ContactState { TicketNumber = ticket.Number }, at, cancellationToken);
+        foreach (var prompt in prompts)
+        {
+            await _outbox.SendAsync(privateChat, prompt, cancellationToken);
+        }
+    }
+
+    public async Task<string> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (contact.Phone is null)
+        {
+            return "好的，不留也没关系，有进展会在群里通知您。";
+        }
+
+        var key = resident.Channel + "|" + resident.UserId;
+        var updated = await _store.UpdateAsync(contact.TicketNumber, t =>
+        {
+            var reporter = t.Reporter.Key == key ? t.Reporter : t.Supporters.FirstOrDefault(s => s.Key == key);
+            if (reporter is null)
+            {
+                return false;
+            }
+
+            reporter.Phone = contact.Phone;
+            reporter.MaskedPhone = GrievanceDialog.Mask(contact.Phone);
+            if (reporter == t.Reporter && contact.Room is not null)
+            {
+                t.Room ??= contact.Room;
+            }
+
+            t.Events.Add(new TicketEvent { At = at.UtcDateTime, Actor = "resident:" + key, Kind = TicketEventKind.ContactAdded });
+            return true;
+        }, t =>
+        {
+            if (_assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
+            {
+                var room = contact.Room is null ? "" : $"，房号{contact.Room}";
+                _outbox.Insert([_outbox.Create(worker, OutboundMessage.Plain($"工单 {t.Number}：居民{resident.UserName}留了电话 {contact.Phone}{room}。"))]);
+            }
+        });
+        _outbox.Wake();
+        return updated is null
+            ? "没找到您登记的这个工单，电话没有记录。"
+            : $"已记下电话 {GrievanceDialog.Mask(contact.Phone)}，只有处理工单的网格员能看到。";
     }
 
     public Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken)
@@ -253,7 +319,7 @@ public sealed partial class TicketDesk : ITicketDesk
         await EndTakeOversOnCloseAsync(updated.Number, request.At);
         foreach (var resident in Residents(updated))
         {
-            var prompts = await _feedbackStarter.StartProactiveAsync(
+            var prompts = await _proactive.StartProactiveAsync(
                 resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = request.Note }, request.At, cancellationToken);
             foreach (var prompt in prompts)
             {

@@ -14,6 +14,7 @@ public static class TicketExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<TicketStore>();
         builder.Services.AddSingleton<HandoffStore>();
+        builder.Services.AddSingleton<IPrivateChats, PrivateChats>();
         builder.Services.AddHostedService<HandoffSweeper>();
         builder.Services.AddSingleton<ITicketAssignment, DirectoryAssignment>();
         builder.Services.AddSingleton<TicketDesk>();

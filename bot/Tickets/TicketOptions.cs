@@ -22,6 +22,9 @@ public sealed class TicketOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromHours(48);
 
+    /// <summary>After a report in a group without a phone, ask the resident privately for one (where the channel allows).</summary>
+    public bool AskContactPrivately { get; set; } = true;
+
     /// <summary>A taken-over thread with no message either way for this long goes back to the assistant.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan HandoffIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);

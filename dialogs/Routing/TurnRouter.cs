@@ -62,7 +62,8 @@ public sealed class TurnRouter : IBot
             .Add(new FaqClarifyDialog(answers), OnFaqChosenAsync)
             .Add(_grievance, OnGrievanceReportedAsync)
             .Add(new FeedbackDialog(), OnFeedbackAsync)
-            .Add(new WorkerNoteDialog(), OnWorkerNoteAsync);
+            .Add(new WorkerNoteDialog(), OnWorkerNoteAsync)
+            .Add(new ContactDialog(details), OnContactAsync);
         _runner = new DialogRunner(dialogs, stateStore, dialogOptions);
     }
 
@@ -193,6 +194,9 @@ public sealed class TurnRouter : IBot
 
     private async Task OnFeedbackAsync(TurnContext turn, FeedbackResult result, CancellationToken cancellationToken) =>
         turn.Reply(await _desk.RecordFeedbackAsync(result.TicketNumber, turn.Inbound.Conversation, result.Fixed, result.Satisfied, turn.Now, cancellationToken));
+
+    private async Task OnContactAsync(TurnContext turn, ContactResult contact, CancellationToken cancellationToken) =>
+        turn.Reply(await _desk.RecordContactAsync(contact, turn.Inbound.Conversation, turn.Now, cancellationToken));
 
     private async Task OnWorkerNoteAsync(TurnContext turn, WorkerNote note, CancellationToken cancellationToken)
     {

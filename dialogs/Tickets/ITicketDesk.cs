@@ -27,6 +27,9 @@ public interface ITicketDesk
     /// </summary>
     Task<string?> RelayFromWorkerAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>The contact a resident left privately after filing in a group; only the ticket's own reporters may add one.</summary>
+    Task<string> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>The resident's answers after a ticket was closed: fixed? satisfied? A "no" reopens it.</summary>
     Task<string> RecordFeedbackAsync(string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken);
 }

@@ -37,7 +37,7 @@ public sealed class BotHarness : IDisposable
         Tickets = new TicketStore(Database, Writer);
         Handoffs = new HandoffStore(Database);
         Desk = new TicketDesk(
-            Tickets, Directory, Outbox, Handoffs, Writer, States, MsOptions.Create(dialogOptions ?? new DialogOptions()),
+            Tickets, Directory, Outbox, Handoffs, Writer, Directory, Directory, States, MsOptions.Create(dialogOptions ?? new DialogOptions()),
             MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         var router = new TurnRouter(

@@ -10,7 +10,7 @@ namespace CommunityBot.Tests.Harness;
 /// A small directory for conversation tests: two compounds, a grid worker (王芳, "wang"), her deputy, and a
 /// community staff member; workers chat with the bot on the test channel under their ids.
 /// </summary>
-public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDetailExtractor
+public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDetailExtractor, IPrivateChats
 {
     public const string GridWorker = "worker-wang";
     public const string CommunityStaff = "staff-zhao";
@@ -46,6 +46,10 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
 
     public ConversationReference? PrivateAddressOf(string workerId, ConversationReference origin) =>
         new() { Channel = origin.Channel, ConversationId = "private-" + workerId, UserId = workerId, UserName = workerId };
+
+    /// <summary>Every test-channel user has a private chat "private-{user}".</summary>
+    public ConversationReference? With(ConversationReference member) =>
+        member with { ConversationId = "private-" + member.UserId, IsGroup = false, ReplyToId = null };
 
     /// <summary>Just enough extraction for dialog tests (the real extractor has its own tests).</summary>
     public MessageDetails Extract(string text, DateTimeOffset at)

@@ -29,5 +29,8 @@ public static class TicketFlows
             Assert.Contains("烧烤店", r.Text);
             Assert.Equal(["签收", "回复", "接管", "转派", "联动", "退回", "办结"], r.Buttons.Select(b => b.Title));
         })
+        // The phone is asked for privately, never in the group.
+        .InConversation("private-" + resident, group: false)
+        .AssertReply(r => Assert.StartsWith($"您在群里反映的问题已登记（工单 {FirstTicket}）", r.Text))
         .InConversation("group-1", group: true).As(resident);
 }

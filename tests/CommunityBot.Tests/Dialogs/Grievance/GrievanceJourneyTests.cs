@@ -80,6 +80,8 @@ public sealed class GrievanceJourneyTests : IDisposable
             .AssertReplyContains("已登记")
             .InConversation(WorkerChat, group: false)
             .AssertReply(r => Assert.Contains("幸福里小区4号楼", r.Text))
+            .InConversation("private-alice", group: false)
+            .AssertReplyContains("留个电话")
             .RunAsync();
 
         Assert.Equal("4", Assert.Single(_bot.Tickets.All()).Building);
@@ -120,6 +122,10 @@ public sealed class GrievanceJourneyTests : IDisposable
             .InConversation(WorkerChat, group: false)
             .AssertReply(r => Assert.Contains("电梯停了两天没人修", r.Text))
             .AssertReply(r => Assert.Contains("楼下烧烤店半夜太吵", r.Text))
+            .InConversation("private-bob", group: false)
+            .AssertReplyContains($"工单 {Ticket1}")
+            .InConversation("private-alice", group: false)
+            .AssertReplyContains("工单 WT20261123-0002")
             .RunAsync();
 
         var tickets = _bot.Tickets.All().OrderBy(t => t.Number).ToList();
@@ -294,6 +300,37 @@ public sealed class GrievanceJourneyTests : IDisposable
             .As("carol").Send("@小灵通 我的工单")
             .AssertReply("您还没有登记过工单。遇到问题可以@我说「我要报修」。")
             .RunAsync();
+    }
+
+    [Fact]
+    public async Task Contact_LeftPrivatelyAfterFilingInTheGroup_ReachesTheWorkerOnly()
+    {
+        await FileNoiseComplaintAsync("alice")
+            .InPrivateChatOf("alice").Send("13812345678")
+            .AssertReply("已记下电话 138****5678，只有处理工单的网格员能看到。")
+            .InConversation(WorkerChat, group: false)
+            .AssertReply($"工单 {Ticket1}：居民alice留了电话 13812345678。")
+            .InConversation("group-1", group: true)
+            .AssertNoReply()
+            .RunAsync();
+
+        var ticket = Assert.Single(_bot.Tickets.All());
+        Assert.Equal("13812345678", ticket.Reporter.Phone);
+        Assert.Contains(ticket.Events, e => e.Kind == TicketEventKind.ContactAdded);
+    }
+
+    [Fact]
+    public async Task Contact_NotANumberThenSkipped_RecordsNothing()
+    {
+        await FileNoiseComplaintAsync("alice")
+            .InPrivateChatOf("alice").Send("找我就行")
+            .AssertReply(r => Assert.StartsWith("没看到电话号码", r.Text))
+            .AssertReplyContains("留个电话")
+            .Send("跳过")
+            .AssertReply("好的，不留也没关系，有进展会在群里通知您。")
+            .RunAsync();
+
+        Assert.Null(Assert.Single(_bot.Tickets.All()).Reporter.Phone);
     }
 
     private ConversationFlow FileNoiseComplaintAsync(string resident) => _bot.FileNoiseComplaint(resident);
