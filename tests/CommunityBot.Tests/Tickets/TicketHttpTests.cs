@@ -84,6 +84,41 @@ public sealed class TicketHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Grievance_SubmitActivityDeliveredTwiceConcurrently_StillOneTicketAndOneCard()
+    {
+        var number = await FileLampComplaintAsync(submitTwice: true, concurrently: true);
+
+        Assert.Equal(Ticket1, number);
+        Assert.Single(Tickets(_app).All());
+        Assert.Single(_app.Connector.Calls, c => c.Text?.StartsWith("已登记", StringComparison.Ordinal) == true);
+        AssertOneProactiveCardToWangFang(_app, Ticket1);
+    }
+
+    [Fact]
+    public async Task Grievance_PhoneAndRoomSaidInTheGroup_NeverRepeatedInTheGroupButOnTheWorkersCard()
+    {
+        await SayAsync("投诉幸福里3号楼302室楼道灯坏了，电话13812345678");
+        await PostAndDeliverAsync(GroupSubmit(ButtonValue(LastGroupReply(), "市政管养")));
+        await SayAsync("跳过");
+        await PostAndDeliverAsync(GroupSubmit(ButtonValue(LastGroupReply(), "提交")));
+
+        var ticket = Assert.Single(Tickets(_app).All());
+        Assert.Equal("13812345678", ticket.Reporter.Phone);
+        Assert.Equal("302", ticket.Room);
+        var group = _app.Connector.Calls.Where(c => c.Uri.AbsoluteUri.StartsWith(GroupActivities, StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, group.Count);
+        Assert.All(group, c =>
+        {
+            var shown = c.Text + c.Body!["attachments"]?.ToJsonString();
+            Assert.DoesNotContain("13812345678", shown, StringComparison.Ordinal);
+            Assert.DoesNotContain("302", shown, StringComparison.Ordinal);
+        });
+        var (_, card) = AssertOneProactiveCardToWangFang(_app, ticket.Number);
+        Assert.Contains("13812345678", card.Text, StringComparison.Ordinal);
+        Assert.Contains("302室", card.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Restart_BetweenTicketAndCard_NewHostSendsTheCardOnce()
     {
         await FileLampComplaintAsync(deliverAfterSubmit: false);
@@ -150,7 +185,7 @@ public sealed class TicketHttpTests : IDisposable
     /// "@小灵通 投诉幸福里3号楼楼道灯坏了" in the group, then the category and 提交 pressed on the cards as Teams sends
     /// Action.Submit, and "跳过" typed with an @mention; returns the ticket number from the group receipt.
     /// </summary>
-    private async Task<string> FileLampComplaintAsync(bool submitTwice = false, bool deliverAfterSubmit = true)
+    private async Task<string> FileLampComplaintAsync(bool submitTwice = false, bool deliverAfterSubmit = true, bool concurrently = false)
     {
         await SayAsync("投诉幸福里3号楼楼道灯坏了");
         var category = LastGroupReply();
@@ -164,14 +199,12 @@ public sealed class TicketHttpTests : IDisposable
         Assert.Contains("位置：幸福里小区3号楼", confirm.Text, StringComparison.Ordinal);
 
         var submit = GroupSubmit(ButtonValue(confirm, "提交"));
-        var first = await PostAsync(submit);
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        if (submitTwice)
-        {
-            // Teams re-delivers an activity it got no timely answer for: same id, same payload.
-            var again = await PostAsync(submit);
-            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        }
+        // Teams re-delivers an activity it got no timely answer for (same id, same payload), possibly while the
+        // first delivery is still being processed.
+        HttpResponseMessage[] responses = !submitTwice ? [await PostAsync(submit)]
+            : concurrently ? await Task.WhenAll(PostAsync(submit), PostAsync(submit))
+            : [await PostAsync(submit), await PostAsync(submit)];
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
 
         if (!deliverAfterSubmit)
         {
