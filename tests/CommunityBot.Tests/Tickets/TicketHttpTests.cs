@@ -17,7 +17,7 @@ public sealed class TicketHttpTests : IDisposable
 {
     private const string ServiceUrl = "https://smba.trafficmanager.net/apac/";
     private const string GroupId = "19:abc@thread.skype;messageid=1";
-    private const string GroupActivities = ServiceUrl + "v3/conversations/19%3Aabc%40thread.skype%3Bmessageid%3D1/activities/";
+    private const string GroupActivities = ServiceUrl + "v3/conversations/19%3Aabc%40thread.skype%3Bmessageid%3D1/activities";
     private const string BotId = "28:c9e8c047-2a74-40a2-b28a-b162d5f5327c";
     private const string TenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     private const string ResidentId = "29:1resident-wang";
@@ -157,6 +157,38 @@ public sealed class TicketHttpTests : IDisposable
         Assert.StartsWith(ServiceUrl + "v3/conversations/" + Uri.EscapeDataString(conversationId) + "/activities", confirmation.Uri.AbsoluteUri, StringComparison.Ordinal);
         Assert.Equal(WangFangTeamsId, confirmation.Body!["recipient"]!["id"]!.GetValue<string>());
         Assert.StartsWith("已签收工单 " + Ticket1, confirmation.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WorkerCard_SignThenCloseWithNote_ResidentAskedInTheGroupAndTheirFeedbackClosesTheTicket()
+    {
+        await FileLampComplaintAsync();
+        var (conversationId, card) = AssertOneProactiveCardToWangFang(_app, Ticket1);
+        await PostAndDeliverAsync(WorkerSubmit(WangFangTeamsId, "王芳", conversationId, ButtonValue(card, "签收")));
+
+        await PostAndDeliverAsync(WorkerSubmit(WangFangTeamsId, "王芳", conversationId, ButtonValue(card, "办结")));
+        Assert.StartsWith("请填写办结说明", _app.Connector.Calls[^1].Text, StringComparison.Ordinal);
+        var note = WorkerSubmit(WangFangTeamsId, "王芳", conversationId, "");
+        note.AsObject().Remove("value");
+        note["text"] = "已更换3号楼二层楼道灯泡";
+        await PostAndDeliverAsync(note);
+
+        Assert.Equal(TicketStatus.Resolved, Tickets(_app).Find(Ticket1)!.Status);
+        var calls = _app.Connector.Calls;
+        Assert.StartsWith("工单 " + Ticket1 + " 已办结", calls.Last(c => c.Body?["recipient"]?["id"]?.GetValue<string>() == WangFangTeamsId).Text, StringComparison.Ordinal);
+        var question = LastGroupReply();
+        Assert.Equal(ResidentId, question.Body!["recipient"]!["id"]!.GetValue<string>());
+        Assert.Contains("已更换3号楼二层楼道灯泡", question.Text, StringComparison.Ordinal);
+        Assert.EndsWith("问题解决了吗？", question.Text, StringComparison.Ordinal);
+
+        await PostAndDeliverAsync(GroupSubmit(ButtonValue(question, "已解决")));
+        Assert.Equal("您对这次处理满意吗？", LastGroupReply().Text);
+        await PostAndDeliverAsync(GroupSubmit(ButtonValue(LastGroupReply(), "满意")));
+
+        Assert.Equal("谢谢您的反馈，工单已关闭。", LastGroupReply().Text);
+        var ticket = Tickets(_app).Find(Ticket1)!;
+        Assert.Equal(TicketStatus.Closed, ticket.Status);
+        Assert.Equal(ticket.Status, TicketStatusRules.Replay(ticket.Events));
     }
 
     [Theory]
