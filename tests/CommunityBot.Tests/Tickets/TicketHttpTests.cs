@@ -140,6 +140,32 @@ public sealed class TicketHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Restart_ProcessKilledBetweenTicketAndCard_FilesOnDiskSendTheCardOnce()
+    {
+        await FileLampComplaintAsync(deliverAfterSubmit: false);
+
+        // A kill leaves only what was on disk when the turn was answered: copy the database files while the first host
+        // is still running (no shutdown, no checkpoint) and start the new host over the copy.
+        var copy = Path.Combine(Path.GetDirectoryName(_databaseFile)!, Path.GetFileNameWithoutExtension(_databaseFile) + "-killed.db");
+        foreach (var file in System.IO.Directory.GetFiles(Path.GetDirectoryName(_databaseFile)!, Path.GetFileNameWithoutExtension(_databaseFile) + "*"))
+        {
+            File.Copy(file, file.Replace(Path.GetFileNameWithoutExtension(_databaseFile), Path.GetFileNameWithoutExtension(copy), StringComparison.Ordinal));
+        }
+
+        using var restarted = new BotApplication(databaseFile: copy);
+        using var client = restarted.CreateClient();
+        restarted.Time.Advance(TimeSpan.FromHours(14));
+
+        Assert.Equal(Ticket1, Assert.Single(Tickets(restarted).All()).Number);
+        Assert.True(await restarted.DeliverAsync() >= 1);
+        Assert.Equal(0, await restarted.DeliverAsync());
+        AssertOneProactiveCardToWangFang(restarted, Ticket1);
+        // The first host sent only the three prompts: neither the receipt nor the card.
+        Assert.Equal(3, _app.Connector.Calls.Count);
+        Assert.DoesNotContain(_app.Connector.Calls, c => c.Uri.AbsoluteUri == ServiceUrl + "v3/conversations");
+    }
+
+    [Fact]
     public async Task WorkerCard_SignPressedByTheAssignee_TicketInProgressAndWorkerConfirmed()
     {
         await FileLampComplaintAsync();
