@@ -23,9 +23,17 @@ public sealed class BotApplication : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "communitybot-tests", Guid.NewGuid().ToString("N"));
 
-    public BotApplication(Dictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration values on top of appsettings.json.</param>
+    /// <param name="databaseFile">
+    /// A LiteDB file to use instead of an in-memory database, so that a second host over the same file sees what the
+    /// first one wrote (a restart); the file is not deleted.
+    /// </param>
+    public BotApplication(Dictionary<string, string?>? settings = null, string? databaseFile = null)
     {
         _settings = settings ?? [];
+        Database = databaseFile is null
+            ? new LiteDatabase(new MemoryStream())
+            : new LiteDatabase(new ConnectionString { Filename = databaseFile, Connection = ConnectionType.Direct });
     }
 
     public FakeConnectorHandler Connector { get; } = new();
@@ -33,7 +41,7 @@ public sealed class BotApplication : WebApplicationFactory<Program>
     /// <summary>Stands in for the WeCom server API and response_urls when set (the WeCom channel's tests).</summary>
     public HttpMessageHandler? WeComHandler { get; init; }
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.FromHours(8)));
-    public LiteDatabase Database { get; } = new(new MemoryStream());
+    public LiteDatabase Database { get; }
 
     /// <summary>Replaces the knowledge base with the test fixture.</summary>
     public void UseTestKnowledgeBase()
