@@ -52,6 +52,22 @@ public sealed class TicketHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Grievance_TeamsGroup_ResidentIsAskedForThePhoneInAOneToOneChat()
+    {
+        await FileLampComplaintAsync();
+
+        var calls = _app.Connector.Calls;
+        var create = Assert.Single(calls, c => c.Uri.AbsoluteUri == ServiceUrl + "v3/conversations"
+            && c.Body!["members"]!.ToJsonString().Contains(ResidentId, StringComparison.Ordinal));
+        var conversationId = "reply-" + (IndexOf(calls, create) + 1);
+        var ask = Assert.Single(calls, c => c.Uri.AbsoluteUri == ServiceUrl + "v3/conversations/" + conversationId + "/activities");
+        Assert.Contains("留个电话", ask.Text, StringComparison.Ordinal);
+        // Nothing about a phone in the group.
+        Assert.DoesNotContain(calls, c => c.Uri.AbsoluteUri.StartsWith(GroupActivities, StringComparison.Ordinal)
+            && c.Text?.Contains("电话", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
     public async Task Grievance_TeamsGroup_OneTicketOneReceiptOneProactiveCard()
     {
         var number = await FileLampComplaintAsync();
@@ -282,7 +298,9 @@ public sealed class TicketHttpTests : IDisposable
     private static (string ConversationId, ConnectorCall Card) AssertOneProactiveCardToWangFang(BotApplication app, string number)
     {
         var calls = app.Connector.Calls;
-        var create = Assert.Single(calls, c => c.Uri.AbsoluteUri == ServiceUrl + "v3/conversations");
+        // (The resident gets a 1:1 of their own, for the phone: see Grievance_TeamsGroup_ResidentIsAskedForThePhoneInAOneToOneChat.)
+        var create = Assert.Single(calls, c => c.Uri.AbsoluteUri == ServiceUrl + "v3/conversations"
+            && c.Body!["members"]!.ToJsonString().Contains(WangFangTeamsId, StringComparison.Ordinal));
         Assert.Equal(HttpMethod.Post, create.Method);
         Assert.False(create.Body!["isGroup"]!.GetValue<bool>());
         Assert.Equal(BotId, create.Body["bot"]!["id"]!.GetValue<string>());
