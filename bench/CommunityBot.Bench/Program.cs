@@ -5,18 +5,21 @@ using CommunityBot.Bench;
 
 // Load benchmark against a running bot (never part of `dotnet test`); see eval/turns-bench.sh.
 //   turns  --bot URL [--rate 200] [--seconds 20] [--workers 32] [--connector-port 5099] [--pid PID]
+//   tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]
 // FAQ match latency and accuracy are measured by eval/faq-eval.sh through the `classify` verb.
 var verb = args.FirstOrDefault() ?? "";
 var options = ParseOptions(args.Skip(1).ToArray());
 return verb switch
 {
     "turns" => await TurnsAsync(options),
+    "tickets" => await TicketsAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: CommunityBot.Bench turns --bot http://127.0.0.1:5080 [--rate 200] [--seconds 20] [--workers 32] [--pid PID]");
+    Console.Error.WriteLine("       CommunityBot.Bench tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]");
     return 2;
 }
 
@@ -63,6 +66,22 @@ static async Task<int> TurnsAsync(Dictionary<string, string> options)
     }
 
     return 0;
+}
+
+static async Task<int> TicketsAsync(Dictionary<string, string> options)
+{
+    var count = int.Parse(options.GetValueOrDefault("count", "1000000"), CultureInfo.InvariantCulture);
+    var queries = int.Parse(options.GetValueOrDefault("queries", "10000"), CultureInfo.InvariantCulture);
+    var writeTime = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("write-seconds", "10"), CultureInfo.InvariantCulture));
+    var baseline = bool.Parse(options.GetValueOrDefault("baseline", "false"));
+    var directory = options.GetValueOrDefault("dir") ?? Path.Combine(Path.GetTempPath(), $"tickets-bench-{Environment.ProcessId}");
+    if (File.Exists(Path.Combine(directory, "communitybot.db")))
+    {
+        Console.Error.WriteLine($"{directory} already holds a store; the benchmark fills a new one. Give an empty --dir.");
+        return 2;
+    }
+
+    return await new TicketsBenchmark(count, queries, writeTime, directory, baseline).RunAsync();
 }
 
 static Dictionary<string, string> ParseOptions(string[] args)
