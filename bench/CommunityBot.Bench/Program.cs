@@ -5,6 +5,7 @@ using CommunityBot.Bench;
 
 // Load benchmark against a running bot (never part of `dotnet test`); see eval/turns-bench.sh.
 //   turns  --bot URL [--rate 200] [--seconds 20] [--workers 32] [--connector-port 5099] [--pid PID]
+//          [--mode grievance]: residents file tickets through the web chat API (1, then --workers at once)
 //   tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]
 // FAQ match latency and accuracy are measured by eval/faq-eval.sh through the `classify` verb.
 var verb = args.FirstOrDefault() ?? "";
@@ -38,6 +39,20 @@ static async Task<int> TurnsAsync(Dictionary<string, string> options)
         Timeout = TimeSpan.FromSeconds(30),
         DefaultRequestVersion = HttpVersion.Version11,
     };
+    if (options.GetValueOrDefault("mode") == "grievance")
+    {
+        var grievances = new GrievanceLoadGenerator(client, bot, options.GetValueOrDefault("bot-name", "小灵通"));
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores; warm-up 5 s");
+        await grievances.RunAsync(4, TimeSpan.FromSeconds(5));
+        foreach (var concurrent in new[] { 1, workers })
+        {
+            Console.WriteLine($"grievances, {concurrent} residents at once: {await grievances.RunAsync(concurrent, seconds)}");
+        }
+
+        PrintRss(options);
+        return 0;
+    }
+
     var turns = new LoadGenerator(client, bot, connector.ServiceUrl, bare: false);
     var bare = new LoadGenerator(client, bot, connector.ServiceUrl, bare: true);
 
@@ -59,13 +74,17 @@ static async Task<int> TurnsAsync(Dictionary<string, string> options)
 
     await Task.Delay(TimeSpan.FromSeconds(3)); // let the outbox drain
     Console.WriteLine($"replies received by the fake Connector: {connector.Received}");
+    PrintRss(options);
+    return 0;
+}
+
+static void PrintRss(Dictionary<string, string> options)
+{
     if (options.TryGetValue("pid", out var pid))
     {
         using var process = Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture));
         Console.WriteLine($"bot RSS after the load: {process.WorkingSet64 / 1024 / 1024} MiB");
     }
-
-    return 0;
 }
 
 static async Task<int> TicketsAsync(Dictionary<string, string> options)
