@@ -6,7 +6,7 @@ namespace CommunityBot.Bench;
 
 /// <summary>
 /// Residents filing grievances through the local web chat API (<c>POST /api/local/messages</c>), each in their own
-/// group conversation, N at a time: "@小灵通 我要投诉 …", the category, 跳过 (photo), 提交. Each answer is chosen from
+/// group conversation, N at a time: "@小灵通 我要投诉 幸福里{n}号楼楼道灯坏了", the category, 跳过 (photo), 提交. Each answer is chosen from
 /// the bot's last reply (read with the page's long poll), so a dialog that asks in another order still completes.
 /// A ticket counts as completed when the bot answers 已登记. Turn latency is the POST alone: the turn, the ticket
 /// and the outbox write all happen before it returns.
@@ -56,7 +56,8 @@ public sealed class GrievanceLoadGenerator(HttpClient client, Uri botUrl, string
         var n = Interlocked.Increment(ref _residents);
         var conversation = $"bench-{Environment.ProcessId}-{n}";
         var user = $"r{n}";
-        var text = $"@{botName} 我要投诉 幸福里3号楼楼道灯坏了";
+        // A building of its own per resident: the same category at the same building would join the open ticket (+1).
+        var text = $"@{botName} 我要投诉 幸福里{n}号楼楼道灯坏了";
         var transcript = new List<string>();
         for (var turn = 0; turn < MaxTurnsPerTicket; turn++)
         {
@@ -83,6 +84,11 @@ public sealed class GrievanceLoadGenerator(HttpClient client, Uri botUrl, string
             if (reply.StartsWith("已登记", StringComparison.Ordinal))
             {
                 return true;
+            }
+
+            if (reply.Contains("已并入工单", StringComparison.Ordinal))
+            {
+                return Fail("joined an open ticket instead of opening one", transcript);
             }
 
             var next = Answer(reply);
