@@ -3,6 +3,8 @@
 # delivered to a fake Connector; the same load against GET /healthz of the same host for the ratio.
 # Also: time from process start to the first healthy answer, and RSS after the load.
 # Usage: eval/turns-bench.sh [rate=200] [seconds=20] [workers=32]
+# MODE=grievance: residents file grievances through POST /api/local/messages instead (rate unused): completed
+# tickets/s and per-turn p50/p99 with 1 and `workers` residents at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rate=${1:-200}; seconds=${2:-20}; workers=${3:-32}
@@ -19,7 +21,8 @@ ready=$(date +%s.%N)
 echo "time to ready (first start, seeding the demo KB): $(echo "$ready - $start" | bc) s"
 
 dotnet bench/CommunityBot.Bench/bin/Release/net10.0/CommunityBot.Bench.dll turns \
-  --bot http://127.0.0.1:5180 --rate "$rate" --seconds "$seconds" --workers "$workers" --pid "$pid" --connector-port 5199
+  --bot http://127.0.0.1:5180 --rate "$rate" --seconds "$seconds" --workers "$workers" --pid "$pid" --connector-port 5199 \
+  --mode "${MODE:-faq}"
 
 kill $pid; wait $pid 2>/dev/null || true
 start=$(date +%s.%N)

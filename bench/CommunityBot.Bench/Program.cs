@@ -5,18 +5,22 @@ using CommunityBot.Bench;
 
 // Load benchmark against a running bot (never part of `dotnet test`); see eval/turns-bench.sh.
 //   turns  --bot URL [--rate 200] [--seconds 20] [--workers 32] [--connector-port 5099] [--pid PID]
+//          [--mode grievance]: residents file tickets through the web chat API (1, then --workers at once)
+//   tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]
 // FAQ match latency and accuracy are measured by eval/faq-eval.sh through the `classify` verb.
 var verb = args.FirstOrDefault() ?? "";
 var options = ParseOptions(args.Skip(1).ToArray());
 return verb switch
 {
     "turns" => await TurnsAsync(options),
+    "tickets" => await TicketsAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: CommunityBot.Bench turns --bot http://127.0.0.1:5080 [--rate 200] [--seconds 20] [--workers 32] [--pid PID]");
+    Console.Error.WriteLine("       CommunityBot.Bench tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]");
     return 2;
 }
 
@@ -35,6 +39,20 @@ static async Task<int> TurnsAsync(Dictionary<string, string> options)
         Timeout = TimeSpan.FromSeconds(30),
         DefaultRequestVersion = HttpVersion.Version11,
     };
+    if (options.GetValueOrDefault("mode") == "grievance")
+    {
+        var grievances = new GrievanceLoadGenerator(client, bot, options.GetValueOrDefault("bot-name", "小灵通"));
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores; warm-up 5 s");
+        await grievances.RunAsync(4, TimeSpan.FromSeconds(5));
+        foreach (var concurrent in new[] { 1, workers })
+        {
+            Console.WriteLine($"grievances, {concurrent} residents at once: {await grievances.RunAsync(concurrent, seconds)}");
+        }
+
+        PrintRss(options);
+        return 0;
+    }
+
     var turns = new LoadGenerator(client, bot, connector.ServiceUrl, bare: false);
     var bare = new LoadGenerator(client, bot, connector.ServiceUrl, bare: true);
 
@@ -56,13 +74,33 @@ static async Task<int> TurnsAsync(Dictionary<string, string> options)
 
     await Task.Delay(TimeSpan.FromSeconds(3)); // let the outbox drain
     Console.WriteLine($"replies received by the fake Connector: {connector.Received}");
+    PrintRss(options);
+    return 0;
+}
+
+static void PrintRss(Dictionary<string, string> options)
+{
     if (options.TryGetValue("pid", out var pid))
     {
         using var process = Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture));
         Console.WriteLine($"bot RSS after the load: {process.WorkingSet64 / 1024 / 1024} MiB");
     }
+}
 
-    return 0;
+static async Task<int> TicketsAsync(Dictionary<string, string> options)
+{
+    var count = int.Parse(options.GetValueOrDefault("count", "1000000"), CultureInfo.InvariantCulture);
+    var queries = int.Parse(options.GetValueOrDefault("queries", "10000"), CultureInfo.InvariantCulture);
+    var writeTime = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("write-seconds", "10"), CultureInfo.InvariantCulture));
+    var baseline = bool.Parse(options.GetValueOrDefault("baseline", "false"));
+    var directory = options.GetValueOrDefault("dir") ?? Path.Combine(Path.GetTempPath(), $"tickets-bench-{Environment.ProcessId}");
+    if (File.Exists(Path.Combine(directory, "communitybot.db")))
+    {
+        Console.Error.WriteLine($"{directory} already holds a store; the benchmark fills a new one. Give an empty --dir.");
+        return 2;
+    }
+
+    return await new TicketsBenchmark(count, queries, writeTime, directory, baseline).RunAsync();
 }
 
 static Dictionary<string, string> ParseOptions(string[] args)

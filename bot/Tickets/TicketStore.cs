@@ -6,6 +6,27 @@ namespace CommunityBot.Tickets;
 /// <summary>Tickets in LiteDB, with the indexes the worker queue, "我的工单" and duplicate checks use.</summary>
 public sealed class TicketStore
 {
+    // The worker queue and "我的工单" read a page of tickets in index order, so a query loads only the tickets it
+    // returns, however many a worker or resident has (measured at 1,000,000 tickets: eval/README.md). The keys are
+    // "owner|time" strings: LiteDB 5 indexes one value per key, and a range over the owner's prefix comes back
+    // sorted by the time. Times are UTC in round-trip format, so their text order is their time order.
+    private const string QueueIndex = "Queue";
+    private const string ReportedByIndex = "ReportedBy";
+
+    /// <summary>
+    /// The key of an open ticket (待签收/处理中/重办) in its assignee's queue: assignee and the deadline that counts
+    /// now (signing while pending, closing afterwards); null for every other status.
+    /// </summary>
+    private const string QueueKey =
+        "IIF($.Status = 'Pending' OR $.Status = 'InProgress' OR $.Status = 'Reopened', " +
+        "$.AssigneeId + '|' + IIF($.Status = 'Pending', FORMAT(TO_UTC($.SignBy), 'o'), FORMAT(TO_UTC($.CloseBy), 'o')), null)";
+
+    /// <summary>One key per reporter and supporter: "channel|user|created".</summary>
+    private const string ReportedByKey = "MAP($.ReporterKeys[*] => @ + '|' + FORMAT(TO_UTC($.CreatedAt), 'o'))";
+
+    // Above every round-trip time ("2026-…") of the prefix, whatever the collation: digits sort in order in all of them.
+    private const string AfterAnyTime = "9999";
+
     private readonly ILiteCollection<Ticket> _tickets;
     private readonly ILiteCollection<BsonDocument> _counters;
     private readonly LiteDbWriter _writer;
@@ -17,7 +38,8 @@ public sealed class TicketStore
         _tickets.EnsureIndex(t => t.Status);
         _tickets.EnsureIndex(t => t.AssigneeId);
         _tickets.EnsureIndex(t => t.DuplicateKey);
-        _tickets.EnsureIndex("ReporterKeys", "$.ReporterKeys[*]");
+        _tickets.EnsureIndex(QueueIndex, QueueKey);
+        _tickets.EnsureIndex(ReportedByIndex, ReportedByKey);
         _counters = LiteDbCollections.Open(database, "counters");
     }
 
@@ -25,9 +47,22 @@ public sealed class TicketStore
 
     public IReadOnlyList<Ticket> All() => _tickets.FindAll().ToList();
 
-    /// <summary>Tickets reported or joined by this resident, newest first.</summary>
+    /// <summary>Tickets reported or joined by this resident ("channel|userId"), newest first.</summary>
     public IReadOnlyList<Ticket> ReportedBy(string reporterKey, int limit = 20) =>
-        _tickets.Find(BsonExpression.Create("$.ReporterKeys[*] ANY = @0", new BsonValue(reporterKey))).OrderByDescending(t => t.CreatedAt).Take(limit).ToList();
+        InIndexOrder(ReportedByKey + " ANY", ReportedByKey, reporterKey + "|", descending: true)
+            .Where(t => t.ReporterKeys.Contains(reporterKey, StringComparer.Ordinal))
+            .Take(limit)
+            .ToList();
+
+    /// <summary>
+    /// The worker's open tickets (待签收, 处理中, 重办) assigned to them, the most urgent first: by the signing deadline
+    /// while pending, by the closing deadline once signed or reopened.
+    /// </summary>
+    public IReadOnlyList<Ticket> QueueOf(string workerId, int limit = 50) =>
+        InIndexOrder(QueueKey, QueueKey, workerId + "|", descending: false)
+            .Where(t => string.Equals(t.AssigneeId, workerId, StringComparison.Ordinal))
+            .Take(limit)
+            .ToList();
 
     /// <summary>The open ticket with this duplicate key created after <paramref name="since"/>, if any.</summary>
     public Ticket? FindOpenDuplicate(string duplicateKey, DateTime since) =>
@@ -35,6 +70,16 @@ public sealed class TicketStore
             .Where(t => t.IsOpen && t.CreatedAt >= since)
             .OrderByDescending(t => t.CreatedAt)
             .FirstOrDefault();
+
+    // LiteDB compares keys with the database's collation (culture-aware, case-insensitive by default), so a range can
+    // hold keys that only look like the prefix (another case or accent): callers check ownership exactly, and read
+    // lazily so that only as many tickets as they take are loaded.
+    // A multi-key expression (one key per reporter) is compared with "ANY", hence the separate left side.
+    private IEnumerable<Ticket> InIndexOrder(string left, string key, string prefix, bool descending) =>
+        _tickets.Query()
+            .Where(left + " BETWEEN @0 AND @1", new BsonValue(prefix), new BsonValue(prefix + AfterAnyTime))
+            .OrderBy(key, descending ? Query.Descending : Query.Ascending)
+            .ToEnumerable();
 
     /// <summary>
     /// Inserts a new ticket with the next number of its day (e.g. WT20261123-0042), in one write together with
