@@ -29,7 +29,7 @@ public sealed class WorkingCalendar
         WorkingDay = periods.Aggregate(TimeSpan.Zero, (sum, p) => sum + (p.End - p.Start));
     }
 
-    /// <summary>The length of one working day's office hours (7 hours for 08:30–12:00 and 13:30–17:30).</summary>
+    /// <summary>The length of one working day's office hours (7.5 hours for 08:30–12:00 and 13:30–17:30).</summary>
     public TimeSpan WorkingDay { get; }
 
     public bool IsWorkingDay(DateOnly date) =>
