@@ -115,6 +115,39 @@ public sealed class EscalationLadderTests
     }
 
     [Fact]
+    public async Task Ladder_ToTheTop_ReachesTheDistrictOnceThenOnlyWaits()
+    {
+        using var bot = new BotHarness();
+        var desk = RestartedDesk(bot, new ClockOptions
+        {
+            District = new DistrictContact { Name = "区网格中心", Channel = TestChannel.Name, ConversationId = "private-district", UserId = "district" },
+        });
+        var flow = bot.FileNoiseComplaint("alice");
+        foreach (var minutes in new[] { 24, 6, 30, 30, 30, 600 })
+        {
+            flow.AdvanceTime(TimeSpan.FromMinutes(minutes)).Then(Sweep(bot, desk));
+        }
+
+        await flow
+            .InConversation(TicketFlows.WorkerChat, group: false).AssertReply(r => Assert.StartsWith("催办", r.Title)).AssertNoReply()
+            .InConversation(CommunityChat, group: false).AssertReply(r => Assert.StartsWith("督办工单", r.Title)).AssertNoReply()
+            .InConversation(StreetChat, group: false).AssertReply(r => Assert.StartsWith("督办工单", r.Title)).AssertNoReply()
+            .InConversation("private-district", group: false)
+            .AssertReply(r =>
+            {
+                Assert.Equal("督办工单 " + TicketFlows.FirstTicket, r.Title);
+                Assert.DoesNotContain("电话", r.Text);
+            })
+            .AssertNoReply()
+            .RunAsync();
+
+        var ticket = bot.Tickets.Find(TicketFlows.FirstTicket)!;
+        Assert.Equal(3, ticket.Events.Count(e => e.Kind == TicketEventKind.Escalated));
+        Assert.EndsWith("升级至区网格中心", ticket.Events.Last(e => e.Kind == TicketEventKind.Escalated).Note);
+        Assert.True(bot.Clock.Timers!.Find(ticket.Number)!.Find(ClockKind.Sign)!.Exhausted);
+    }
+
+    [Fact]
     public async Task Ladder_ClosedTicket_FiresNothing()
     {
         using var bot = new BotHarness();
@@ -138,7 +171,7 @@ public sealed class EscalationLadderTests
         await bot.Dispatcher.DispatchDueAsync(CancellationToken.None);
     };
 
-    private static TicketDesk RestartedDesk(BotHarness bot) => new(
+    private static TicketDesk RestartedDesk(BotHarness bot, ClockOptions? clocks = null) => new(
         new TicketStore(bot.Database, bot.Writer),
         bot.Directory,
         new Outbox(bot.Database, bot.Writer, bot.Time, MsOptions.Create(new OutboxOptions())),
@@ -148,5 +181,5 @@ public sealed class EscalationLadderTests
         MsOptions.Create(new DialogOptions()),
         MsOptions.Create(new TicketOptions()),
         NullLogger<TicketDesk>.Instance,
-        new TicketClock(new HolidayStore(bot.Database), new TicketTimerStore(bot.Database), MsOptions.Create(new ClockOptions())));
+        new TicketClock(new HolidayStore(bot.Database), new TicketTimerStore(bot.Database), MsOptions.Create(clocks ?? new ClockOptions())));
 }
