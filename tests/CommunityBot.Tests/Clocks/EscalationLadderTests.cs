@@ -70,6 +70,24 @@ public sealed class EscalationLadderTests
     }
 
     [Fact]
+    public async Task Ladder_WorkerAsksResident_ClosingClockWaits()
+    {
+        using var bot = new BotHarness();
+        await bot.FileNoiseComplaint("alice")
+            .InPrivateChatOf(FakeDirectory.GridWorker).PressCardButton(TicketFlows.FirstTicket, "回复")
+            .AssertReply(r => Assert.StartsWith("请输入要回复居民的内容", r.Text))
+            .Send("请问您明晚几点在家？")
+            .AssertReply("已转告居民。")
+            .InConversation("group-1", group: true).AssertReply(r => Assert.Contains("请问您明晚几点在家", r.Text))
+            .RunAsync();
+
+        var timer = bot.Clock.Timers!.Find(TicketFlows.FirstTicket)!;
+        Assert.NotNull(timer.WaitingSince);
+        Assert.NotNull(timer.Find(ClockKind.Close)!.PausedRemaining);
+        Assert.Null(timer.Find(ClockKind.FirstContact));
+    }
+
+    [Fact]
     public async Task Ladder_RestartMidway_ContinuesWithoutRepeats()
     {
         using var bot = new BotHarness();

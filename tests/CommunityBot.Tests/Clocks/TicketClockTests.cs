@@ -1,6 +1,7 @@
 using CommunityBot.Clocks;
 using CommunityBot.Tickets;
 using LiteDB;
+using Microsoft.Extensions.Configuration;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace CommunityBot.Tests.Clocks;
@@ -108,6 +109,25 @@ public sealed class TicketClockTests : IDisposable
         var again = new HolidayStore(_database);
         Assert.Equal(0, again.SeedIfEmpty([new HolidaySeed { Date = "2026-11-25", Name = "测试假日" }]));
         Assert.Equal([new DateOnly(2026, 11, 28)], again.Overrides().Keys);
+    }
+
+    [Fact]
+    public void Appsettings_ClocksSection_IsValidAndSeeds2026()
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: false)
+            .Build();
+        var options = configuration.GetSection(ClockOptions.SectionName).Get<ClockOptions>()!;
+        Assert.Null(options.Problem());
+
+        using var database = new LiteDatabase(new MemoryStream());
+        var holidays = new HolidayStore(database);
+        Assert.True(holidays.SeedIfEmpty(options.Holidays) > 30);
+        var overrides = holidays.Overrides();
+        Assert.False(overrides[new DateOnly(2026, 10, 1)]);
+        Assert.True(overrides[new DateOnly(2026, 10, 10)]);
+        Assert.True(overrides[new DateOnly(2026, 2, 14)]);
     }
 
     private static Ticket NewTicket() => new() { Number = "WT20261123-0001", Category = "环境保护", Level = TicketLevel.Grid };
