@@ -1,6 +1,7 @@
 using CommunityBot.Channels.BotFramework;
 using CommunityBot.Channels.WeCom;
 using CommunityBot.Channels.WebChat;
+using CommunityBot.Clocks;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
 using CommunityBot.Directory;
@@ -24,6 +25,7 @@ builder.Services.AddProblemDetails();
 builder.AddStorage();
 builder.AddUnderstanding();
 builder.AddDirectory();
+builder.AddClocks();
 builder.AddTickets();
 builder.AddDialogs();
 builder.AddBotFrameworkChannel();

@@ -7,6 +7,7 @@ using CommunityBot.Bench;
 //   turns  --bot URL [--rate 200] [--seconds 20] [--workers 32] [--connector-port 5099] [--pid PID]
 //          [--mode grievance]: residents file tickets through the web chat API (1, then --workers at once)
 //   tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]
+//   sweep  [--tickets 100000] [--batch 1000] [--runs 5]   (escalation sweep over open tickets; no server needed)
 // FAQ match latency and accuracy are measured by eval/faq-eval.sh through the `classify` verb.
 var verb = args.FirstOrDefault() ?? "";
 var options = ParseOptions(args.Skip(1).ToArray());
@@ -14,6 +15,7 @@ return verb switch
 {
     "turns" => await TurnsAsync(options),
     "tickets" => await TicketsAsync(options),
+    "sweep" => await SweepBench.RunAsync(options),
     _ => Usage(),
 };
 
@@ -21,6 +23,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: CommunityBot.Bench turns --bot http://127.0.0.1:5080 [--rate 200] [--seconds 20] [--workers 32] [--pid PID]");
     Console.Error.WriteLine("       CommunityBot.Bench tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]");
+    Console.Error.WriteLine("       CommunityBot.Bench sweep [--tickets 100000] [--batch 1000] [--runs 5]");
     return 2;
 }
 

@@ -10,6 +10,9 @@ public interface ITicketAssignment
     /// <summary>Who a ticket goes to when it leaves its grid (退回, or nobody answered): the community's staff, else the street's.</summary>
     Assignment Supervisor(string? gridId, DateTimeOffset at);
 
+    /// <summary>The street office's staff member on duty, the ladder's step above the community.</summary>
+    Assignment StreetOffice(DateTimeOffset at) => Supervisor(null, at);
+
     /// <summary>The worker whose full name appears in <paramref name="text"/> (the longest name wins), for 转派 and 联动.</summary>
     WorkerIdentity? FindWorkerNamed(string text);
 

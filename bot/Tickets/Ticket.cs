@@ -94,10 +94,12 @@ public enum TicketEventKind
     TakenOver,
     /// <summary>The conversation went back to the assistant (结束接管, closed, or idle).</summary>
     HandedBack,
-    /// <summary>Nobody answered the resident in time; the next level was told.</summary>
+    /// <summary>Nobody answered the resident in time, or a deadline ran out; the next level was told.</summary>
     Escalated,
     /// <summary>The resident left a phone (and maybe a room) privately after filing in a group.</summary>
     ContactAdded,
+    /// <summary>催办: a deadline is near and the assignee was reminded.</summary>
+    Reminded,
 }
 
 /// <summary>The statuses a street office reports on (待签收, 处理中, 已办结, 已关闭, 重办, 已退回).</summary>

@@ -30,6 +30,7 @@ public sealed partial class TicketDesk
             handoff.LastActivityAt = utc;
             handoff.ResidentWaitingSince ??= utc;
             _handoffs.Put(handoff);
+            _clock.ResidentAnswered(handoff.TicketNumber, utc);
             _outbox.Insert([_outbox.Create(Address(handoff.WorkerAddress), OutboundMessage.Plain(
                 $"居民{handoff.ResidentName}（工单 {handoff.TicketNumber}）：{text}{photos}"))]);
         });

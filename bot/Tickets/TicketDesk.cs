@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CommunityBot.Clocks;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Dialogs.Feedback;
@@ -29,6 +30,7 @@ public sealed partial class TicketDesk : ITicketDesk
     private readonly TicketOptions _options;
     private readonly DialogRunner _proactive;
     private readonly IPrivateChats _privateChats;
+    private readonly TicketClock _clock;
     private readonly ILogger<TicketDesk> _logger;
 
     public TicketDesk(
@@ -42,7 +44,8 @@ public sealed partial class TicketDesk : ITicketDesk
         IDialogStateStore states,
         IOptions<DialogOptions> dialogOptions,
         IOptions<TicketOptions> options,
-        ILogger<TicketDesk> logger)
+        ILogger<TicketDesk> logger,
+        TicketClock? clock = null)
     {
         _store = store;
         _assignment = assignment;
@@ -52,6 +55,8 @@ public sealed partial class TicketDesk : ITicketDesk
         _options = options.Value;
         _logger = logger;
         _privateChats = privateChats;
+        // Without the clocks registered the desk still computes deadlines, but arms no durable timers.
+        _clock = clock ?? TicketClock.Detached();
         // Only used to start dialogs for a resident (feedback, contact); their answers reach them through the bot's own runner.
         _proactive = new DialogRunner(
             new DialogSet()
@@ -83,7 +88,7 @@ public sealed partial class TicketDesk : ITicketDesk
             if (joined is not null)
             {
                 LogJoined(joined.Number, joined.Supporters.Count + 1);
-                return new TicketReceipt(joined.Number, joined.AssigneeName, _options.SignDeadline, JoinedExisting: true, joined.Supporters.Count + 1);
+                return new TicketReceipt(joined.Number, joined.AssigneeName, _clock.PromisedResponse(joined.Category), JoinedExisting: true, joined.Supporters.Count + 1);
             }
         }
 
@@ -110,19 +115,23 @@ public sealed partial class TicketDesk : ITicketDesk
             Level = assignment.Level,
             Status = TicketStatus.Pending,
             CreatedAt = utc,
-            SignBy = utc + _options.SignDeadline,
-            CloseBy = utc + _options.CloseDeadlineFor(report.Category),
+            SignBy = _clock.Due(ClockKind.Sign, report.Category, utc),
+            CloseBy = _clock.Due(ClockKind.Close, report.Category, utc),
             Events =
             [
                 new TicketEvent { At = utc, Actor = "resident:" + reporter.Key, Kind = TicketEventKind.Created, Note = report.Description },
                 new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.Assigned, Note = assignment.Reason },
             ],
         };
-        ticket = await _store.CreateAsync(ticket, at.ToOffset(_options.UtcOffset), t => _outbox.Insert(WorkerCard(t, t.AssigneeId, "新工单")));
+        ticket = await _store.CreateAsync(ticket, at.ToOffset(_options.UtcOffset), t =>
+        {
+            _clock.Start(t, utc);
+            _outbox.Insert(WorkerCard(t, t.AssigneeId, "新工单"));
+        });
         _outbox.Wake();
         LogOpened(ticket.Number, ticket.Category, ticket.AssigneeId);
         await AskContactPrivatelyAsync(ticket, report, at, cancellationToken);
-        return new TicketReceipt(ticket.Number, ticket.AssigneeName, _options.SignDeadline, JoinedExisting: false, Supporters: 1);
+        return new TicketReceipt(ticket.Number, ticket.AssigneeName, _clock.PromisedResponse(ticket.Category), JoinedExisting: false, Supporters: 1);
     }
 
     /// <summary>Filed in a group without a phone: ask for one in the resident's private chat, where the channel has one.</summary>
@@ -238,12 +247,6 @@ public sealed partial class TicketDesk : ITicketDesk
             }
 
             Apply(t, new TicketEvent { At = at.UtcDateTime, Actor = "resident:" + key, Kind = reopen ? TicketEventKind.Reopened : TicketEventKind.Confirmed, Note = note });
-            if (reopen)
-            {
-                t.SignBy = at.UtcDateTime + _options.SignDeadline;
-                t.CloseBy = at.UtcDateTime + _options.CloseDeadlineFor(t.Category);
-            }
-
             return true;
         }, t =>
         {
@@ -375,7 +378,7 @@ public sealed partial class TicketDesk : ITicketDesk
             t.AssigneeId = target.Id;
             t.AssigneeName = target.Name;
             t.Level = target.Level;
-            t.SignBy = request.At.UtcDateTime + _options.SignDeadline;
+            t.SignBy = _clock.Due(ClockKind.Sign, t.Category, request.At.UtcDateTime);
             return true;
         }, t => _outbox.Insert(WorkerCard(t, target.Id, "转派工单", $"{worker.Name}转派：{request.Note}")));
         _outbox.Wake();
@@ -408,10 +411,12 @@ public sealed partial class TicketDesk : ITicketDesk
             : new WorkerActionResult(true, $"已请{target.Name}联动处理工单 {ticket.Number}。");
     }
 
-    private static void Apply(Ticket ticket, TicketEvent e)
+    /// <summary>Appends the event, moves the status, and keeps the ticket's clocks in step (in the same write).</summary>
+    private void Apply(Ticket ticket, TicketEvent e)
     {
         ticket.Events.Add(e);
         ticket.Status = TicketStatusRules.After(ticket.Status, e.Kind);
+        _clock.Track(ticket, e);
     }
 
     /// <summary>The card that tells a worker about a ticket, privately; none when the worker cannot be reached.</summary>

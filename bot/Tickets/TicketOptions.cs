@@ -2,7 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CommunityBot.Tickets;
 
-/// <summary>Deadlines, the duplicate window and the office's time zone. Working-time rules come with the escalation clocks.</summary>
+/// <summary>
+/// The duplicate window, take-over timeouts and the office's UTC offset. Ticket deadlines now come from
+/// <see cref="CommunityBot.Clocks.ClockOptions"/> (the <c>Clocks</c> section, in working time); the deadline settings
+/// below are no longer read by the desk.
+/// </summary>
 public sealed class TicketOptions
 {
     public const string SectionName = "Tickets";

@@ -3,7 +3,7 @@ using CommunityBot.Dialogs.Directory;
 namespace CommunityBot.Understanding.Extractors;
 
 /// <summary>Stands in when no grid directory is registered: no compounds, so only buildings, units, rooms and landmarks are found.</summary>
-internal sealed class EmptyDirectory : IDirectory
+public sealed class EmptyDirectory : IDirectory
 {
     public static EmptyDirectory Instance { get; } = new();
 

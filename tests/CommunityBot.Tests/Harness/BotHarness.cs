@@ -1,3 +1,4 @@
+using CommunityBot.Clocks;
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
@@ -36,9 +37,10 @@ public sealed class BotHarness : IDisposable
         Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
         Tickets = new TicketStore(Database, Writer);
         Handoffs = new HandoffStore(Database);
+        Clock = new TicketClock(new HolidayStore(Database), new TicketTimerStore(Database), MsOptions.Create(new ClockOptions()));
         Desk = new TicketDesk(
             Tickets, Directory, Outbox, Handoffs, Writer, Directory, Directory, States, MsOptions.Create(dialogOptions ?? new DialogOptions()),
-            MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance);
+            MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, Clock);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         var router = new TurnRouter(
             States,
@@ -71,6 +73,7 @@ public sealed class BotHarness : IDisposable
     public FakeDirectory Directory { get; } = new();
     public TicketStore Tickets { get; }
     public HandoffStore Handoffs { get; }
+    public TicketClock Clock { get; }
     public TicketDesk Desk { get; }
     public OutboxDispatcher Dispatcher { get; }
     public TurnPipeline Pipeline { get; }

@@ -8,13 +8,14 @@ namespace CommunityBot.Tests.Harness;
 
 /// <summary>
 /// A small directory for conversation tests: two compounds, a grid worker (王芳, "wang"), her deputy, and a
-/// community staff member; workers chat with the bot on the test channel under their ids.
+/// community staff member, a street-office staff member; workers chat with the bot on the test channel under their ids.
 /// </summary>
 public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDetailExtractor, IPrivateChats
 {
     public const string GridWorker = "worker-wang";
     public const string CommunityStaff = "staff-zhao";
     public const string OtherGridWorker = "worker-li";
+    public const string StreetStaff = "staff-sun";
 
     private static readonly CompoundInfo[] CompoundList =
     [
@@ -32,6 +33,9 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
     public Assignment Supervisor(string? gridId, DateTimeOffset at) =>
         new(gridId, CommunityStaff, "赵主任", TicketLevel.Community, [], "转丰和里社区赵主任");
 
+    public Assignment StreetOffice(DateTimeOffset at) =>
+        new(null, StreetStaff, "孙科长", TicketLevel.Street, [], "转丰和街道孙科长");
+
     public WorkerIdentity? FindWorkerNamed(string text) =>
         Workers.FirstOrDefault(w => text.Contains(w.Name, StringComparison.Ordinal));
 
@@ -42,6 +46,7 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
         new(GridWorker, "王芳", TicketLevel.Grid),
         new(OtherGridWorker, "李强", TicketLevel.Grid),
         new(CommunityStaff, "赵主任", TicketLevel.Community),
+        new(StreetStaff, "孙科长", TicketLevel.Street),
     ];
 
     public ConversationReference? PrivateAddressOf(string workerId, ConversationReference origin) =>

@@ -1,0 +1,322 @@
+using CommunityBot.Tickets;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Clocks;
+
+/// <summary>
+/// The per-category deadlines of a ticket (签收, first contact, 办结) on the office's working calendar, and the durable
+/// timers that drive 催办 and escalation. Timer methods run inside the ticket's LiteDB write (on the writer thread),
+/// so the timer always matches the ticket.
+/// </summary>
+public sealed class TicketClock
+{
+    private readonly ClockOptions _options;
+    private readonly HolidayStore? _holidays;
+    private readonly TimeZoneInfo _zone;
+    private readonly IReadOnlyList<OfficePeriod> _periods;
+    private readonly Lock _calendarLock = new();
+    private WorkingCalendar? _calendar;
+    private int _calendarVersion = -1;
+
+    public TicketClock(HolidayStore holidays, TicketTimerStore timers, IOptions<ClockOptions> options)
+        : this(options.Value, holidays, timers)
+    {
+    }
+
+    private TicketClock(ClockOptions options, HolidayStore? holidays, TicketTimerStore? timers)
+    {
+        if (options.Problem() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        _options = options;
+        _holidays = holidays;
+        Timers = timers;
+        _zone = options.ResolveTimeZone();
+        OfficePeriod.TryParseList(options.OfficeHours, out _periods);
+        holidays?.SeedIfEmpty(options.Holidays);
+    }
+
+    /// <summary>Deadlines only, with no holiday store and no timers (for a desk built without the clocks).</summary>
+    public static TicketClock Detached(ClockOptions? options = null) => new(options ?? new ClockOptions(), null, null);
+
+    /// <summary>The durable timers, or null for a detached clock.</summary>
+    public TicketTimerStore? Timers { get; }
+
+    public ClockOptions Options => _options;
+
+    public TimeZoneInfo Zone => _zone;
+
+    /// <summary>The calendar with the current holidays (rebuilt after the calendar is edited in this process).</summary>
+    public WorkingCalendar Calendar
+    {
+        get
+        {
+            var version = _holidays?.Version ?? 0;
+            lock (_calendarLock)
+            {
+                if (_calendar is null || version != _calendarVersion)
+                {
+                    _calendar = new WorkingCalendar(_zone, _periods, _holidays?.Overrides() ?? new Dictionary<DateOnly, bool>());
+                    _calendarVersion = version;
+                }
+
+                return _calendar;
+            }
+        }
+    }
+
+    public ClockRule RuleFor(ClockKind kind, string category) => kind switch
+    {
+        ClockKind.Sign => ClockRule.Parse(_options.Sign),
+        ClockKind.FirstContact => ClockRule.Parse(_options.FirstContact),
+        _ when _options.CloseByCategory.TryGetValue(category, out var rule) => ClockRule.Parse(rule),
+        _ when _options.EffectiveComplexCategories.Contains(category) => ClockRule.Parse(_options.ComplexClose),
+        _ => ClockRule.Parse(_options.Close),
+    };
+
+    /// <summary>The response time promised to the resident on the receipt (the signing clock's length).</summary>
+    public TimeSpan PromisedResponse(string category) => RuleFor(ClockKind.Sign, category).Length;
+
+    /// <summary>When a clock of <paramref name="kind"/> started at <paramref name="fromUtc"/> runs out.</summary>
+    public DateTime Due(ClockKind kind, string category, DateTime fromUtc)
+    {
+        var rule = RuleFor(kind, category);
+        return Add(rule.Unit, fromUtc, rule.Duration(Calendar));
+    }
+
+    /// <summary>A new ticket: arms all three clocks and sets its SignBy/CloseBy.</summary>
+    public void Start(Ticket ticket, DateTime utc)
+    {
+        var timer = new TicketTimer { TicketNumber = ticket.Number, Level = ticket.Level };
+        foreach (var kind in Enum.GetValues<ClockKind>())
+        {
+            timer.Clocks.Add(Arm(kind, ticket.Category, utc));
+        }
+
+        ticket.SignBy = timer.Find(ClockKind.Sign)!.DueAt;
+        ticket.CloseBy = timer.Find(ClockKind.Close)!.DueAt;
+        Save(timer);
+    }
+
+    /// <summary>
+    /// Keeps the timers in step with a ticket event: 签收 stops the signing clock, 回复/接管 the first-contact clock, a
+    /// reply that asks the resident something pauses the close clock, 转派 re-arms signing, 重办 restarts everything,
+    /// 办结 stops everything.
+    /// </summary>
+    public void Track(Ticket ticket, TicketEvent e)
+    {
+        var utc = Utc(e.At);
+        if (e.Kind == TicketEventKind.Reopened)
+        {
+            Start(ticket, utc);
+            return;
+        }
+
+        if (Timers is null)
+        {
+            return;
+        }
+
+        if (e.Kind is TicketEventKind.Closed or TicketEventKind.Confirmed)
+        {
+            Timers.Delete(ticket.Number);
+            return;
+        }
+
+        var timer = Timers.Find(ticket.Number);
+        if (timer is null)
+        {
+            return;
+        }
+
+        switch (e.Kind)
+        {
+            case TicketEventKind.Signed:
+                timer.Clocks.RemoveAll(c => c.Kind == ClockKind.Sign);
+                break;
+            case TicketEventKind.TakenOver:
+                timer.Clocks.RemoveAll(c => c.Kind == ClockKind.FirstContact);
+                break;
+            case TicketEventKind.Replied:
+                timer.Clocks.RemoveAll(c => c.Kind == ClockKind.FirstContact);
+                if (AsksResident(e.Note))
+                {
+                    Pause(timer, utc);
+                }
+                else
+                {
+                    Resume(timer, utc);
+                }
+
+                break;
+            case TicketEventKind.Transferred:
+                timer.Clocks.RemoveAll(c => c.Kind == ClockKind.Sign);
+                timer.Clocks.Add(Arm(ClockKind.Sign, ticket.Category, utc));
+                ticket.SignBy = timer.Find(ClockKind.Sign)!.DueAt;
+                break;
+            default:
+                return;
+        }
+
+        Save(timer);
+    }
+
+    /// <summary>The resident answered (in a taken-over thread): a paused close clock runs again.</summary>
+    public void ResidentAnswered(string ticketNumber, DateTime utc)
+    {
+        if (Timers?.Find(ticketNumber) is { WaitingSince: not null } timer)
+        {
+            Resume(timer, Utc(utc));
+            Save(timer);
+        }
+    }
+
+    /// <summary>
+    /// Moves a due timer on at <paramref name="utc"/>: resumes a clock paused too long, marks reminders due and the
+    /// clocks that ran out (re-armed for the next level, or exhausted at the top), and reschedules. The caller notifies
+    /// and stores the timer in the same write.
+    /// </summary>
+    public TimerStep Advance(TicketTimer timer, DateTime utc)
+    {
+        utc = Utc(utc);
+        if (timer.WaitingSince is { } since && Utc(since) + _options.MaxPause <= utc)
+        {
+            Resume(timer, utc);
+        }
+
+        var reminders = new List<ClockState>();
+        var breached = new List<ClockState>();
+        foreach (var clock in timer.Clocks.Where(c => !c.Exhausted && c.PausedRemaining is null))
+        {
+            if (Utc(clock.DueAt) <= utc)
+            {
+                breached.Add(clock);
+            }
+            else if (!clock.Reminded && Utc(clock.RemindAt) <= utc)
+            {
+                clock.Reminded = true;
+                reminders.Add(clock);
+            }
+        }
+
+        var atTop = timer.Level == TicketLevel.District;
+        foreach (var clock in breached)
+        {
+            clock.Reminded = true;
+            clock.Escalations++;
+            if (atTop)
+            {
+                clock.Exhausted = true;
+            }
+            else
+            {
+                // The next level gets the clock's full length again to act before the ladder moves on.
+                clock.DueAt = Add(clock.Unit, utc, clock.Duration);
+                clock.RemindAt = clock.DueAt;
+            }
+        }
+
+        Reschedule(timer);
+        return new TimerStep(reminders, breached, atTop);
+    }
+
+    /// <summary>Whether a worker's reply asks the resident something (it ends with a question mark).</summary>
+    public static bool AsksResident(string note) => note.TrimEnd().EndsWith('？') || note.TrimEnd().EndsWith('?');
+
+    /// <summary>The deadline in the office's time, e.g. "11月24日 10:30".</summary>
+    public string Local(DateTime utc) =>
+        TimeZoneInfo.ConvertTime(new DateTimeOffset(Utc(utc), TimeSpan.Zero), _zone)
+            .ToString("M月d日 HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Chinese(ClockKind kind) => kind switch
+    {
+        ClockKind.Sign => "签收",
+        ClockKind.FirstContact => "首次联系居民",
+        _ => "办结",
+    };
+
+    private ClockState Arm(ClockKind kind, string category, DateTime utc)
+    {
+        var rule = RuleFor(kind, category);
+        var duration = rule.Duration(Calendar);
+        return new ClockState
+        {
+            Kind = kind,
+            Unit = rule.Unit,
+            Duration = duration,
+            DueAt = Add(rule.Unit, utc, duration),
+            RemindAt = Add(rule.Unit, utc, duration * _options.ReminderAt),
+        };
+    }
+
+    private void Pause(TicketTimer timer, DateTime utc)
+    {
+        if (timer.WaitingSince is not null || timer.Find(ClockKind.Close) is not { Exhausted: false } close)
+        {
+            return;
+        }
+
+        timer.WaitingSince = utc;
+        close.PausedRemaining = Between(close.Unit, utc, Utc(close.DueAt));
+    }
+
+    private void Resume(TicketTimer timer, DateTime utc)
+    {
+        if (timer.WaitingSince is null)
+        {
+            return;
+        }
+
+        timer.WaitingSince = null;
+        if (timer.Find(ClockKind.Close) is { PausedRemaining: { } remaining } close)
+        {
+            close.PausedRemaining = null;
+            close.DueAt = Add(close.Unit, utc, remaining);
+            var beforeReminder = remaining - close.Duration * (1 - _options.ReminderAt);
+            close.RemindAt = close.Reminded || beforeReminder <= TimeSpan.Zero ? utc : Add(close.Unit, utc, beforeReminder);
+        }
+    }
+
+    private void Save(TicketTimer timer)
+    {
+        Reschedule(timer);
+        Timers?.Put(timer);
+    }
+
+    private void Reschedule(TicketTimer timer)
+    {
+        var times = timer.Clocks
+            .Where(c => !c.Exhausted && c.PausedRemaining is null)
+            .Select(c => Utc(c.Reminded ? c.DueAt : c.RemindAt))
+            .ToList();
+        if (timer.WaitingSince is { } since)
+        {
+            times.Add(Utc(since) + _options.MaxPause);
+        }
+
+        timer.NextAt = times.Count == 0 ? null : times.Min();
+    }
+
+    private DateTime Add(ClockUnit unit, DateTime utc, TimeSpan duration) =>
+        unit == ClockUnit.Wall
+            ? utc + duration
+            : Calendar.AddWorkingTime(new DateTimeOffset(Utc(utc), TimeSpan.Zero), duration).UtcDateTime;
+
+    private TimeSpan Between(ClockUnit unit, DateTime fromUtc, DateTime toUtc) =>
+        unit == ClockUnit.Wall
+            ? (toUtc > fromUtc ? toUtc - fromUtc : TimeSpan.Zero)
+            : Calendar.WorkingTimeBetween(new DateTimeOffset(fromUtc, TimeSpan.Zero), new DateTimeOffset(toUtc, TimeSpan.Zero));
+
+    // LiteDB hands dates back in local time; everything here compares UTC.
+    private static DateTime Utc(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Local => value.ToUniversalTime(),
+        DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+        _ => value,
+    };
+}
+
+/// <summary>What a sweep step found: reminders due, clocks run out, and whether the ladder was already at the top.</summary>
+public sealed record TimerStep(IReadOnlyList<ClockState> Reminders, IReadOnlyList<ClockState> Breached, bool AtTop);

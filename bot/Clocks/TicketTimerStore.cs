@@ -1,0 +1,29 @@
+using CommunityBot.Storage;
+using LiteDB;
+
+namespace CommunityBot.Clocks;
+
+/// <summary>The <c>ticket_timers</c> collection. Writes happen inside the caller's <see cref="LiteDbWriter"/> work.</summary>
+public sealed class TicketTimerStore
+{
+    private readonly ILiteCollection<TicketTimer> _timers;
+
+    public TicketTimerStore(ILiteDatabase database)
+    {
+        _timers = LiteDbCollections.Open<TicketTimer>(database, "ticket_timers");
+        _timers.EnsureIndex(t => t.NextAt);
+    }
+
+    public TicketTimer? Find(string ticketNumber) => _timers.FindById(ticketNumber);
+
+    /// <summary>Numbers of the tickets whose timers are due at <paramref name="utc"/> (an index range scan).</summary>
+    public IReadOnlyList<string> DueBy(DateTime utc) =>
+        // Between, not LTE: in BSON order null sorts below every date, and a null NextAt means "nothing pending".
+        _timers.Find(Query.Between(nameof(TicketTimer.NextAt), DateTime.MinValue, utc)).Select(t => t.TicketNumber).ToList();
+
+    public void Put(TicketTimer timer) => _timers.Upsert(timer);
+
+    public void Delete(string ticketNumber) => _timers.Delete(ticketNumber);
+
+    public int Count() => _timers.Count();
+}
