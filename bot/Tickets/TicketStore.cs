@@ -17,6 +17,7 @@ public sealed class TicketStore
         _tickets.EnsureIndex(t => t.Status);
         _tickets.EnsureIndex(t => t.AssigneeId);
         _tickets.EnsureIndex(t => t.DuplicateKey);
+        _tickets.EnsureIndex(t => t.CreatedAt);
         _tickets.EnsureIndex("ReporterKeys", "$.ReporterKeys[*]");
         _counters = LiteDbCollections.Open(database, "counters");
     }
@@ -28,6 +29,10 @@ public sealed class TicketStore
     /// <summary>Tickets reported or joined by this resident, newest first.</summary>
     public IReadOnlyList<Ticket> ReportedBy(string reporterKey, int limit = 20) =>
         _tickets.Find(BsonExpression.Create("$.ReporterKeys[*] ANY = @0", new BsonValue(reporterKey))).OrderByDescending(t => t.CreatedAt).Take(limit).ToList();
+
+    /// <summary>Tickets created in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), newest first, read lazily (Open311's list).</summary>
+    public IEnumerable<Ticket> CreatedBetween(DateTime fromUtc, DateTime toUtc) =>
+        _tickets.Query().Where(t => t.CreatedAt >= fromUtc && t.CreatedAt < toUtc).OrderByDescending(t => t.CreatedAt).ToEnumerable();
 
     /// <summary>The open ticket with this duplicate key created after <paramref name="since"/>, if any.</summary>
     public Ticket? FindOpenDuplicate(string duplicateKey, DateTime since) =>
