@@ -241,7 +241,7 @@ public static partial class Open311Endpoints
         var errors = ServiceRequestForm.Parse(Field, o, extractor, at, out var posted);
         if (posted is null)
         {
-            return Open311Writer.Errors(fmt, StatusCodes.Status400BadRequest, errors);
+            return Open311Writer.Errors(fmt, errors.All(e => e.Code == 404) ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, errors);
         }
 
         // Once accepted the request is filed to the end even if the client hangs up: the worker card goes with it.

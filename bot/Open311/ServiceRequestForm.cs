@@ -56,7 +56,8 @@ public static partial class ServiceRequestForm
         }
         else if (service is null)
         {
-            errors.Add(new Open311Error(400, $"没有这个 service_code：{code}。service_code '{code}' was not found (see services.json)."));
+            // The spec's POST errors: 404 for a service_code not found, 400 for one not provided.
+            errors.Add(new Open311Error(404, $"没有这个 service_code：{code}。service_code '{code}' was not found (see services.json)."));
         }
 
         var description = Text("description", options.MaxDescriptionLength);

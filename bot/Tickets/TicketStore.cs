@@ -30,9 +30,9 @@ public sealed class TicketStore
     public IReadOnlyList<Ticket> ReportedBy(string reporterKey, int limit = 20) =>
         _tickets.Find(BsonExpression.Create("$.ReporterKeys[*] ANY = @0", new BsonValue(reporterKey))).OrderByDescending(t => t.CreatedAt).Take(limit).ToList();
 
-    /// <summary>Tickets created in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), newest first, read lazily (Open311's list).</summary>
+    /// <summary>Tickets created from <paramref name="fromUtc"/> to <paramref name="toUtc"/> inclusive, newest first, read lazily (Open311's list).</summary>
     public IEnumerable<Ticket> CreatedBetween(DateTime fromUtc, DateTime toUtc) =>
-        _tickets.Query().Where(t => t.CreatedAt >= fromUtc && t.CreatedAt < toUtc).OrderByDescending(t => t.CreatedAt).ToEnumerable();
+        _tickets.Query().Where(t => t.CreatedAt >= fromUtc && t.CreatedAt <= toUtc).OrderByDescending(t => t.CreatedAt).ToEnumerable();
 
     /// <summary>The open ticket with this duplicate key created after <paramref name="since"/>, if any.</summary>
     public Ticket? FindOpenDuplicate(string duplicateKey, DateTime since) =>
