@@ -359,6 +359,10 @@ public sealed class Open311EndpointsTests : IDisposable
         Assert.Equal("电梯已修好", request.Element("status_notes")!.Value);
         Assert.Equal("2026-11-24T11:20:00+08:00", request.Element("updated_datetime")!.Value);
         Assert.Null(request.Element("lat"));
+
+        // The resident's feedback questions go to the API reporter's channel, which accepts them (the client polls).
+        await _app.DeliverAsync();
+        Assert.DoesNotContain(_app.Services.GetRequiredService<Outbox>().All(), m => m.Channel == "open311");
     }
 
     [Fact]
