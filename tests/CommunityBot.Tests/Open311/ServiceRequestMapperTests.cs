@@ -70,4 +70,14 @@ public sealed class ServiceRequestMapperTests
         Assert.All(Open311Services.All, s => Assert.Matches("^[a-z][a-z-]*$", s.Code));
         Assert.Equal(Open311Services.All.Count, Open311Services.All.Select(s => s.Code).Distinct().Count());
     }
+
+    [Fact]
+    public void FromTicket_PhoneInDescription_IsMasked()
+    {
+        var ticket = new Ticket { Number = "WT1", Category = "物业管理", Description = "电梯坏了，联系我13912345678或0371-66001000", CreatedAt = Created };
+
+        var request = ServiceRequestMapper.FromTicket(ticket, null, null, TimeSpan.FromHours(8));
+
+        Assert.Equal("电梯坏了，联系我139****5678或0371-66001000", request.Description);
+    }
 }
