@@ -218,18 +218,24 @@ public static partial class Open311Endpoints
 
         string? Field(string name) => form.TryGetValue(name, out var value) ? value.ToString() : null;
         var key = Field("api_key") ?? http.Request.Query["api_key"].ToString();
+        var client = KeyId(key);
         if (!IsValidKey(key, o.ApiKeys))
         {
-            LogBadKey(logger, http.Connection.RemoteIpAddress?.ToString() ?? "?");
+            var remote = http.Connection.RemoteIpAddress?.ToString() ?? "?";
+            LogBadKey(logger, remote);
+            // Wrong keys count against the caller's address too, so keys cannot be guessed at full speed.
+            if (!limiter.TryAcquire("refused:" + remote, out var wait))
+            {
+                return TooMany(http, fmt, wait);
+            }
+
             return Open311Writer.Error(fmt, StatusCodes.Status403Forbidden, "api_key 无效或缺失。Invalid or missing api_key: can't create the request.");
         }
 
-        var client = KeyId(key);
         if (!limiter.TryAcquire(client, out var retryAfter))
         {
             LogRateLimited(logger, client);
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Open311Writer.Error(fmt, StatusCodes.Status429TooManyRequests, "提交太频繁，请稍后再试。Too many requests: retry after the Retry-After header's seconds.");
+            return TooMany(http, fmt, retryAfter);
         }
 
         if (Check(format, Field("jurisdiction_id"), o, out _) is { } problem)
@@ -258,6 +264,12 @@ public static partial class Open311Endpoints
             ? $"同一位置的同类问题已有工单 {receipt.Number}，已合并办理（共 {receipt.Supporters} 人反映）。"
             : $"已受理，由{receipt.ResponsibleName}负责，{minutes}分钟内响应。";
         return Open311Writer.Created(fmt, receipt.Number, notice);
+    }
+
+    private static IResult TooMany(HttpContext http, Open311Format fmt, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Open311Writer.Error(fmt, StatusCodes.Status429TooManyRequests, "提交太频繁，请稍后再试。Too many requests: retry after the Retry-After header's seconds.");
     }
 
     private static ServiceRequest ToServiceRequest(Ticket ticket, Open311SubmissionStore submissions, DirectorySnapshot directory, TimeSpan offset) =>

@@ -286,6 +286,21 @@ public sealed class Open311EndpointsTests : IDisposable
     }
 
     [Fact]
+    public async Task PostRequest_RepeatedWrongKeys_Returns429()
+    {
+        Restart(new() { ["Open311:PostsPerWindow"] = "2" });
+        Task<HttpResponseMessage> Post(string key) => _client.PostAsync($"{Base}/requests.json", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["api_key"] = key, ["service_code"] = "property", ["description"] = "电梯坏了", ["address_string"] = "幸福里小区3号楼",
+        }));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Post("guess-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Post("guess-2")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Post("guess-3")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Post(ApiKey)).StatusCode); // the real client has its own allowance
+    }
+
+    [Fact]
     public async Task PostRequest_SameProblemTwice_JoinsTheOpenTicket()
     {
         var first = await PostAsync("json", Form(("service_code", "environment"), ("description", "烧烤店吵"), ("address_string", "幸福里小区5号楼"), ("email", "a@example.cn")));
