@@ -22,9 +22,10 @@ public sealed class Open311Options
 
     /// <summary>
     /// Which chat channel reaches the grid worker for a request filed through the API (the API itself has no chat):
-    /// a channel id the directory knows workers on, e.g. "wecom" or "local" (the local chat page).
+    /// "wecom", or "local" (the local chat page). Teams is not offered: a proactive Teams message needs the service
+    /// URL of a conversation the bot already has, which an API request does not bring.
     /// </summary>
-    [Required]
+    [Required, RegularExpression("^(wecom|local)$")]
     public string WorkerChannel { get; set; } = "wecom";
 
     /// <summary>The window GET requests covers when no dates are given, and the longest one it accepts (the spec's 90 days).</summary>
