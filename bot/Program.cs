@@ -5,6 +5,7 @@ using CommunityBot.Clocks;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
 using CommunityBot.Directory;
+using CommunityBot.Open311;
 using CommunityBot.Storage;
 using CommunityBot.Tickets;
 using CommunityBot.Understanding;
@@ -31,11 +32,13 @@ builder.AddDialogs();
 builder.AddBotFrameworkChannel();
 builder.AddWebChatChannel();
 builder.AddWeComChannel();
+builder.AddOpen311();
 
 var app = builder.Build();
 app.MapBotFrameworkEndpoints(); // POST /api/messages
 app.MapWebChatEndpoints();      // the local chat page and its API
 app.MapWeComEndpoints();        // GET+POST /api/wecom
+app.MapOpen311Endpoints();      // Open311 GeoReport v2 under /open311/v2
 app.MapGet("/healthz", () => "ok");
 app.Run();
 return 0;

@@ -94,6 +94,9 @@ public sealed class DirectoryAssignment(GridDirectory directory, TicketRouter ro
                     UserName = worker.Name,
                     Properties = new Dictionary<string, string> { ["chattype"] = "single", ["to"] = "app" },
                 };
+            // A report from an API (Open311) has no chat: its origin names the channel that reaches workers.
+            case var other when origin.Properties.TryGetValue("workerChannel", out var channel) && channel != other:
+                return PrivateAddressOf(workerId, origin with { Channel = channel });
             default:
                 return null;
         }

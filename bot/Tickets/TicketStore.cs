@@ -40,6 +40,7 @@ public sealed class TicketStore
         _tickets.EnsureIndex(t => t.DuplicateKey);
         _tickets.EnsureIndex(QueueIndex, QueueKey);
         _tickets.EnsureIndex(ReportedByIndex, ReportedByKey);
+        _tickets.EnsureIndex(t => t.CreatedAt);
         _counters = LiteDbCollections.Open(database, "counters");
     }
 
@@ -63,6 +64,10 @@ public sealed class TicketStore
             .Where(t => string.Equals(t.AssigneeId, workerId, StringComparison.Ordinal))
             .Take(limit)
             .ToList();
+
+    /// <summary>Tickets created from <paramref name="fromUtc"/> to <paramref name="toUtc"/> inclusive, newest first, read lazily (Open311's list).</summary>
+    public IEnumerable<Ticket> CreatedBetween(DateTime fromUtc, DateTime toUtc) =>
+        _tickets.Query().Where(t => t.CreatedAt >= fromUtc && t.CreatedAt <= toUtc).OrderByDescending(t => t.CreatedAt).ToEnumerable();
 
     /// <summary>The open ticket with this duplicate key created after <paramref name="since"/>, if any.</summary>
     public Ticket? FindOpenDuplicate(string duplicateKey, DateTime since) =>

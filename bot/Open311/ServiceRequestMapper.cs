@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CommunityBot.Tickets;
+
+namespace CommunityBot.Open311;
+
+/// <summary>Pure conversion of a ticket into the GeoReport v2 service request the outside world may see.</summary>
+public static partial class ServiceRequestMapper
+{
+    public const string Open = "open";
+    public const string Closed = "closed";
+
+    public static ServiceRequest FromTicket(Ticket ticket, Open311Submission? submission, string? agency, TimeSpan utcOffset)
+    {
+        var service = Open311Services.ForCategory(ticket.Category);
+        var updated = ticket.Events.Count == 0 ? ticket.CreatedAt : ticket.Events.Max(e => e.At);
+        return new ServiceRequest
+        {
+            ServiceRequestId = ticket.Number,
+            Status = StatusOf(ticket),
+            StatusNotes = LastWorkerNote(ticket) is { } note ? MaskPhones(note) : null,
+            ServiceName = ticket.Category,
+            ServiceCode = service.Code,
+            Description = MaskPhones(ticket.Description),
+            AgencyResponsible = agency,
+            RequestedDatetime = Local(ticket.CreatedAt, utcOffset),
+            UpdatedDatetime = Local(updated, utcOffset),
+            ExpectedDatetime = ticket.IsOpen ? Local(ticket.CloseBy, utcOffset) : null,
+            Address = HasPublicLocation(ticket) ? MaskPhones(ticket.PublicLocation) : null,
+            Lat = submission?.Lat,
+            Long = submission?.Long,
+            MediaUrl = submission?.MediaUrl,
+        };
+    }
+
+    /// <summary>The spec's two statuses: 待签收/处理中/重办/已退回 are "open", 已办结/已关闭 "closed".</summary>
+    public static string StatusOf(Ticket ticket) => ticket.IsOpen ? Open : Closed;
+
+    /// <summary>
+    /// The latest note a worker addressed to the resident (a reply or the closing note); internal notes (transfer,
+    /// co-handling, return) and the residents' own words are not published.
+    /// </summary>
+    public static string? LastWorkerNote(Ticket ticket) => ticket.Events
+        .LastOrDefault(e => e.Kind is TicketEventKind.Replied or TicketEventKind.Closed && !string.IsNullOrWhiteSpace(e.Note))?.Note;
+
+    /// <summary>
+    /// Residents (and workers, in notes) sometimes write a mobile number into free text; published text shows it
+    /// masked (139****5678) as the group receipt does. The worker's card keeps the full text.
+    /// </summary>
+    public static string MaskPhones(string text) => MobileNumber().Replace(text, m => Dialogs.Grievance.GrievanceDialog.Mask(m.Value));
+
+    /// <summary>ISO 8601 with the office's offset, e.g. 2026-11-23T20:00:00+08:00 (the spec's datetime format).</summary>
+    public static string FormatDatetime(DateTimeOffset value) => value.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    // LiteDB hands dates back in local time unless told otherwise; tickets keep UTC.
+    private static DateTimeOffset Local(DateTime utc, TimeSpan offset) =>
+        new DateTimeOffset(utc.Kind == DateTimeKind.Local ? utc.ToUniversalTime() : DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(offset);
+
+    private static bool HasPublicLocation(Ticket ticket) =>
+        ticket.CompoundName is not null || ticket.Building is not null || ticket.Unit is not null || ticket.Landmark is not null;
+
+    [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)")]
+    private static partial Regex MobileNumber();
+}
