@@ -64,4 +64,33 @@ public sealed class FaqMatchingOptions
     /// </summary>
     [Range(0.0, 1.0)]
     public double RankConfidenceWeight { get; set; } = 0.5;
+
+    /// <summary>
+    /// Re-rank the candidates with the learned model (<see cref="Ranking.FaqReranker"/>) and use its probability as the
+    /// confidence, with <see cref="RerankAnswerThreshold"/> and <see cref="RerankSuggestThreshold"/>. Off: the
+    /// BM25/cosine ranking above with <see cref="AnswerThreshold"/> and <see cref="SuggestThreshold"/>.
+    /// </summary>
+    public bool Rerank { get; set; } = true;
+
+    /// <summary>Re-ranker probability at or above which the assistant answers (chosen by a sweep, eval/README.md).</summary>
+    [Range(0.0, 1.0)]
+    public double RerankAnswerThreshold { get; set; } = 0.5;
+
+    /// <summary>Re-ranker probability at or above which an entry is offered as "您是想问".</summary>
+    [Range(0.0, 1.0)]
+    public double RerankSuggestThreshold { get; set; } = 0.15;
+
+    /// <summary>
+    /// A knowledge base the project owns whose phrasings train the re-ranker besides the loaded one's, relative to the
+    /// application's directory unless rooted; empty for none. The shipped demo KB, never evaluation data.
+    /// </summary>
+    public string RerankTrainingFile { get; set; } = "Data/demo-faq.csv";
+
+    /// <summary>At most this many of the loaded knowledge base's phrasings are held out as training messages (keeps a rebuild of a large KB fast).</summary>
+    [Range(0, 100_000)]
+    public int RerankMaxTrainingQueries { get; set; } = 600;
+
+    /// <summary>At most this many of the loaded knowledge base's entries are held out whole as unanswerable training messages.</summary>
+    [Range(0, 100_000)]
+    public int RerankMaxUnanswerableQueries { get; set; } = 200;
 }
