@@ -75,13 +75,14 @@ public sealed class FaqMatcher
     private FaqMatch Rerank(FaqReranker reranker, FaqIndex index, QueryText query, List<FaqHit> hits)
     {
         var features = RerankFeatures.Of(query, hits, index.TextOf);
-        var scored = new List<(FaqCandidate Candidate, double Probability)>(hits.Count);
+        var blendColumn = RerankFeatures.BlendIndex;
+        var scored = new List<(FaqCandidate Candidate, double Order)>(hits.Count);
         for (var i = 0; i < hits.Count; i++)
         {
             var p = reranker.Probability(features[i]);
-            scored.Add((new FaqCandidate(hits[i].EntryId, Math.Round(p, 4)), p));
+            scored.Add((new FaqCandidate(hits[i].EntryId, Math.Round(p, 4)), _options.RerankOrder ? p : features[i][blendColumn]));
         }
-        var ranked = scored.OrderByDescending(s => s.Probability).Select(s => s.Candidate).ToList();
+        var ranked = scored.OrderByDescending(s => s.Order).Select(s => s.Candidate).ToList();
         return Decide(ranked, _options.RerankAnswerThreshold, _options.RerankSuggestThreshold);
     }
 
@@ -136,8 +137,15 @@ public sealed class FaqMatcher
         {
             return [];
         }
-        var index = FaqIndex.Build(FaqFileFormat.Read(path), _synonyms, _options.LearnedSynonymWeight > 0, _options.LearnedSynonymMinEntries);
-        return RerankTraining.Collect(index, Candidates, (float)_options.LearnedSynonymWeight, DemoPhrasingQueries, DemoEntryQueries);
+        var entries = FaqFileFormat.Read(path);
+        var learned = (float)_options.LearnedSynonymWeight;
+        var index = FaqIndex.Build(entries, _synonyms, learned > 0, _options.LearnedSynonymMinEntries);
+        var examples = RerankTraining.Collect(index, Candidates, learned, DemoPhrasingQueries, DemoEntryQueries);
+        // Many knowledge bases have one phrasing per entry: index the main questions alone and ask the other phrasings.
+        var questionsOnly = FaqIndex.Build(entries.Select(e => new FaqEntry { Id = e.Id, Question = e.Question, Answer = e.Answer, Enabled = e.Enabled }),
+            _synonyms, learned > 0, _options.LearnedSynonymMinEntries);
+        examples.AddRange(RerankTraining.Collect(questionsOnly, entries.Where(e => e.Enabled).SelectMany(e => e.Similar.Select(s => (s, e.Id))), Candidates, learned));
+        return examples;
     }
 
     /// <summary>

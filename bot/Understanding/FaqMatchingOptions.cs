@@ -72,6 +72,12 @@ public sealed class FaqMatchingOptions
     /// </summary>
     public bool Rerank { get; set; } = true;
 
+    /// <summary>
+    /// Order the candidates by the re-ranker's probability (true) or keep the blend order above and use the probability
+    /// only as the confidence (false).
+    /// </summary>
+    public bool RerankOrder { get; set; } = true;
+
     /// <summary>Re-ranker probability at or above which the assistant answers (chosen by a sweep, eval/README.md).</summary>
     [Range(0.0, 1.0)]
     public double RerankAnswerThreshold { get; set; } = 0.5;
@@ -92,5 +98,5 @@ public sealed class FaqMatchingOptions
 
     /// <summary>At most this many of the loaded knowledge base's entries are held out whole as unanswerable training messages.</summary>
     [Range(0, 100_000)]
-    public int RerankMaxUnanswerableQueries { get; set; } = 200;
+    public int RerankMaxUnanswerableQueries { get; set; }
 }

@@ -19,9 +19,13 @@ public static class RerankFeatures
         "unitJaccard", "bigramJaccard", "unitInPhrasing", "unitInQuery", "bigramInPhrasing", "bigramInQuery", "wordJaccard",
         "substringOfQuery", "substringOfPhrasing", "subsequenceRatio", "editSimilarity", "lengthRatio",
         "negationMismatch", "numberMismatch", "questionAgree", "questionConflict", "queryLength",
+        "blend", "blendGap", "blendRankRecip",
     ];
 
     public static int Count => Names.Length;
+
+    /// <summary>Where the hand-tuned blend score sits in the vector.</summary>
+    public static int BlendIndex { get; } = Array.IndexOf(Names, "blend");
 
     /// <summary>Feature vectors of every hit, in the hits' order (which is BM25's).</summary>
     public static float[][] Of(QueryText query, IReadOnlyList<FaqHit> hits, Func<int, QueryText> phrasingText)
@@ -43,6 +47,17 @@ public static class RerankFeatures
             var rel = topBm25 > 0 ? h.Bm25 / topBm25 : 0;
             Top2(rel, ref bm25First, ref bm25Second);
             Top2(h.Similarity, ref cosFirst, ref cosSecond);
+        }
+        // The hand-tuned ranking score (FaqMatcher's blend: half relative BM25, half the two closest phrasings'
+        // cosines, minus mismatch penalties) as a feature, so the model starts from what already works.
+        var blend = new double[hits.Count];
+        double blendFirst = double.MinValue, blendSecond = double.MinValue;
+        for (var i = 0; i < hits.Count; i++)
+        {
+            var h = hits[i];
+            blend[i] = 0.5 * (topBm25 > 0 ? h.Bm25 / topBm25 : 0) + 0.5 * (h.Similarity + h.SecondSimilarity)
+                - (h.NegationMismatch ? 0.2 : 0) - (h.NumberMismatch ? 0.2 : 0);
+            Top2(blend[i], ref blendFirst, ref blendSecond);
         }
         var q = new Side(query);
         for (var i = 0; i < hits.Count; i++)
@@ -85,6 +100,9 @@ public static class RerankFeatures
                 (q.Questions & p.Questions) != 0 ? 1 : 0,
                 q.Questions != 0 && p.Questions != 0 && (q.Questions & p.Questions) == 0 ? 1 : 0,
                 Math.Min(q.Chars.Length, 30) / 30f,
+                (float)blend[i],
+                (float)(blend[i] - (blend[i] >= blendFirst ? (hits.Count > 1 ? blendSecond : 0) : blendFirst)),
+                1f / (blend.Count(b => b > blend[i]) + 1),
             ];
         }
         return vectors;

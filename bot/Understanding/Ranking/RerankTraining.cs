@@ -43,6 +43,26 @@ public static class RerankTraining
         return examples;
     }
 
+    /// <summary>
+    /// Pairs from messages that are not in the index, each with the entry that answers it, e.g. an entry's other
+    /// phrasings against an index of its main questions only (as in a knowledge base with one phrasing per entry).
+    /// </summary>
+    public static List<RerankExample> Collect(FaqIndex index, IEnumerable<(string Text, string EntryId)> messages, int candidates, float learnedWeight)
+    {
+        var examples = new List<RerankExample>();
+        foreach (var (text, entry) in messages)
+        {
+            var query = index.Prepare(text);
+            var hits = index.Search(query, candidates, learnedWeight);
+            var features = RerankFeatures.Of(query, hits, index.TextOf);
+            for (var i = 0; i < hits.Count; i++)
+            {
+                examples.Add(new RerankExample(features[i], hits[i].EntryId == entry));
+            }
+        }
+        return examples;
+    }
+
     private static void Add(List<RerankExample> examples, FaqIndex index, int query, string entry, List<FaqHit> hits)
     {
         var features = RerankFeatures.Of(index.TextOf(query), hits, index.TextOf);
