@@ -236,8 +236,9 @@ public static class RerankFeatures
                 }
             }
         }
-        // "什么时候" asks when, not what; "怎么会" asks why, not how.
-        if ((mask & When) != 0 && !text.Replace("什么时候", "", StringComparison.Ordinal).Contains("什么", StringComparison.Ordinal))
+        // "什么时候" asks when and "为什么" why, not what; "怎么会" asks why, not how.
+        if ((mask & What) != 0 && !text.Replace("什么时候", "", StringComparison.Ordinal).Replace("为什么", "", StringComparison.Ordinal)
+                .Replace("什么地方", "", StringComparison.Ordinal).Contains("什么", StringComparison.Ordinal) && !text.Contains('啥'))
         {
             mask &= ~What;
         }
@@ -250,7 +251,7 @@ public static class RerankFeatures
 
     private const int MaxChars = 120;
 
-    private const int How = 1, Why = 1 << 4, When = 1 << 5, What = 1 << 7;
+    private const int How = 1, Why = 1 << 4, What = 1 << 7;
 
     /// <summary>Cue words of each kind of question: how, how much, where, yes/no, why, when, who, what.</summary>
     public static readonly string[][] QuestionKinds =
