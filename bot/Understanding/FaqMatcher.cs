@@ -121,7 +121,7 @@ public sealed class FaqMatcher
         var examples = new List<RerankExample>(_ownExamples.Value);
         examples.AddRange(RerankTraining.Collect(index, Candidates, (float)_options.LearnedSynonymWeight,
             _options.RerankMaxTrainingQueries, _options.RerankMaxUnanswerableQueries));
-        return FaqReranker.Train(examples);
+        return FaqReranker.Train(examples, (float)_options.RerankL2);
     }
 
     /// <summary>Training pairs from the project's own knowledge base (<see cref="FaqMatchingOptions.RerankTrainingFile"/>), made once.</summary>

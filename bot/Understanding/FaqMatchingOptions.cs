@@ -102,4 +102,8 @@ public sealed class FaqMatchingOptions
     /// <summary>At most this many of the loaded knowledge base's entries are held out whole as unanswerable training messages.</summary>
     [Range(0, 100_000)]
     public int RerankMaxUnanswerableQueries { get; set; }
+
+    /// <summary>L2 regularisation of the re-ranker's logistic regression (features are standardised).</summary>
+    [Range(0.0, 100.0)]
+    public double RerankL2 { get; set; } = 0.1;
 }
