@@ -48,8 +48,8 @@ public static class RerankFeatures
             Top2(rel, ref bm25First, ref bm25Second);
             Top2(h.Similarity, ref cosFirst, ref cosSecond);
         }
-        // The hand-tuned ranking score (FaqMatcher's blend: half relative BM25, half the two closest phrasings'
-        // cosines, minus mismatch penalties) as a feature, so the model starts from what already works.
+        // The hand-tuned ranking score (FaqMatcher's blend at its shipped defaults: half relative BM25, half the two
+        // closest phrasings' cosines, minus 0.2 per mismatch) as a feature, so the model starts from what already works.
         var blend = new double[hits.Count];
         double blendFirst = double.MinValue, blendSecond = double.MinValue;
         for (var i = 0; i < hits.Count; i++)
