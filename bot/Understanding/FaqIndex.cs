@@ -60,6 +60,15 @@ public sealed class FaqIndex
     /// <summary>How many phrasings (documents) the index holds.</summary>
     public int PhrasingCount => _phrasings.Length;
 
+    /// <summary>The entry that phrasing number <paramref name="phrasing"/> belongs to.</summary>
+    public string EntryOf(int phrasing) => _phrasings[phrasing].EntryId;
+
+    /// <summary>Phrasing number <paramref name="phrasing"/> as the index holds it (normalised, synonyms rewritten).</summary>
+    public QueryText TextOf(int phrasing) => _phrasings[phrasing].Text;
+
+    /// <summary>How many phrasings entry <paramref name="entryId"/> has in the index.</summary>
+    public int PhrasingCountOf(string entryId) => _entryPhrasings.TryGetValue(entryId, out var p) ? p.Length : 0;
+
     /// <summary>Indexes every phrasing of every enabled entry.</summary>
     public static FaqIndex Build(IEnumerable<FaqEntry> entries, SynonymDictionary? synonyms = null, bool learnSynonyms = true, int learnedMinEntries = 2)
     {
@@ -108,7 +117,7 @@ public sealed class FaqIndex
         {
             var vector = Weigh(texts[i].Text, vocabulary, idf, unknownIdf, out var norm);
             var text = texts[i].Text;
-            phrasings[i] = new Phrasing(texts[i].EntryId, vector.Keys.ToArray(), vector.Values.ToArray(), norm,
+            phrasings[i] = new Phrasing(texts[i].EntryId, text, vector.Keys.ToArray(), vector.Values.ToArray(), norm,
                 Mismatch.IsNegated(text.Words), Mismatch.Numbers(string.Concat(text.Words)));
         }
 
@@ -153,8 +162,11 @@ public sealed class FaqIndex
     /// each with the idf-weighted cosine similarity of its closest and second-closest phrasings to the query and
     /// whether the closest one differs from the query in negation or in the numbers it names. Query words are also
     /// looked for under their learned synonyms, at <paramref name="learnedWeight"/> times their own weight.
+    /// <paramref name="excludePhrasing"/> and <paramref name="excludeEntry"/> leave a phrasing or a whole entry out,
+    /// as if the index did not hold it: the re-ranker's training queries its own phrasings this way.
     /// </summary>
-    public List<FaqHit> Search(QueryText query, int maxEntries, float learnedWeight = 0, int maxDocs = 40)
+    public List<FaqHit> Search(QueryText query, int maxEntries, float learnedWeight = 0, int maxDocs = 40,
+        int excludePhrasing = -1, string? excludeEntry = null)
     {
         var hits = new List<FaqHit>();
         if (_searcher is null || query.Units.Count == 0)
@@ -194,6 +206,14 @@ public sealed class FaqIndex
         {
             boolean.Add(new TermQuery(new Term(CharField, bigram)) { Boost = 1.0f }, Occur.SHOULD);
         }
+        if (excludeEntry is not null)
+        {
+            maxDocs += PhrasingCountOf(excludeEntry);
+        }
+        else if (excludePhrasing >= 0)
+        {
+            maxDocs++;
+        }
         var top = _searcher.Search(boolean, maxDocs);
         var vector = Weigh(query, _vocabulary, _idf, _unknownIdf, out var queryNorm);
         foreach (var (synonym, weight) in expansions)
@@ -211,8 +231,9 @@ public sealed class FaqIndex
         var byEntry = new HashSet<string>(StringComparer.Ordinal);
         foreach (var scoreDoc in top.ScoreDocs)
         {
-            var entryId = _phrasings[_docToPhrasing[scoreDoc.Doc]].EntryId;
-            if (!byEntry.Add(entryId))
+            var docPhrasing = _docToPhrasing[scoreDoc.Doc];
+            var entryId = _phrasings[docPhrasing].EntryId;
+            if (docPhrasing == excludePhrasing || (excludeEntry is not null && entryId == excludeEntry) || !byEntry.Add(entryId))
             {
                 continue; // Lucene's order is best first, so the entry already has its best BM25
             }
@@ -221,6 +242,10 @@ public sealed class FaqIndex
             var bestAt = -1;
             foreach (var p in _entryPhrasings[entryId])
             {
+                if (p == excludePhrasing)
+                {
+                    continue;
+                }
                 var cosine = Math.Min(1, _phrasings[p].Cosine(vector, queryNorm));
                 if (cosine > best)
                 {
@@ -235,7 +260,7 @@ public sealed class FaqIndex
             }
             var phrasing = _phrasings[bestAt];
             var numberMismatch = numbers.Count > 0 && phrasing.Numbers.Count > 0 && !numbers.SetEquals(phrasing.Numbers);
-            hits.Add(new FaqHit(entryId, scoreDoc.Score, best, second, negated != phrasing.Negated, numberMismatch));
+            hits.Add(new FaqHit(entryId, scoreDoc.Score, best, second, negated != phrasing.Negated, numberMismatch, bestAt));
             if (hits.Count == maxEntries)
             {
                 break;
@@ -268,7 +293,7 @@ public sealed class FaqIndex
         return vector;
     }
 
-    private sealed record Phrasing(string EntryId, int[] Features, float[] Weights, float Norm, bool Negated, HashSet<long> Numbers)
+    private sealed record Phrasing(string EntryId, QueryText Text, int[] Features, float[] Weights, float Norm, bool Negated, HashSet<long> Numbers)
     {
         public double Cosine(Dictionary<int, float> query, float queryNorm)
         {
@@ -291,6 +316,8 @@ public sealed class FaqIndex
 
 /// <summary>
 /// One candidate entry: the best BM25 score over its phrasings, the cosine similarity of its closest and
-/// second-closest phrasings, and whether the closest one differs from the message in negation or in numbers.
+/// second-closest phrasings, and whether the closest one differs from the message in negation or in numbers;
+/// <see cref="Closest"/> is the closest phrasing's number in the index (see <see cref="FaqIndex.TextOf"/>).
 /// </summary>
-public sealed record FaqHit(string EntryId, float Bm25, double Similarity, double SecondSimilarity = 0, bool NegationMismatch = false, bool NumberMismatch = false);
+public sealed record FaqHit(string EntryId, float Bm25, double Similarity, double SecondSimilarity = 0, bool NegationMismatch = false,
+    bool NumberMismatch = false, int Closest = -1);

@@ -1,21 +1,28 @@
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
 using CommunityBot.Understanding.Matching;
+using CommunityBot.Understanding.Ranking;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Understanding;
 
 /// <summary>
 /// Turns the FAQ index's raw scores into a confidence in [0, 1] and decides: answer, suggest or nothing.
-/// Thread-safe; <see cref="Reload"/> builds a new index and swaps it in atomically.
+/// With <see cref="FaqMatchingOptions.Rerank"/> a learned re-ranker, trained at each rebuild from the shipped demo
+/// knowledge base and the loaded one's own phrasings, orders the candidates and its probability is the confidence.
+/// Thread-safe; <see cref="Reload"/> builds a new index (and re-ranker) and swaps them in atomically.
 /// </summary>
 public sealed class FaqMatcher
 {
     private const int Candidates = 10;
 
+    // The demo knowledge base gives every held-out phrasing as a training message; it is small (~600 phrasings).
+    private const int DemoPhrasingQueries = 2000, DemoEntryQueries = 500;
+
     private readonly FaqMatchingOptions _options;
     private readonly SynonymDictionary _synonyms;
-    private volatile FaqIndex _index = FaqIndex.Empty;
+    private readonly Lazy<List<RerankExample>> _ownExamples;
+    private volatile State _state = new(FaqIndex.Empty, null);
 
     public FaqMatcher(IOptions<FaqMatchingOptions> options)
         : this(options.Value)
@@ -26,6 +33,7 @@ public sealed class FaqMatcher
     {
         _options = options;
         _synonyms = synonyms ?? LoadSynonyms(options.SynonymFile);
+        _ownExamples = new Lazy<List<RerankExample>>(OwnExamples);
         if (entries is not null)
         {
             Reload(entries);
@@ -35,7 +43,10 @@ public sealed class FaqMatcher
     public FaqMatchingOptions Options => _options;
 
     /// <summary>How many phrasings the current index holds.</summary>
-    public int PhrasingCount => _index.PhrasingCount;
+    public int PhrasingCount => _state.Index.PhrasingCount;
+
+    /// <summary>The re-ranker in use, or null when it is off or had nothing to learn from.</summary>
+    public FaqReranker? Reranker => _state.Reranker;
 
     /// <summary>How many words the synonym dictionary rewrites.</summary>
     public int SynonymCount => _synonyms.Count;
@@ -44,18 +55,39 @@ public sealed class FaqMatcher
     public void Reload(IEnumerable<FaqEntry> entries)
     {
         // The old index is left to the garbage collector rather than disposed: a concurrent reader may still be in it.
-        _index = FaqIndex.Build(entries, _synonyms, _options.LearnedSynonymWeight > 0, _options.LearnedSynonymMinEntries);
+        var index = FaqIndex.Build(entries, _synonyms, _options.LearnedSynonymWeight > 0, _options.LearnedSynonymMinEntries);
+        _state = new State(index, _options.Rerank && index.PhrasingCount > 0 ? TrainReranker(index) : null);
     }
 
     public FaqMatch Match(string text)
     {
-        var index = _index;
-        var hits = index.Search(index.Prepare(text), Candidates, (float)_options.LearnedSynonymWeight);
+        var state = _state;
+        var index = state.Index;
+        var query = index.Prepare(text);
+        var hits = index.Search(query, Candidates, (float)_options.LearnedSynonymWeight);
         if (hits.Count == 0)
         {
             return FaqMatch.None;
         }
-        var topBm25 = hits.Max(h => h.Bm25);
+        return state.Reranker is { } reranker ? Rerank(reranker, index, query, hits) : Blend(hits);
+    }
+
+    private FaqMatch Rerank(FaqReranker reranker, FaqIndex index, QueryText query, List<FaqHit> hits)
+    {
+        var features = RerankFeatures.Of(query, hits, index.TextOf);
+        var blendColumn = RerankFeatures.BlendIndex;
+        var scored = new List<(FaqCandidate Candidate, double Order)>(hits.Count);
+        for (var i = 0; i < hits.Count; i++)
+        {
+            var p = reranker.Probability(features[i]);
+            scored.Add((new FaqCandidate(hits[i].EntryId, Math.Round(p, 4)), _options.RerankOrder ? p : features[i][blendColumn]));
+        }
+        var ranked = scored.OrderByDescending(s => s.Order).Select(s => s.Candidate).ToList();
+        return Decide(ranked, _options.RerankAnswerThreshold, _options.RerankSuggestThreshold);
+    }
+
+    private FaqMatch Blend(List<FaqHit> hits)
+    {        var topBm25 = hits.Max(h => h.Bm25);
         var lambda = _options.RankConfidenceWeight;
         var scored = new List<(FaqCandidate Candidate, double Rank)>(hits.Count);
         foreach (var hit in hits)
@@ -70,14 +102,50 @@ public sealed class FaqMatcher
         }
         // A stable sort: ties keep BM25's order.
         var ranked = scored.OrderByDescending(s => s.Rank).Select(s => s.Candidate).ToList();
+        return Decide(ranked, _options.AnswerThreshold, _options.SuggestThreshold);
+    }
 
+    private FaqMatch Decide(List<FaqCandidate> ranked, double answerThreshold, double suggestThreshold)
+    {
         var best = ranked[0];
-        if (best.Score >= _options.AnswerThreshold)
+        if (best.Score >= answerThreshold)
         {
             return new FaqMatch(best, [], ranked);
         }
-        var suggestions = ranked.Where(c => c.Score >= _options.SuggestThreshold).Take(_options.MaxSuggestions).ToList();
+        var suggestions = ranked.Where(c => c.Score >= suggestThreshold).Take(_options.MaxSuggestions).ToList();
         return new FaqMatch(null, suggestions, ranked);
+    }
+
+    private FaqReranker? TrainReranker(FaqIndex index)
+    {
+        var examples = new List<RerankExample>(_ownExamples.Value);
+        examples.AddRange(RerankTraining.Collect(index, Candidates, (float)_options.LearnedSynonymWeight,
+            _options.RerankMaxTrainingQueries, _options.RerankMaxUnanswerableQueries));
+        return FaqReranker.Train(examples, (float)_options.RerankL2);
+    }
+
+    /// <summary>Training pairs from the project's own knowledge base (<see cref="FaqMatchingOptions.RerankTrainingFile"/>), made once.</summary>
+    private List<RerankExample> OwnExamples()
+    {
+        var file = _options.RerankTrainingFile;
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return [];
+        }
+        var path = Path.IsPathRooted(file) ? file : Path.Combine(AppContext.BaseDirectory, file);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        var entries = FaqFileFormat.Read(path);
+        var learned = (float)_options.LearnedSynonymWeight;
+        var index = FaqIndex.Build(entries, _synonyms, learned > 0, _options.LearnedSynonymMinEntries);
+        var examples = RerankTraining.Collect(index, Candidates, learned, DemoPhrasingQueries, DemoEntryQueries);
+        // Many knowledge bases have one phrasing per entry: index the main questions alone and ask the other phrasings.
+        var questionsOnly = FaqIndex.Build(entries.Select(e => new FaqEntry { Id = e.Id, Question = e.Question, Answer = e.Answer, Enabled = e.Enabled }),
+            _synonyms, learned > 0, _options.LearnedSynonymMinEntries);
+        examples.AddRange(RerankTraining.Collect(questionsOnly, entries.Where(e => e.Enabled).SelectMany(e => e.Similar.Select(s => (s, e.Id))), Candidates, learned));
+        return examples;
     }
 
     /// <summary>
@@ -97,4 +165,6 @@ public sealed class FaqMatcher
         }
         return SynonymDictionary.Load(Path.IsPathRooted(file) ? file : Path.Combine(AppContext.BaseDirectory, file));
     }
+
+    private sealed record State(FaqIndex Index, FaqReranker? Reranker);
 }

@@ -64,4 +64,50 @@ public sealed class FaqMatchingOptions
     /// </summary>
     [Range(0.0, 1.0)]
     public double RankConfidenceWeight { get; set; } = 0.5;
+
+    /// <summary>
+    /// Re-rank the candidates with the learned model (<see cref="Ranking.FaqReranker"/>) and use its probability as the
+    /// confidence, with <see cref="RerankAnswerThreshold"/> and <see cref="RerankSuggestThreshold"/>. Off: the
+    /// BM25/cosine ranking above with <see cref="AnswerThreshold"/> and <see cref="SuggestThreshold"/>. Off by
+    /// default: trained on our own demo KB it lifted faq-curated rank-1 by ~0.007 but ranked faq-open worse (0.807 vs
+    /// 0.832), its probability separated look-alikes worse than the cosine does, and training adds seconds to every
+    /// index build (eval/README.md).
+    /// </summary>
+    public bool Rerank { get; set; }
+
+    /// <summary>
+    /// Order the candidates by the re-ranker's probability (true) or keep the blend order above and use the probability
+    /// only as the confidence (false).
+    /// </summary>
+    public bool RerankOrder { get; set; } = true;
+
+    /// <summary>
+    /// Re-ranker probability at or above which the assistant answers. From a sweep (eval/README.md): 0.5 keeps faq-open
+    /// look-alikes answered at 0.37 (≤ 0.40) with 0.61 answered correctly; faq-paraphrase's out-of-KB questions need 0.7
+    /// to stay under 0.20.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double RerankAnswerThreshold { get; set; } = 0.5;
+
+    /// <summary>Re-ranker probability at or above which an entry is offered as "您是想问" (the demo's vague "在哪交钱" offers three at 0.44–0.21).</summary>
+    [Range(0.0, 1.0)]
+    public double RerankSuggestThreshold { get; set; } = 0.15;
+
+    /// <summary>
+    /// A knowledge base the project owns whose phrasings train the re-ranker besides the loaded one's, relative to the
+    /// application's directory unless rooted; empty for none. The shipped demo KB, never evaluation data.
+    /// </summary>
+    public string RerankTrainingFile { get; set; } = "Data/demo-faq.csv";
+
+    /// <summary>At most this many of the loaded knowledge base's phrasings are held out as training messages (keeps a rebuild of a large KB fast).</summary>
+    [Range(0, 100_000)]
+    public int RerankMaxTrainingQueries { get; set; } = 600;
+
+    /// <summary>At most this many of the loaded knowledge base's entries are held out whole as unanswerable training messages.</summary>
+    [Range(0, 100_000)]
+    public int RerankMaxUnanswerableQueries { get; set; }
+
+    /// <summary>L2 regularisation of the re-ranker's logistic regression (features are standardised).</summary>
+    [Range(0.0, 100.0)]
+    public double RerankL2 { get; set; } = 0.1;
 }
