@@ -103,11 +103,7 @@ public static class Classifier
         return classifier;
     }
 
-    private static IConfiguration Configuration() => new ConfigurationBuilder()
-        .SetBasePath(AppContext.BaseDirectory)
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables()
-        .Build();
+    private static IConfiguration Configuration() => CliStorage.Configuration();
 
     /// <summary>
     /// Writes one result: <c>{"text","intent","faq","suggestions","category","categoryScore"}</c>. <c>category</c> is

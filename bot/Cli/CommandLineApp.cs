@@ -104,38 +104,20 @@ public static class CommandLineApp
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 
-    private static StorageOptions Storage(string? dataDir) => new()
-    {
-        DataDir = dataDir
-            ?? (Environment.GetEnvironmentVariable("CommunityBot__DataDir") is { Length: > 0 } fromEnvironment ? fromEnvironment : "data"),
-    };
+    private static StorageOptions Storage(string? dataDir) => CliStorage.Storage(dataDir);
 
-    private static int WithStore(string? dataDir, TextWriter error, Func<FaqStore, int> action)
+    private static int WithStore(string? dataDir, TextWriter error, Func<FaqStore, int> action) => CliStorage.WithDatabase(dataDir, error, database =>
     {
-        var options = Storage(dataDir);
-        LiteDatabase database;
         try
         {
-            database = StorageExtensions.OpenDatabase(options);
+            return action(new FaqStore(database));
         }
-        catch (InvalidOperationException ex)
+        catch (FaqFormatException ex)
         {
-            error.WriteLine(ex.Message);
-            return 3;
+            error.WriteLine($"Nothing was imported. {ex.Message}");
+            return 2;
         }
-        using (database)
-        {
-            try
-            {
-                return action(new FaqStore(database));
-            }
-            catch (FaqFormatException ex)
-            {
-                error.WriteLine($"Nothing was imported. {ex.Message}");
-                return 2;
-            }
-        }
-    }
+    });
 
     private static int Import(FaqStore store, string path, bool replace, TextWriter output, TextWriter error)
     {

@@ -42,24 +42,8 @@ public static class DirectoryCommands
         return new Command("directory", "Manage the grid directory (communities, grids, compounds, workers, roster, departments).") { import, export };
     }
 
-    private static int WithDirectory(string? dataDir, TextWriter error, Func<GridDirectory, TimeZoneInfo, int> action)
-    {
-        var options = new StorageOptions
-        {
-            DataDir = dataDir
-                ?? (Environment.GetEnvironmentVariable("CommunityBot__DataDir") is { Length: > 0 } fromEnvironment ? fromEnvironment : "data"),
-        };
-        LiteDatabase database;
-        try
-        {
-            database = StorageExtensions.OpenDatabase(options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            error.WriteLine(ex.Message);
-            return 3;
-        }
-        using (database)
+    private static int WithDirectory(string? dataDir, TextWriter error, Func<GridDirectory, TimeZoneInfo, int> action) =>
+        CliStorage.WithDatabase(dataDir, error, database =>
         {
             try
             {
@@ -71,19 +55,8 @@ public static class DirectoryCommands
                 error.WriteLine($"Nothing was changed. {ex.Message}");
                 return 2;
             }
-        }
-    }
+        });
 
     /// <summary>The Directory settings the server reads (appsettings.json next to the executable, then environment variables).</summary>
-    private static DirectoryOptions DirectorySettings()
-    {
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var options = configuration.GetSection(DirectoryOptions.SectionName).Get<DirectoryOptions>() ?? new DirectoryOptions();
-        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
-        return options;
-    }
+    private static DirectoryOptions DirectorySettings() => CliStorage.Settings<DirectoryOptions>(DirectoryOptions.SectionName);
 }

@@ -74,43 +74,15 @@ public static class CalendarCommands
         return new Command("calendar", "The office's holiday calendar (holidays and 调休 working days) for the ticket clocks.") { list, add, remove };
     }
 
-    private static int WithStore(string? dataDir, TextWriter error, Func<HolidayStore, int> action)
-    {
-        var options = new StorageOptions
-        {
-            DataDir = dataDir
-                ?? (Environment.GetEnvironmentVariable("CommunityBot__DataDir") is { Length: > 0 } fromEnvironment ? fromEnvironment : "data"),
-        };
-        LiteDatabase database;
-        try
-        {
-            database = StorageExtensions.OpenDatabase(options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            error.WriteLine(ex.Message);
-            return 3;
-        }
-
-        using (database)
+    private static int WithStore(string? dataDir, TextWriter error, Func<HolidayStore, int> action) =>
+        Cli.CliStorage.WithDatabase(dataDir, error, database =>
         {
             var store = new HolidayStore(database);
             // A fresh data directory gets the configured defaults first, exactly as the server would seed them.
             store.SeedIfEmpty(ClockSettings().Holidays);
             return action(store);
-        }
-    }
+        });
 
     /// <summary>The Clocks settings the server reads (appsettings.json next to the executable, then environment variables).</summary>
-    private static ClockOptions ClockSettings()
-    {
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var options = configuration.GetSection(ClockOptions.SectionName).Get<ClockOptions>() ?? new ClockOptions();
-        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
-        return options;
-    }
+    private static ClockOptions ClockSettings() => Cli.CliStorage.Settings<ClockOptions>(ClockOptions.SectionName);
 }
