@@ -1,3 +1,4 @@
+using CommunityBot.Hosting;
 using CommunityBot.Tickets;
 using Microsoft.Extensions.Options;
 
@@ -5,36 +6,19 @@ namespace CommunityBot.Clocks;
 
 /// <summary>Runs <see cref="TicketDesk.SweepEscalationsAsync"/> every <see cref="ClockOptions.SweepInterval"/> on the injected clock.</summary>
 public sealed partial class EscalationSweeper(TicketDesk desk, TimeProvider time, IOptions<ClockOptions> options, ILogger<EscalationSweeper> logger)
-    : BackgroundService
+    : PeriodicService(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override async Task RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var fired = await desk.SweepEscalationsAsync(now, cancellationToken);
+        if (fired > 0)
         {
-            try
-            {
-                await Task.Delay(options.Value.SweepInterval, time, stoppingToken);
-                var fired = await desk.SweepEscalationsAsync(time.GetUtcNow(), stoppingToken);
-                if (fired > 0)
-                {
-                    LogSwept(fired);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // One bad timer must not stop the ladder: log and try again next round.
-                LogSweepFailed(e);
-            }
+            LogSwept(fired);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Escalation sweep: {Count} tickets reminded or escalated")]
     private partial void LogSwept(int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Escalation sweep failed; retrying next round")]
-    private partial void LogSweepFailed(Exception exception);
 }

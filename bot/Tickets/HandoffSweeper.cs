@@ -1,32 +1,13 @@
+using CommunityBot.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Tickets;
 
 /// <summary>Runs <see cref="TicketDesk.SweepHandoffsAsync"/> every <see cref="TicketOptions.HandoffSweepInterval"/> on the injected clock.</summary>
-public sealed partial class HandoffSweeper(TicketDesk desk, TimeProvider time, IOptions<TicketOptions> options, ILogger<HandoffSweeper> logger)
-    : BackgroundService
+public sealed class HandoffSweeper(TicketDesk desk, TimeProvider time, IOptions<TicketOptions> options, ILogger<HandoffSweeper> logger)
+    : PeriodicService(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.Value.HandoffSweepInterval, time, stoppingToken);
-                await desk.SweepHandoffsAsync(time.GetUtcNow(), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // One bad record must not stop the sweeps: log and try again next round.
-                LogSweepFailed(e);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.HandoffSweepInterval;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Take-over sweep failed; retrying next round")]
-    private partial void LogSweepFailed(Exception exception);
+    protected override Task RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken) => desk.SweepHandoffsAsync(now, cancellationToken);
 }
