@@ -15,7 +15,7 @@ namespace CommunityBot.Dialogs.Routing;
 /// The bot: continues the resident's active dialog, or reads the message and answers it, offers
 /// "您是想问：", says honestly that it does not know, or passes the resident to a person.
 /// </summary>
-public sealed class TurnRouter : IBot
+public sealed partial class TurnRouter : IBot
 {
     private static readonly CardAction[] Examples =
     [
@@ -219,6 +219,18 @@ public sealed class TurnRouter : IBot
     private async Task ReplyStatusAsync(TurnContext turn, CancellationToken cancellationToken)
     {
         var mine = await _desk.MineAsync(turn.Inbound.Channel, turn.Inbound.UserId, cancellationToken);
+
+        // "查询 WT20261123-0042": that ticket, and only if it is the resident's own.
+        var asked = TicketNumberPattern().Match(turn.Inbound.Text.ToUpperInvariant());
+        if (asked.Success)
+        {
+            var one = mine.FirstOrDefault(t => t.Number == asked.Value);
+            turn.Reply(one is null
+                ? $"没有找到您登记的工单 {asked.Value}。说「我的工单」可以看您登记过的全部工单。"
+                : $"{one.Number} {one.Category} {one.Where}：{one.Status}");
+            return;
+        }
+
         if (mine.Count == 0)
         {
             turn.Reply("您还没有登记过工单。遇到问题可以@我说「我要报修」。");
@@ -314,4 +326,7 @@ public sealed class TurnRouter : IBot
     private string HelpText() =>
         $"我是{_options.Name}，可以回答社区常见问题（物业、停车、水电气暖、垃圾分类、证件办理、长者食堂等）。\n" +
         "· 在群里@我再说问题；私聊直接说。\n· 任何时候回复「取消」退出当前事项，「人工」找工作人员。";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"WT\d{8}-\d{4}")]
+    private static partial System.Text.RegularExpressions.Regex TicketNumberPattern();
 }

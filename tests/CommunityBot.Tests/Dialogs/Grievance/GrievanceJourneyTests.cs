@@ -303,6 +303,17 @@ public sealed class GrievanceJourneyTests : IDisposable
     }
 
     [Fact]
+    public async Task QueryByNumber_OwnTicketShown_SomeoneElsesNot()
+    {
+        await FileNoiseComplaintAsync("alice")
+            .As("alice").Send($"@小灵通 查询 {Ticket1.ToLowerInvariant()}")
+            .AssertReply($"{Ticket1} 环境保护 幸福里小区5号楼：待签收")
+            .As("carol").Send($"@小灵通 查询{Ticket1}")
+            .AssertReply($"没有找到您登记的工单 {Ticket1}。说「我的工单」可以看您登记过的全部工单。")
+            .RunAsync();
+    }
+
+    [Fact]
     public async Task Contact_LeftPrivatelyAfterFilingInTheGroup_ReachesTheWorkerOnly()
     {
         await FileNoiseComplaintAsync("alice")
