@@ -49,6 +49,12 @@ public static class AssessmentBench
         var (from, to) = AssessmentService.MonthBounds(month.Year, month.Month, zone);
         var store = new TicketStore(database, new LiteDbWriter(database, NullLogger<LiteDbWriter>.Instance));
 
+        foreach (var where in new[] { "$.CreatedAt >= @0 AND $.CreatedAt < @1", "$.CreatedAt BETWEEN @0 AND @1" })
+        {
+            var plan = tickets.Query().Where(where, new BsonValue(from), new BsonValue(to)).GetPlan();
+            Console.WriteLine($"plan of {where}: index {plan["index"]["expr"]} {plan["index"]["mode"]}, filters {plan["filters"]}");
+        }
+
         AssessmentResult? result = null;
         List<AssessedTicket> read = [];
         Measure($"ComputeMonth({month:yyyy-MM}), all grids (read + compute)", runs, () => result = service.ComputeMonth(month.Year, month.Month));

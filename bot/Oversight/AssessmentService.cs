@@ -72,12 +72,15 @@ public sealed partial class AssessmentService
     }
 
     /// <summary>The period's tickets, streamed through the CreatedAt index, only the fields the assessment uses.</summary>
+    // One BETWEEN is one index range; LiteDB 5 would use the index for only one side of "a >= x AND a < y" and load
+    // every later ticket to filter it. BETWEEN is inclusive, so a ticket created at exactly toUtc is dropped here.
     public IEnumerable<AssessedTicket> Read(DateTime fromUtc, DateTime toUtc) =>
         _tickets.Query()
-            .Where("$.CreatedAt >= @0 AND $.CreatedAt < @1", new BsonValue(fromUtc), new BsonValue(toUtc))
+            .Where("$.CreatedAt BETWEEN @0 AND @1", new BsonValue(fromUtc), new BsonValue(toUtc))
             .Select(AssessedTicket.Projection)
             .ToEnumerable()
-            .Select(AssessedTicket.FromBson);
+            .Select(AssessedTicket.FromBson)
+            .Where(t => t.CreatedAt < toUtc);
 
     /// <summary>The pure computation: everything else only reads.</summary>
     public static AssessmentResult Compute(
