@@ -58,7 +58,13 @@ public static class AssessmentBench
         AssessmentResult? result = null;
         List<AssessedTicket> read = [];
         Measure($"ComputeMonth({month:yyyy-MM}), all grids (read + compute)", runs, () => result = service.ComputeMonth(month.Year, month.Month));
-        Measure("  read: projection of the needed fields, no object mapper", runs, () => read = service.Read(from, to).ToList());
+        Measure("  read: AssessmentService.Read", runs, () => read = service.Read(from, to).ToList());
+        var raw = database.GetCollection("tickets");
+        Measure("  read: whole documents, no object mapper", runs, () => raw.Query()
+            .Where("$.CreatedAt BETWEEN @0 AND @1", new BsonValue(from), new BsonValue(to)).ToEnumerable().Select(AssessedTicket.FromBson).Count());
+        Measure("  read: projection of the needed fields (LiteDB expression), no object mapper", runs, () => raw.Query()
+            .Where("$.CreatedAt BETWEEN @0 AND @1", new BsonValue(from), new BsonValue(to)).Select(AssessedTicket.Projection).ToEnumerable()
+            .Select(AssessedTicket.FromBson).Count());
         Measure("  read: whole Ticket objects (TicketStore.CreatedBetween)", runs, () => store.CreatedBetween(from, to).Where(t => t.CreatedAt < to).Select(AssessedTicket.FromTicket).Count());
         var asOf = DateTime.UtcNow;
         Measure("  compute alone, tickets in memory", runs, () => AssessmentService.Compute(read, from, to, asOf, AssessmentLevel.Grid, directory.Current, zone, new AssessmentOptions()));
