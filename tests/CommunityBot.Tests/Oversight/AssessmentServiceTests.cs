@@ -208,7 +208,7 @@ public sealed class AssessmentServiceTests
     }
 
     [Fact]
-    public void Read_StoredTickets_ProjectionGivesTheSameFactsAsTheTickets()
+    public void Read_StoredTickets_SameFactsAsFromTheTicketsAndFromTheProjection()
     {
         using var database = new LiteDatabase(new MemoryStream());
         var tickets = new[]
@@ -227,7 +227,11 @@ public sealed class AssessmentServiceTests
         var service = Service(database);
         var read = service.Read(MonthStart, MonthEnd).OrderBy(t => t.Number).ToList();
 
+        var projected = database.GetCollection("tickets").Query().Select(AssessedTicket.Projection).ToEnumerable()
+            .Select(AssessedTicket.FromBson).Where(t => t.CreatedAt < MonthEnd).OrderBy(t => t.Number).ToList();
+
         Assert.Equal(tickets.Take(3).Select(AssessedTicket.FromTicket), read, new FactsComparer());
+        Assert.Equal(read, projected, new FactsComparer());
     }
 
     [Fact]
