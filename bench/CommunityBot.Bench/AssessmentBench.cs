@@ -47,7 +47,8 @@ public static class AssessmentBench
             database, directory, MsOptions.Create(new AssessmentOptions()), MsOptions.Create(new DirectoryOptions()), TimeProvider.System,
             NullLogger<AssessmentService>.Instance);
         var (from, to) = AssessmentService.MonthBounds(month.Year, month.Month, zone);
-        var store = new TicketStore(database, new LiteDbWriter(database, NullLogger<LiteDbWriter>.Instance));
+        using var storeWriter = new LiteDbWriter(database, NullLogger<LiteDbWriter>.Instance);
+        var store = new TicketStore(database, storeWriter);
 
         foreach (var where in new[] { "$.CreatedAt >= @0 AND $.CreatedAt < @1", "$.CreatedAt BETWEEN @0 AND @1" })
         {

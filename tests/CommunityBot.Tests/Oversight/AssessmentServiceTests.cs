@@ -195,6 +195,21 @@ public sealed class AssessmentServiceTests
         Assert.Equal("网格员w9", result.Workers.Single(w => w.Id == "w9").Name);
     }
 
+    [Theory]
+    [InlineData(AssessmentLevel.Street, new[] { "street" })]
+    [InlineData(AssessmentLevel.Community, new[] { "street", "c1", "c2" })]
+    [InlineData(AssessmentLevel.Grid, new[] { "street", "c1", "c2", "g1", "g2", "g3" })]
+    public void Compute_Level_UnitsDownToThatLevelAndRankingsAlways(AssessmentLevel level, string[] ids)
+    {
+        var result = AssessmentService.Compute(
+            [AssessedTicket.FromTicket(Ticket("A", "g1", "w1", TicketStatus.Pending))], MonthStart, MonthEnd, AsOf, level,
+            AssessmentFixture.Directory, Zone, new AssessmentOptions());
+
+        Assert.Equal(ids, result.Units.Select(u => u.Id));
+        Assert.Equal(3, result.GridRanking.Entries.Count);
+        Assert.Single(result.Workers);
+    }
+
     [Fact]
     public void Compute_ResponseTimes_HistogramBucketsAndNearestRankPercentiles()
     {
