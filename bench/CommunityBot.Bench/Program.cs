@@ -8,6 +8,7 @@ using CommunityBot.Bench;
 //          [--mode grievance]: residents file tickets through the web chat API (1, then --workers at once)
 //   tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]
 //   sweep  [--tickets 100000] [--batch 1000] [--runs 5]   (escalation sweep over open tickets; no server needed)
+//   assessment [--count 1000000] [--dir DIR (reused if it holds a store)] [--month 2026-10] [--runs 5]
 // FAQ match latency and accuracy are measured by eval/faq-eval.sh through the `classify` verb.
 var verb = args.FirstOrDefault() ?? "";
 var options = ParseOptions(args.Skip(1).ToArray());
@@ -16,6 +17,7 @@ return verb switch
     "turns" => await TurnsAsync(options),
     "tickets" => await TicketsAsync(options),
     "sweep" => await SweepBench.RunAsync(options),
+    "assessment" => AssessmentBench.Run(options),
     _ => Usage(),
 };
 
@@ -24,6 +26,7 @@ static int Usage()
     Console.Error.WriteLine("usage: CommunityBot.Bench turns --bot http://127.0.0.1:5080 [--rate 200] [--seconds 20] [--workers 32] [--pid PID]");
     Console.Error.WriteLine("       CommunityBot.Bench tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]");
     Console.Error.WriteLine("       CommunityBot.Bench sweep [--tickets 100000] [--batch 1000] [--runs 5]");
+    Console.Error.WriteLine("       CommunityBot.Bench assessment [--count 1000000] [--dir DIR] [--month 2026-10] [--runs 5]");
     return 2;
 }
 

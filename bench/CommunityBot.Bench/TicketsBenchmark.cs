@@ -86,7 +86,7 @@ public sealed class TicketsBenchmark(int count, int queries, TimeSpan writeTime,
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private void Fill(ILiteCollection<Ticket> tickets)
+    internal void Fill(ILiteCollection<Ticket> tickets)
     {
         var watch = Stopwatch.StartNew();
         var batch = new List<Ticket>(FillBatch);
