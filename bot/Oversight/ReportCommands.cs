@@ -36,22 +36,7 @@ public static class ReportCommands
         }
 
         var (assessment, directoryOptions) = Settings();
-        var storage = new StorageOptions
-        {
-            DataDir = dataDir ?? (Environment.GetEnvironmentVariable("CommunityBot__DataDir") is { Length: > 0 } fromEnvironment ? fromEnvironment : "data"),
-        };
-        LiteDatabase database;
-        try
-        {
-            database = StorageExtensions.OpenDatabase(storage);
-        }
-        catch (InvalidOperationException ex)
-        {
-            error.WriteLine(ex.Message);
-            return 3;
-        }
-
-        using (database)
+        return Cli.CliStorage.WithDatabase(dataDir, error, database =>
         {
             var directory = new GridDirectory(new DirectoryStore(database), NullLogger<GridDirectory>.Instance);
             var service = new AssessmentService(
@@ -75,23 +60,13 @@ public static class ReportCommands
                 $"及时签收率 {Percent(street.TimelySignRate)}, 按时办结率 {Percent(street.OnTimeCloseRate)}, 重办率 {Percent(street.ReopenRate)}, " +
                 $"回退率 {Percent(street.ReturnRate)}; computed in {elapsed.TotalMilliseconds:F0} ms; written to {outFile.FullName}"));
             return 0;
-        }
+        });
     }
 
     private static string Percent(double? rate) => rate is { } r ? (100 * r).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
 
     /// <summary>The Assessment and Directory settings the server reads (appsettings.json next to the executable, then environment variables).</summary>
-    private static (AssessmentOptions, DirectoryOptions) Settings()
-    {
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var assessment = configuration.GetSection(AssessmentOptions.SectionName).Get<AssessmentOptions>() ?? new AssessmentOptions();
-        Validator.ValidateObject(assessment, new ValidationContext(assessment), validateAllProperties: true);
-        var directory = configuration.GetSection(DirectoryOptions.SectionName).Get<DirectoryOptions>() ?? new DirectoryOptions();
-        Validator.ValidateObject(directory, new ValidationContext(directory), validateAllProperties: true);
-        return (assessment, directory);
-    }
+    private static (AssessmentOptions, DirectoryOptions) Settings() => (
+        Cli.CliStorage.Settings<AssessmentOptions>(AssessmentOptions.SectionName),
+        Cli.CliStorage.Settings<DirectoryOptions>(DirectoryOptions.SectionName));
 }
