@@ -14,7 +14,7 @@ namespace CommunityBot.Cli;
 /// </summary>
 public static class CommandLineApp
 {
-    private static readonly string[] Verbs = ["faq", "classify", "nlu", "directory", "calendar"];
+    private static readonly string[] Verbs = ["faq", "classify", "nlu", "directory", "calendar", "admin"];
 
     /// <summary>Whether <paramref name="args"/> name a verb (options such as <c>--data-dir DIR</c> may come first).</summary>
     public static bool IsVerb(string[] args)
@@ -101,6 +101,7 @@ public static class CommandLineApp
         root.Options.Add(dataDir);
         root.Subcommands.Add(DirectoryCommands.Create(dataDir, output, error));
         root.Subcommands.Add(Clocks.CalendarCommands.Create(dataDir, output, error));
+        root.Subcommands.Add(Admin.AdminCommands.Create(dataDir, input, output, error));
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 
