@@ -49,6 +49,8 @@ public static class AdminExtensions
 
     public static WebApplication MapAdminConsole(this WebApplication app)
     {
+        // After the authentication and authorization middleware the host adds on its own, as antiforgery requires.
+        app.UseAntiforgery();
         var admin = app.MapGroup("/admin").WithTags("Admin");
         AdminLoginEndpoints.Map(admin);
         FaqAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));

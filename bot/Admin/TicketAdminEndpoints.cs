@@ -136,7 +136,7 @@ public static partial class TicketAdminEndpoints
         }
 
         var events = ticket.Events.OrderBy(e => e.At).Select(e => Html.Of($"""
-            <li><strong>{format.Time(e.At)}</strong> {EventName(e.Kind)} · {Actor(scope, e.Actor)}{(e.Note.Length > 0 ? Html.Of($"<div>{e.Note}</div>") : Html.Empty)}</li>
+            <li><strong>{format.Time(e.At)}</strong> {EventName(e.Kind)} · {Actor(scope, e.Actor ?? "")}{(e.Note is { Length: > 0 } eventNote ? Html.Of($"<div>{eventNote}</div>") : Html.Empty)}</li>
             """));
         var photos = ticket.Photos.Where(p => p.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || p.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
             .Select(p => Html.Of($"""<a href="{p}" target="_blank" rel="noopener noreferrer"><img src="{p}" alt="照片" style="max-width:12em;max-height:12em"></a> """));
