@@ -43,12 +43,9 @@ public static class AdminCommands
                 return 2;
             }
 
-            if (!Console.IsInputRedirected && ReferenceEquals(input, Console.In))
-            {
-                error.Write("Password: ");
-            }
-
-            var password = input.ReadLine()?.TrimEnd('\r') ?? "";
+            var password = !Console.IsInputRedirected && ReferenceEquals(input, Console.In)
+                ? ReadHidden(error)
+                : input.ReadLine()?.TrimEnd('\r') ?? "";
             if (password.Length < MinPasswordLength)
             {
                 error.WriteLine($"Nothing was changed. The password must have at least {MinPasswordLength} characters (read one line from standard input).");
@@ -81,5 +78,30 @@ public static class AdminCommands
             }
         });
         return new Command("admin", "Manage admin console accounts.") { create };
+    }
+
+    // A person at a terminal: read the password without echoing it.
+    private static string ReadHidden(TextWriter error)
+    {
+        error.Write("Password: ");
+        var password = new System.Text.StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                error.WriteLine();
+                return password.ToString();
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                password.Length = Math.Max(0, password.Length - 1);
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                password.Append(key.KeyChar);
+            }
+        }
     }
 }
