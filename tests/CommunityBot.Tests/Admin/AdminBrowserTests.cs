@@ -73,9 +73,15 @@ public sealed class AdminBrowserTests : IAsyncLifetime
 
         // The resident's side: the local chat page, in the demo group, @-mentioning the assistant.
         await page.GotoAsync(_baseUrl + "/");
-        await page.FillAsync("#input", "物业电话多少");
+        // Ready once the page has prefilled the group's "@小灵通 " (its first long poll only returns when a message comes,
+        // because the test host's clock is fake).
+        await Assertions.Expect(page.Locator("#input")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^@小灵通"));
+        // The page prefills "@小灵通 " in a group; filling replaces it, so the mention is typed out.
+        await page.FillAsync("#input", "@小灵通 物业电话多少");
         await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#send"), r => r.Url.EndsWith("/api/local/messages", StringComparison.Ordinal));
-        await _app.DeliverAsync(); // the test host leaves the outbox to the test
+        Assert.True(await _app.DeliverAsync() > 0, "the assistant's reply waits in the outbox, which the test host leaves to the test");
+        // Reloading reads the whole conversation at once, rather than depending on when the page's long poll wakes.
+        await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#messages")).ToContainTextAsync("0371-88889999");
     }
 
