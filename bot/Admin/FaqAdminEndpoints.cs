@@ -7,6 +7,9 @@ namespace CommunityBot.Admin;
 /// <summary>The knowledge base pages: list and search, edit an entry (the assistant uses it at once), and the misses.</summary>
 public static partial class FaqAdminEndpoints
 {
+    // Two saves at once must not leave the index built from the older snapshot of the store.
+    private static readonly Lock SaveLock = new();
+
     public static void Map(RouteGroupBuilder group)
     {
         group.MapGet("/faq", List);
@@ -101,9 +104,13 @@ public static partial class FaqAdminEndpoints
             return EditForm(http, entry, isNew, problem, StatusCodes.Status400BadRequest);
         }
 
-        store.Upsert(entry);
-        // The running assistant answers from the new index as soon as this returns.
-        matcher.Reload(store.Enabled());
+        lock (SaveLock)
+        {
+            store.Upsert(entry);
+            // The running assistant answers from the new index as soon as this returns.
+            matcher.Reload(store.Enabled());
+        }
+
         LogSaved(loggers.CreateLogger(typeof(FaqAdminEndpoints).FullName!), entry.Id, AdminSession.From(http.User).Name);
         return Results.Redirect("/admin/faq?saved=" + Uri.EscapeDataString(entry.Id));
     }
