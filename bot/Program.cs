@@ -1,3 +1,4 @@
+using CommunityBot.Admin;
 using CommunityBot.Channels.BotFramework;
 using CommunityBot.Channels.WeCom;
 using CommunityBot.Channels.WebChat;
@@ -33,12 +34,14 @@ builder.AddBotFrameworkChannel();
 builder.AddWebChatChannel();
 builder.AddWeComChannel();
 builder.AddOpen311();
+builder.AddAdminConsole();
 
 var app = builder.Build();
 app.MapBotFrameworkEndpoints(); // POST /api/messages
 app.MapWebChatEndpoints();      // the local chat page and its API
 app.MapWeComEndpoints();        // GET+POST /api/wecom
 app.MapOpen311Endpoints();      // Open311 GeoReport v2 under /open311/v2
+app.MapAdminConsole();          // the admin console under /admin
 app.MapGet("/healthz", () => "ok");
 app.Run();
 return 0;

@@ -14,7 +14,7 @@ namespace CommunityBot.Cli;
 /// </summary>
 public static class CommandLineApp
 {
-    private static readonly string[] Verbs = ["faq", "classify", "nlu", "directory", "calendar", "report"];
+    private static readonly string[] Verbs = ["faq", "classify", "nlu", "directory", "calendar", "report", "admin"];
 
     /// <summary>Whether <paramref name="args"/> name a verb (options such as <c>--data-dir DIR</c> may come first).</summary>
     public static bool IsVerb(string[] args)
@@ -102,6 +102,7 @@ public static class CommandLineApp
         root.Subcommands.Add(DirectoryCommands.Create(dataDir, output, error));
         root.Subcommands.Add(Clocks.CalendarCommands.Create(dataDir, output, error));
         root.Subcommands.Add(Oversight.ReportCommands.Create(dataDir, output, error));
+        root.Subcommands.Add(Admin.AdminCommands.Create(dataDir, input, output, error));
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 

@@ -10,6 +10,9 @@ namespace CommunityBot.Tickets;
 /// </summary>
 public sealed class DirectoryAssignment(GridDirectory directory, TicketRouter router) : ITicketAssignment
 {
+    /// <summary>The channel name of an action taken in the admin console; its user id is the worker id.</summary>
+    public const string AdminChannel = "admin";
+
     public Assignment Assign(string? compoundId, string? building, string category, DateTimeOffset at)
     {
         var decision = router.Route(compoundId, building, category, at);
@@ -49,7 +52,10 @@ public sealed class DirectoryAssignment(GridDirectory directory, TicketRouter ro
 
     public WorkerIdentity? FindWorker(string channel, string userId)
     {
-        var worker = directory.Current.FindWorker(ChannelName(channel), userId);
+        // The admin console acts as the directory worker its account is linked to, by worker id.
+        var worker = channel == AdminChannel
+            ? directory.Current.Workers.GetValueOrDefault(userId)
+            : directory.Current.FindWorker(ChannelName(channel), userId);
         return worker is null ? null : new WorkerIdentity(worker.Id, worker.Name, LevelOf(worker.Role));
     }
 

@@ -41,6 +41,8 @@ public sealed class TicketStore
         _tickets.EnsureIndex(QueueIndex, QueueKey);
         _tickets.EnsureIndex(ReportedByIndex, ReportedByKey);
         _tickets.EnsureIndex(t => t.CreatedAt);
+        _tickets.EnsureIndex(t => t.GridId);
+        _tickets.EnsureIndex(t => t.Category);
         _counters = LiteDbCollections.Open(database, "counters");
     }
 
@@ -68,6 +70,47 @@ public sealed class TicketStore
     /// <summary>Tickets created from <paramref name="fromUtc"/> to <paramref name="toUtc"/> inclusive, newest first, read lazily (Open311's list).</summary>
     public IEnumerable<Ticket> CreatedBetween(DateTime fromUtc, DateTime toUtc) =>
         _tickets.Query().Where(t => t.CreatedAt >= fromUtc && t.CreatedAt <= toUtc).OrderByDescending(t => t.CreatedAt).ToEnumerable();
+
+    /// <summary>
+    /// The admin console's list: tickets matching <paramref name="filter"/>, newest first, at most <c>Limit</c>.
+    /// LiteDB serves one predicate from an index (status, category, grid or the creation-time range) and checks the
+    /// others on the documents it reads.
+    /// </summary>
+    public IReadOnlyList<Ticket> Search(TicketFilter filter)
+    {
+        var query = _tickets.Query();
+        if (filter.Status is { } status)
+        {
+            query = query.Where("$.Status = @0", new BsonValue(status.ToString()));
+        }
+        if (filter.Category is { Length: > 0 } category)
+        {
+            query = query.Where("$.Category = @0", new BsonValue(category));
+        }
+        if (filter.GridId is { Length: > 0 } grid)
+        {
+            query = query.Where("$.GridId = @0", new BsonValue(grid));
+        }
+        if (filter.Level is { } level)
+        {
+            query = query.Where("$.Level = @0", new BsonValue(level.ToString()));
+        }
+        if (filter.CreatedFromUtc is { } from)
+        {
+            query = query.Where("$.CreatedAt >= @0", new BsonValue(from));
+        }
+        if (filter.CreatedBeforeUtc is { } before)
+        {
+            query = query.Where("$.CreatedAt < @0", new BsonValue(before));
+        }
+        if (filter.GridIds is not null || filter.HandlerIds is not null)
+        {
+            var grids = new BsonArray((filter.GridIds ?? []).Select(g => new BsonValue(g)));
+            var handlers = new BsonArray((filter.HandlerIds ?? []).Select(h => new BsonValue(h)));
+            query = query.Where("($.GridId IN @0 OR $.AssigneeId IN @1 OR $.CoHandlers[*] ANY IN @1)", grids, handlers);
+        }
+        return query.OrderByDescending(t => t.CreatedAt).Limit(filter.Limit).ToList();
+    }
 
     /// <summary>The open ticket with this duplicate key created after <paramref name="since"/>, if any.</summary>
     public Ticket? FindOpenDuplicate(string duplicateKey, DateTime since) =>

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace CommunityBot.Admin;
+
+/// <summary>Registers and maps the admin console under <c>/admin</c>.</summary>
+public static class AdminExtensions
+{
+    public const string Scheme = "AdminCookie";
+    public const string TicketsPolicy = "AdminTickets";
+    public const string FaqPolicy = "AdminFaq";
+
+    /// <summary>Needs <c>AddStorage()</c>, <c>AddUnderstanding()</c> and <c>AddTickets()</c>.</summary>
+    public static IHostApplicationBuilder AddAdminConsole(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AdminOptions>()
+            .BindConfiguration(AdminOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AdminUserStore>();
+        builder.Services.AddSingleton<TicketScope>();
+        builder.Services.AddSingleton<AdminFormat>();
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = ".CommunityBot.Antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        builder.Services.AddAuthentication(Scheme)
+            .AddCookie(Scheme, options =>
+            {
+                options.Cookie.Name = ".CommunityBot.Admin";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.Path = "/admin";
+                options.LoginPath = "/admin/login";
+                options.SlidingExpiration = true;
+                // A signed-in user without the role gets a plain 403 page rather than a redirect loop.
+                options.Events.OnRedirectToAccessDenied = context =>
+                    AdminLayout.Page(context.HttpContext, "无权访问", AdminLayout.Message("您的账号没有权限打开这个页面。", error: true), StatusCodes.Status403Forbidden)
+                        .ExecuteAsync(context.HttpContext);
+            });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(Scheme)
+            .Configure<Microsoft.Extensions.Options.IOptions<AdminOptions>>((cookie, admin) => cookie.ExpireTimeSpan = admin.Value.SessionIdle);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(TicketsPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser())
+            .AddPolicy(FaqPolicy, policy => policy.AddAuthenticationSchemes(Scheme)
+                .RequireRole(nameof(AdminRole.Admin), nameof(AdminRole.Street), nameof(AdminRole.Community)));
+        return builder;
+    }
+
+    public static WebApplication MapAdminConsole(this WebApplication app)
+    {
+        // After the authentication and authorization middleware the host adds on its own, as antiforgery requires.
+        app.UseAntiforgery();
+        var admin = app.MapGroup("/admin").WithTags("Admin");
+        AdminLoginEndpoints.Map(admin);
+        FaqAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
+        TicketAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(TicketsPolicy));
+        admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
+        return app;
+    }
+}

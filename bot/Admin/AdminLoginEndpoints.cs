@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace CommunityBot.Admin;
+
+/// <summary>Sign-in and sign-out of the console (<c>/admin/login</c>, <c>/admin/logout</c>).</summary>
+public static partial class AdminLoginEndpoints
+{
+    public static void Map(RouteGroupBuilder admin)
+    {
+        admin.MapGet("/login", (HttpContext http, string? returnUrl) => LoginPage(http, returnUrl, null, StatusCodes.Status200OK));
+        admin.MapPost("/login", LoginAsync);
+        admin.MapPost("/logout", async (HttpContext http, IFormCollection form) =>
+        {
+            await http.SignOutAsync(AdminExtensions.Scheme);
+            return Results.Redirect("/admin/login");
+        });
+    }
+
+    private static async Task<IResult> LoginAsync(
+        HttpContext http, IFormCollection form, AdminUserStore users, IOptions<AdminOptions> options, TimeProvider time, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(AdminLoginEndpoints).FullName!);
+        var name = form["name"].ToString().Trim();
+        var password = form["password"].ToString();
+        var returnUrl = form["returnUrl"].ToString();
+        var (outcome, user) = users.CheckPassword(name, password, time.GetUtcNow().UtcDateTime, options.Value.LockoutFailures, options.Value.LockoutDuration);
+        switch (outcome)
+        {
+            case LoginOutcome.Succeeded:
+                await http.SignInAsync(AdminExtensions.Scheme, AdminSession.ToPrincipal(user!, AdminExtensions.Scheme));
+                LogSignedIn(logger, name);
+                return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/admin/tickets");
+            case LoginOutcome.LockedOut:
+                LogLockedOut(logger, name);
+                return LoginPage(http, returnUrl, $"登录失败次数过多，账号已锁定 {options.Value.LockoutDuration.TotalMinutes:0} 分钟，请稍后再试。", StatusCodes.Status429TooManyRequests, name);
+            default:
+                LogFailed(logger, name);
+                return LoginPage(http, returnUrl, "用户名或密码不正确。", StatusCodes.Status401Unauthorized, name);
+        }
+    }
+
+    private static IResult LoginPage(HttpContext http, string? returnUrl, string? error, int statusCode, string name = "") =>
+        AdminLayout.Page(http, "登录", Html.Of($"""
+            {AdminLayout.Message(error, error: true)}
+            <form method="post" action="/admin/login" class="card" id="login">
+              {AdminLayout.Csrf(http)}
+              <input type="hidden" name="returnUrl" value="{(IsLocal(returnUrl) ? returnUrl : "")}">
+              <label for="name">用户名</label>
+              <input type="text" id="name" name="name" value="{name}" autocomplete="username" required>
+              <label for="password">密码</label>
+              <input type="password" id="password" name="password" autocomplete="current-password" required>
+              <p><button type="submit">登录</button></p>
+            </form>
+            """), statusCode);
+
+    // Only our own console pages, so the login form cannot be used to send someone elsewhere.
+    private static bool IsLocal(string? url) =>
+        url is { Length: > 1 } && url.StartsWith("/admin", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\');
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin console: {Name} signed in")]
+    private static partial void LogSignedIn(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin console: failed sign-in as {Name}")]
+    private static partial void LogFailed(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin console: {Name} is locked out after repeated failures")]
+    private static partial void LogLockedOut(ILogger logger, string name);
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommunityBot.Admin;
+
+/// <summary>Settings of the admin console.</summary>
+public sealed class AdminOptions
+{
+    public const string SectionName = "Admin";
+
+    /// <summary>Failed logins in a row that lock the account.</summary>
+    [Range(1, 100)]
+    public int LockoutFailures { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a login lasts without activity.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan SessionIdle { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Rows on one page of the ticket list.</summary>
+    [Range(10, 1000)]
+    public int PageSize { get; set; } = 100;
+}

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+
+namespace CommunityBot.Admin;
+
+/// <summary>The signed-in console user as the cookie carries them.</summary>
+public sealed record AdminSession(string Name, AdminRole Role, string? CommunityId, string? WorkerId)
+{
+    public const string CommunityClaim = "cb:community";
+    public const string WorkerClaim = "cb:worker";
+
+    public bool SeesAllTickets => Role is AdminRole.Admin or AdminRole.Street;
+
+    public bool MayEditFaq => Role is AdminRole.Admin or AdminRole.Street or AdminRole.Community;
+
+    public static AdminSession From(ClaimsPrincipal principal) => new(
+        principal.Identity?.Name ?? "",
+        Enum.TryParse<AdminRole>(principal.FindFirstValue(ClaimTypes.Role), out var role) ? role : AdminRole.Worker,
+        principal.FindFirstValue(CommunityClaim),
+        principal.FindFirstValue(WorkerClaim));
+
+    public static ClaimsPrincipal ToPrincipal(AdminUser user, string scheme)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.Name), new(ClaimTypes.Role, user.Role.ToString()) };
+        if (user.CommunityId is { Length: > 0 } community)
+        {
+            claims.Add(new Claim(CommunityClaim, community));
+        }
+
+        if (user.WorkerId is { Length: > 0 } worker)
+        {
+            claims.Add(new Claim(WorkerClaim, worker));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+
+    public static string Chinese(AdminRole role) => role switch
+    {
+        AdminRole.Admin => "管理员",
+        AdminRole.Street => "街道",
+        AdminRole.Community => "社区",
+        _ => "网格员",
+    };
+}

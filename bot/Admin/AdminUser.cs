@@ -1,0 +1,20 @@
+using LiteDB;
+
+namespace CommunityBot.Admin;
+
+/// <summary>A console account in the <c>admin_users</c> collection; the login name is the document id.</summary>
+public sealed class AdminUser
+{
+    [BsonId]
+    public string Name { get; set; } = "";
+    public AdminRole Role { get; set; }
+    /// <summary>The community whose tickets a community account sees.</summary>
+    public string? CommunityId { get; set; }
+    /// <summary>The directory worker this account acts as on tickets (required for the worker role).</summary>
+    public string? WorkerId { get; set; }
+    /// <summary>An ASP.NET Core Identity <c>PasswordHasher</c> hash (PBKDF2 with a salt).</summary>
+    public string PasswordHash { get; set; } = "";
+    public int FailedAttempts { get; set; }
+    public DateTime? LockedUntil { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

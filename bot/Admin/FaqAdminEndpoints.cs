@@ -1,0 +1,172 @@
+using System.Globalization;
+using CommunityBot.Faq;
+using CommunityBot.Understanding;
+
+namespace CommunityBot.Admin;
+
+/// <summary>The knowledge base pages: list and search, edit an entry (the assistant uses it at once), and the misses.</summary>
+public static partial class FaqAdminEndpoints
+{
+    // Two saves at once must not leave the index built from the older snapshot of the store.
+    private static readonly Lock SaveLock = new();
+
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.MapGet("/faq", List);
+        group.MapGet("/faq/edit", EditPage);
+        group.MapPost("/faq/edit", Save);
+        group.MapGet("/misses", Misses);
+    }
+
+    private static IResult List(HttpContext http, FaqStore store, string? q, string? saved)
+    {
+        var query = q?.Trim() ?? "";
+        var entries = store.All().Where(e => query.Length == 0 || Matches(e, query)).ToList();
+        var rows = entries.Select(e => Html.Of($"""
+            <tr>
+              <td data-label="编号">{e.Id}</td>
+              <td data-label="问题">{e.Question}<div class="muted">{e.Similar.Count} 种问法</div></td>
+              <td data-label="分类">{e.Category}</td>
+              <td data-label="状态">{(e.Enabled ? "启用" : "停用")}</td>
+              <td><a href="/admin/faq/edit?id={Uri.EscapeDataString(e.Id)}">编辑</a></td>
+            </tr>
+            """));
+        return AdminLayout.Page(http, "知识库", Html.Of($"""
+            {AdminLayout.Message(saved is { Length: > 0 } ? $"已保存条目 {saved}，助手已开始使用新内容。" : null)}
+            <form method="get" action="/admin/faq" class="card filters">
+              <div><label for="q">搜索</label><input type="search" id="q" name="q" value="{query}" placeholder="问题、问法、答案或分类"></div>
+              <div><button type="submit">搜索</button> <a class="button" href="/admin/faq/edit">新增条目</a></div>
+            </form>
+            <p class="muted">共 {entries.Count} 条</p>
+            <table class="responsive" id="faq-list">
+              <thead><tr><th>编号</th><th>问题</th><th>分类</th><th>状态</th><th></th></tr></thead>
+              <tbody>{rows}</tbody>
+            </table>
+            """));
+    }
+
+    private static IResult EditPage(HttpContext http, FaqStore store, string? id, string? question, string? addPhrasing)
+    {
+        FaqEntry form;
+        var isNew = true;
+        if (!string.IsNullOrEmpty(id) && store.Find(id) is { } existing)
+        {
+            form = existing;
+            isNew = false;
+            // "加到已有条目" from the misses page: the resident's words become one more phrasing.
+            if (!string.IsNullOrWhiteSpace(addPhrasing) && !form.Phrasings.Contains(addPhrasing.Trim(), StringComparer.Ordinal))
+            {
+                form.Similar.Add(addPhrasing.Trim());
+            }
+        }
+        else if (!string.IsNullOrEmpty(id))
+        {
+            return AdminLayout.Page(http, "找不到条目", AdminLayout.Message($"知识库里没有编号为 {id} 的条目。", error: true), StatusCodes.Status404NotFound);
+        }
+        else
+        {
+            form = new FaqEntry { Question = question?.Trim() ?? "" };
+        }
+
+        return EditForm(http, form, isNew, null, StatusCodes.Status200OK);
+    }
+
+    private static IResult Save(HttpContext http, IFormCollection form, FaqStore store, FaqMatcher matcher, TimeProvider time, ILoggerFactory loggers)
+    {
+        var isNew = form["isNew"] == "true";
+        var entry = new FaqEntry
+        {
+            Id = form["id"].ToString().Trim(),
+            Question = form["question"].ToString().Trim(),
+            Similar = form["similar"].ToString().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList(),
+            Answer = form["answer"].ToString().Trim(),
+            Category = form["category"].ToString().Trim(),
+            Enabled = form["enabled"].Contains("true"),
+            Updated = time.GetUtcNow(),
+        };
+        if (isNew && entry.Id.Length == 0)
+        {
+            entry.Id = "faq-" + time.GetUtcNow().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        }
+
+        // Bad input re-shows the form with everything typed, so nothing is lost.
+        var problem = entry switch
+        {
+            { Question.Length: 0 } => "请填写问题。",
+            { Answer.Length: 0 } => "请填写答案。",
+            { Id.Length: > 64 } => "编号不能超过 64 个字符。",
+            _ when isNew && store.Find(entry.Id) is not null => $"编号 {entry.Id} 已被其他条目使用，请换一个。",
+            _ when !isNew && store.Find(entry.Id) is null => $"知识库里没有编号为 {entry.Id} 的条目。",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            return EditForm(http, entry, isNew, problem, StatusCodes.Status400BadRequest);
+        }
+
+        lock (SaveLock)
+        {
+            store.Upsert(entry);
+            // The running assistant answers from the new index as soon as this returns.
+            matcher.Reload(store.Enabled());
+        }
+
+        LogSaved(loggers.CreateLogger(typeof(FaqAdminEndpoints).FullName!), entry.Id, AdminSession.From(http.User).Name);
+        return Results.Redirect("/admin/faq?saved=" + Uri.EscapeDataString(entry.Id));
+    }
+
+    private static IResult EditForm(HttpContext http, FaqEntry entry, bool isNew, string? error, int statusCode) =>
+        AdminLayout.Page(http, isNew ? "新增条目" : "编辑条目", Html.Of($"""
+            {AdminLayout.Message(error, error: true)}
+            <form method="post" action="/admin/faq/edit" class="card" id="faq-edit">
+              {AdminLayout.Csrf(http)}
+              <input type="hidden" name="isNew" value="{(isNew ? "true" : "false")}">
+              <label for="id">编号</label>
+              {(isNew
+                ? Html.Of($"""<input type="text" id="id" name="id" value="{entry.Id}" placeholder="留空则自动生成" maxlength="64">""")
+                : Html.Of($"""<input type="text" id="id" name="id" value="{entry.Id}" readonly>"""))}
+              <label for="question">问题</label>
+              <input type="text" id="question" name="question" value="{entry.Question}" required>
+              <label for="similar">其他问法（每行一个）</label>
+              <textarea id="similar" name="similar" rows="6">{string.Join("\n", entry.Similar)}</textarea>
+              <label for="answer">答案</label>
+              <textarea id="answer" name="answer" rows="6" required>{entry.Answer}</textarea>
+              <label for="category">分类</label>
+              <input type="text" id="category" name="category" value="{entry.Category}">
+              <label><input type="checkbox" name="enabled" value="true"{Html.Raw(entry.Enabled ? " checked" : "")}> 启用（助手用它回答居民）</label>
+              <p><button type="submit">保存</button> <a href="/admin/faq">取消</a></p>
+            </form>
+            """), statusCode);
+
+    private static IResult Misses(HttpContext http, MissStore misses, AdminFormat format)
+    {
+        var recent = misses.Recent(200);
+        var rows = recent.Select(m => Html.Of($"""
+            <tr>
+              <td data-label="时间">{format.Time(m.At)}</td>
+              <td data-label="居民的问题">{m.Text}</td>
+              <td data-label="最接近">{m.BestId ?? "—"}{(m.BestId is null ? "" : $"（{m.BestScore:0.00}）")}</td>
+              <td>
+                <a class="button add-entry" href="/admin/faq/edit?question={Uri.EscapeDataString(m.Text)}">加为条目</a>
+                {(m.BestId is null ? Html.Empty : Html.Of($"""<a href="/admin/faq/edit?id={Uri.EscapeDataString(m.BestId)}&addPhrasing={Uri.EscapeDataString(m.Text)}">加为 {m.BestId} 的问法</a>"""))}
+              </td>
+            </tr>
+            """));
+        return AdminLayout.Page(http, "未答问题", Html.Of($"""
+            <p class="muted">助手没能回答的问题（最近 {recent.Count} 条，共 {misses.Count()} 条）。点“加为条目”会打开预填好的表单，保存即可。</p>
+            <table class="responsive" id="misses">
+              <thead><tr><th>时间</th><th>居民的问题</th><th>最接近的条目</th><th></th></tr></thead>
+              <tbody>{rows}</tbody>
+            </table>
+            """));
+    }
+
+    private static bool Matches(FaqEntry entry, string query) =>
+        entry.Id.Contains(query, StringComparison.OrdinalIgnoreCase)
+        || entry.Phrasings.Any(p => p.Contains(query, StringComparison.OrdinalIgnoreCase))
+        || entry.Answer.Contains(query, StringComparison.OrdinalIgnoreCase)
+        || entry.Category.Contains(query, StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin console: FAQ entry {Id} saved by {Name}; index rebuilt")]
+    private static partial void LogSaved(ILogger logger, string id, string name);
+}

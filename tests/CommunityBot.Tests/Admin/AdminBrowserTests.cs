@@ -1,0 +1,151 @@
+using System.Net;
+using CommunityBot.Tests.Harness;
+using CommunityBot.Tickets;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static CommunityBot.Tests.Admin.AdminTestKit;
+
+namespace CommunityBot.Tests.Admin;
+
+/// <summary>
+/// The admin console in real headless Chromium (Microsoft.Playwright driving Debian's /usr/bin/chromium) against the
+/// real host on Kestrel at 127.0.0.1 with an ephemeral port: WebApplicationFactory's in-memory TestServer cannot be
+/// reached by a browser, so the factory is switched to Kestrel (<see cref="Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory{TEntryPoint}.UseKestrel(Action{Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions})"/>).
+/// </summary>
+public sealed class AdminBrowserTests : IAsyncLifetime
+{
+    // Without the network flags Chromium keeps trying hosts it cannot reach from here (DESIGN.md).
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    private readonly BotApplication _app = new();
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private string _baseUrl = "";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumFactAttribute.ChromiumPath))
+        {
+            return; // every test here is skipped
+        }
+
+        _app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _app.StartServer();
+        _baseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        CreateAccounts(_app);
+        MoveToOfficeHours(_app);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumFactAttribute.ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        _app.Dispose();
+    }
+
+    [ChromiumFact]
+    public async Task Browser_LoginAndEditFaqEntry_AssistantAnswersWithTheNewText()
+    {
+        var page = await NewPageAsync();
+        await LogInAsync(page, Boss);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "知识库" }).ClickAsync();
+        await page.FillAsync("#q", "物业服务中心的电话");
+        await page.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
+        await page.Locator("#faq-list tr", new() { HasText = "faq-001" }).GetByRole(AriaRole.Link, new() { Name = "编辑" }).ClickAsync();
+        await page.FillAsync("#answer", "物业服务中心新电话：0371-88889999，24小时值班。");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("已保存条目 faq-001");
+
+        // The resident's side: the local chat page, in the demo group, @-mentioning the assistant.
+        await page.GotoAsync(_baseUrl + "/");
+        // Ready once the page has prefilled the group's "@小灵通 " (its first long poll only returns when a message comes,
+        // because the test host's clock is fake).
+        await Assertions.Expect(page.Locator("#input")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^@小灵通"));
+        // The page prefills "@小灵通 " in a group; filling replaces it, so the mention is typed out.
+        await page.FillAsync("#input", "@小灵通 物业电话多少");
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#send"), r => r.Url.EndsWith("/api/local/messages", StringComparison.Ordinal));
+        Assert.True(await _app.DeliverAsync() > 0, "the assistant's reply waits in the outbox, which the test host leaves to the test");
+        // Reloading reads the whole conversation at once, rather than depending on when the page's long poll wakes.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#messages")).ToContainTextAsync("0371-88889999");
+    }
+
+    [ChromiumFact]
+    public async Task Browser_WrongPassword_ShowsTheLoginFailure()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(_baseUrl + "/admin/tickets");
+
+        await page.FillAsync("#name", Boss);
+        await page.FillAsync("#password", "wrong-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("用户名或密码不正确。");
+        await Assertions.Expect(page.Locator("#name")).ToHaveValueAsync(Boss);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "工单" })).ToHaveCountAsync(0);
+    }
+
+    [ChromiumFact]
+    public async Task Browser_WorkerOpensTheFaqPage_IsRefused()
+    {
+        var page = await NewPageAsync();
+        await LogInAsync(page, WangFang);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "知识库" })).ToHaveCountAsync(0);
+
+        var response = await page.GotoAsync(_baseUrl + "/admin/faq");
+
+        Assert.Equal(403, response!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("没有权限");
+    }
+
+    [ChromiumFact]
+    public async Task Browser_WorkerSignsAndClosesTicket_StatusAndTimelineShowIt()
+    {
+        var number = await FileTicketAsync(_app);
+        var page = await NewPageAsync();
+        await LogInAsync(page, WangFang);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
+        await Assertions.Expect(page.Locator("#ticket-status")).ToHaveTextAsync("待签收");
+        await page.GetByRole(AriaRole.Button, new() { Name = "签收" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("已签收。");
+        await Assertions.Expect(page.Locator("#ticket-status")).ToHaveTextAsync("处理中");
+
+        await page.FillAsync("#note", "已约谈烧烤店，晚十点后停业");
+        await page.GetByRole(AriaRole.Button, new() { Name = "办结" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#ticket-status")).ToHaveTextAsync("已办结");
+        await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("已约谈烧烤店，晚十点后停业");
+        Assert.Equal(TicketStatus.Resolved, _app.Services.GetRequiredService<TicketStore>().Find(number)!.Status);
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", BaseURL = _baseUrl });
+        return await context.NewPageAsync();
+    }
+
+    private async Task LogInAsync(IPage page, string name)
+    {
+        await page.GotoAsync(_baseUrl + "/admin/login");
+        await page.FillAsync("#name", name);
+        await page.FillAsync("#password", Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(_baseUrl + "/admin/tickets");
+    }
+}
