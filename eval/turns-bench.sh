@@ -8,17 +8,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rate=${1:-200}; seconds=${2:-20}; workers=${3:-32}
-data=$(mktemp -d)
+# DATA=dir reuses a data directory (e.g. one whose intent/category models are already trained, so the background
+# training at first start does not share the two cores with the measurement); otherwise a fresh one is made and removed.
+if [ -n "${DATA:-}" ]; then data=$DATA; mkdir -p "$data"; keep=1; else data=$(mktemp -d); keep=0; fi
 dotnet build -c Release bench/CommunityBot.Bench -v q -nologo >/dev/null
 
 start=$(date +%s.%N)
 dotnet bot/bin/Release/net10.0/CommunityBot.dll --data-dir "$data" --urls http://127.0.0.1:5180 \
   --Logging:LogLevel:Default=${SERVER_LOG_LEVEL:-Warning} >"${SERVER_LOG:-$data/server.log}" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $pid 2>/dev/null; [ "$keep" = 1 ] || rm -rf "$data"' EXIT
 until curl -sf http://127.0.0.1:5180/healthz >/dev/null; do sleep 0.02; done
 ready=$(date +%s.%N)
-echo "time to ready (first start, seeding the demo KB): $(echo "$ready - $start" | bc) s"
+echo "time to ready (start on $([ "$keep" = 1 ] && echo "the given data" || echo "a fresh data dir, seeding the demo KB")): $(echo "$ready - $start" | bc) s"
 
 dotnet bench/CommunityBot.Bench/bin/Release/net10.0/CommunityBot.Bench.dll turns \
   --bot http://127.0.0.1:5180 --rate "$rate" --seconds "$seconds" --workers "$workers" --pid "$pid" --connector-port 5199 \
