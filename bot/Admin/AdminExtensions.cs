@@ -55,6 +55,8 @@ public static class AdminExtensions
         AdminLoginEndpoints.Map(admin);
         FaqAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         TicketAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(TicketsPolicy));
+        // The same roles as the knowledge base: workers are assessed, they do not read the office's figures.
+        DashboardAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
         return app;
     }

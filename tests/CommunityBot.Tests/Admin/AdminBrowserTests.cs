@@ -134,6 +134,30 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         Assert.Equal(TicketStatus.Resolved, _app.Services.GetRequiredService<TicketStore>().Find(number)!.Status);
     }
 
+    [ChromiumFact]
+    public async Task Browser_Dashboard_ChartRendersAndTheExportDownloads()
+    {
+        await FileTicketAsync(_app);
+        var page = await NewPageAsync();
+        await LogInAsync(page, Boss);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "考核看板" }).ClickAsync();
+        await page.FillAsync("input[name=month]", "2026-11");
+        await page.GetByRole(AriaRole.Button, new() { Name = "查看" }).ClickAsync();
+
+        // The bar chart is drawn: its bars have a real size on screen.
+        var bar = page.Locator("figure.chart svg rect.bar:not([height=\"0\"])").First;
+        await Assertions.Expect(bar).ToBeVisibleAsync();
+        var box = await bar.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.Width > 0 && box.Height > 0, $"the first bar is {box.Width}×{box.Height}");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "导出 XLSX" }).ClickAsync());
+        Assert.Equal("assessment-2026-11.xlsx", download.SuggestedFilename);
+        var path = await download.PathAsync();
+        Assert.True(new FileInfo(path!).Length > 0);
+    }
+
     private async Task<IPage> NewPageAsync()
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", BaseURL = _baseUrl });
