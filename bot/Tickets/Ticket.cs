@@ -1,3 +1,4 @@
+using CommunityBot.Dialogs.Conversation;
 using LiteDB;
 
 namespace CommunityBot.Tickets;
@@ -61,7 +62,13 @@ public sealed class TicketReporter
     public string? Phone { get; set; }
     public string? MaskedPhone { get; set; }
 
-    public string Key => Channel + "|" + UserId;
+    public string Key => KeyOf(Channel, UserId);
+
+    /// <summary>"channel|userId": how a resident is recognised across their tickets (reporter keys, "我的工单").</summary>
+    public static string KeyOf(string channel, string userId) => channel + "|" + userId;
+
+    /// <summary>The reporting conversation, read back.</summary>
+    public ConversationReference Address() => TicketDesk.ReadReference(Conversation);
 }
 
 /// <summary>One entry of a ticket's append-only log.</summary>

@@ -93,7 +93,7 @@ public sealed partial class TicketDesk
         }
 
         var resident = Origin(ticket);
-        var residentKey = StateKey(resident);
+        var residentKey = resident.StateKey;
         if (_handoffs.ForResident(residentKey) is { } existing && existing.WorkerId != worker.Id)
         {
             return new WorkerActionResult(false, $"这位居民已由{existing.WorkerName}接管。");
@@ -103,7 +103,7 @@ public sealed partial class TicketDesk
         var handoff = new Handoff
         {
             ResidentKey = residentKey,
-            WorkerKey = StateKey(request.Actor),
+            WorkerKey = request.Actor.StateKey,
             TicketNumber = ticket.Number,
             WorkerId = worker.Id,
             WorkerName = worker.Name,
@@ -222,11 +222,7 @@ public sealed partial class TicketDesk
         LogEscalated(ticket.Number, supervisor.WorkerId);
     }
 
-    private static ConversationReference Address(string json) =>
-        JsonSerializer.Deserialize<ConversationReference>(json, DialogJson.Options)
-        ?? throw new InvalidOperationException("A stored take-over has no address.");
-
-    private static string StateKey(ConversationReference reference) => $"{reference.Channel}/{reference.ConversationId}/{reference.UserId}";
+    private static ConversationReference Address(string json) => ReadReference(json);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber}: worker {WorkerId} took over the resident's thread")]
     private partial void LogTakenOver(string ticketNumber, string workerId);

@@ -158,7 +158,7 @@ public sealed partial class TicketDesk : ITicketDesk
             return "好的，不留也没关系，有进展会在群里通知您。";
         }
 
-        var key = resident.Channel + "|" + resident.UserId;
+        var key = TicketReporter.KeyOf(resident.Channel, resident.UserId);
         var updated = await _store.UpdateAsync(contact.TicketNumber, t =>
         {
             var reporter = t.Reporter.Key == key ? t.Reporter : t.Supporters.FirstOrDefault(s => s.Key == key);
@@ -192,7 +192,7 @@ public sealed partial class TicketDesk : ITicketDesk
 
     public Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken)
     {
-        IReadOnlyList<TicketSummary> mine = _store.ReportedBy(channel + "|" + userId)
+        IReadOnlyList<TicketSummary> mine = _store.ReportedBy(TicketReporter.KeyOf(channel, userId))
             .Select(t => new TicketSummary(t.Number, t.Category, t.PublicLocation, TicketStatusRules.Chinese(t.Status), new DateTimeOffset(t.CreatedAt, TimeSpan.Zero)))
             .ToList();
         return Task.FromResult(mine);
@@ -236,7 +236,7 @@ public sealed partial class TicketDesk : ITicketDesk
     public async Task<string> RecordFeedbackAsync(
         string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var key = resident.Channel + "|" + resident.UserId;
+        var key = TicketReporter.KeyOf(resident.Channel, resident.UserId);
         var reopen = !fixedIt || !satisfied;
         var note = $"解决：{(fixedIt ? "是" : "否")}；满意：{(satisfied ? "是" : "否")}";
         var updated = await _store.UpdateAsync(ticketNumber, t =>
@@ -437,9 +437,12 @@ public sealed partial class TicketDesk : ITicketDesk
         return [_outbox.Create(address, new OutboundMessage { Title = $"{title} {ticket.Number}", Text = text, Buttons = buttons.ToList() })];
     }
 
-    private static ConversationReference Origin(Ticket ticket) =>
-        JsonSerializer.Deserialize<ConversationReference>(ticket.Reporter.Conversation, DialogJson.Options)
-        ?? throw new InvalidOperationException($"Ticket {ticket.Number} has no originating conversation.");
+    private static ConversationReference Origin(Ticket ticket) => ticket.Reporter.Address();
+
+    /// <summary>A conversation reference stored as JSON (tickets, take-overs).</summary>
+    internal static ConversationReference ReadReference(string json) =>
+        JsonSerializer.Deserialize<ConversationReference>(json, DialogJson.Options)
+        ?? throw new InvalidOperationException("A stored conversation reference is empty.");
 
     private async Task NotifyResidentsAsync(Ticket ticket, string text, CancellationToken cancellationToken)
     {
@@ -450,9 +453,7 @@ public sealed partial class TicketDesk : ITicketDesk
     }
 
     private static IEnumerable<ConversationReference> Residents(Ticket ticket) =>
-        ticket.Supporters.Prepend(ticket.Reporter)
-            .Select(r => JsonSerializer.Deserialize<ConversationReference>(r.Conversation, DialogJson.Options))
-            .OfType<ConversationReference>();
+        ticket.Supporters.Prepend(ticket.Reporter).Select(r => r.Address());
 
     private string Deadline(DateTime utc) =>
         new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(_options.UtcOffset).ToString("M月d日 HH:mm", System.Globalization.CultureInfo.InvariantCulture);

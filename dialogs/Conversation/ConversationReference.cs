@@ -21,4 +21,8 @@ public sealed record ConversationReference
     public string? TenantId { get; init; }
     /// <summary>Channel-specific extras (WeCom response_url, chat type …); opaque to dialogs.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>This user's thread inside this conversation: <c>{channel}/{conversation}/{user}</c> (dialog state, take-overs).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string StateKey => $"{Channel}/{ConversationId}/{UserId}";
 }

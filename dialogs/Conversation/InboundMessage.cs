@@ -21,7 +21,7 @@ public sealed record InboundMessage
     public bool IsGroup => Conversation.IsGroup;
 
     /// <summary>State key of this resident inside this conversation: <c>{channel}/{conversation}/{user}</c>.</summary>
-    public string StateKey => $"{Conversation.Channel}/{Conversation.ConversationId}/{Conversation.UserId}";
+    public string StateKey => Conversation.StateKey;
 }
 
 /// <summary>The kinds of inbound event the dialogs react to.</summary>
