@@ -250,13 +250,13 @@ public static partial class Open311Endpoints
             return Open311Writer.Errors(fmt, errors.All(e => e.Code == 404) ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, errors);
         }
 
-        // Once accepted the request is filed to the end even if the client hangs up: the worker card goes with it.
-        var receipt = await desk.FileAsync(posted.Report, at, lifetime.ApplicationStopping);
-        if (!receipt.JoinedExisting)
+        // Once accepted the request is filed to the end even if the client hangs up. A new ticket, its worker card and
+        // the request's extras (lat/long, media, email) are one LiteDB write; a +1 on an open ticket keeps no extras.
+        var receipt = await desk.FileAsync(posted.Report, at, t =>
         {
-            posted.Submission.TicketNumber = receipt.Number;
-            await submissions.AddAsync(posted.Submission);
-        }
+            posted.Submission.TicketNumber = t.Number;
+            submissions.InsertInWrite(posted.Submission);
+        }, lifetime.ApplicationStopping);
 
         LogFiled(logger, receipt.Number, posted.Service.Code, client, receipt.JoinedExisting);
         var minutes = (int)Math.Round(ticketOptions.Value.SignDeadline.TotalMinutes);

@@ -7,22 +7,22 @@ namespace CommunityBot.Open311;
 public sealed class Open311SubmissionStore
 {
     private readonly ILiteCollection<Open311Submission> _submissions;
-    private readonly LiteDbWriter _writer;
-
-    public Open311SubmissionStore(ILiteDatabase database, LiteDbWriter writer)
+    public Open311SubmissionStore(ILiteDatabase database)
     {
-        _writer = writer;
         _submissions = LiteDbCollections.Open<Open311Submission>(database, "open311_submissions");
     }
 
     public Open311Submission? Find(string ticketNumber) => _submissions.FindById(ticketNumber);
 
-    /// <summary>Stores the submission unless the ticket already has one (a POST that joined an open ticket as +1).</summary>
-    public Task AddAsync(Open311Submission submission) => _writer.WriteAsync(_ =>
+    /// <summary>
+    /// Stores the submission unless the ticket already has one. Call it only inside a <see cref="LiteDbWriter"/> write
+    /// (the ticket's own, see <c>TicketDesk.FileAsync</c>), so the ticket and its extras commit together.
+    /// </summary>
+    public void InsertInWrite(Open311Submission submission)
     {
         if (_submissions.FindById(submission.TicketNumber) is null)
         {
             _submissions.Insert(submission);
         }
-    });
+    }
 }

@@ -65,7 +65,14 @@ public sealed partial class TicketDesk : ITicketDesk
             states, dialogOptions);
     }
 
-    public async Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken) =>
+        FileAsync(report, at, alsoWriteNew: null, cancellationToken);
+
+    /// <summary>
+    /// Files the report; when it opens a new ticket, <paramref name="alsoWriteNew"/> runs on the writer thread in the same
+    /// LiteDB write as the ticket and its card (so what a caller stores beside the ticket cannot be lost without it).
+    /// </summary>
+    public async Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, Action<Ticket>? alsoWriteNew, CancellationToken cancellationToken)
     {
         var reporter = ToReporter(report);
         var duplicateKey = $"{report.Category}|{report.CompoundId ?? report.CompoundName}|{report.Building ?? report.Landmark}";
@@ -127,6 +134,7 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             _clock.Start(t, utc);
             _outbox.Insert(WorkerCard(t, t.AssigneeId, "新工单"));
+            alsoWriteNew?.Invoke(t);
         });
         _outbox.Wake();
         LogOpened(ticket.Number, ticket.Category, ticket.AssigneeId);
