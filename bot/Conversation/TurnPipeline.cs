@@ -9,12 +9,12 @@ namespace CommunityBot.Conversation;
 
 /// <summary>
 /// Runs one inbound message: de-duplicates it by id, runs the bot under the resident's lock with one error
-/// handler for the turn, then records the message id and the replies (in the outbox) in one transaction
-/// before the channel is answered; the dispatcher delivers the replies in the background.
+/// handler for the turn, then records the message id, the resident's dialog state and the replies (in the outbox) in
+/// one transaction before the channel is answered; the dispatcher delivers the replies in the background.
 /// </summary>
 public sealed partial class TurnPipeline(
     IBot bot,
-    IDialogStateStore stateStore,
+    LiteDbDialogStateStore stateStore,
     ProcessedMessageLog processed,
     Outbox outbox,
     LiteDbWriter writer,
@@ -49,10 +49,12 @@ public sealed partial class TurnPipeline(
             }
 
             TurnContext turn;
+            LiteDbDialogStateStore.TurnStateWrites state;
             var outcome = TurnOutcome.Processed;
             using (await _residentLocks.AcquireAsync(message.StateKey, cancellationToken))
             {
                 turn = new TurnContext(message, time.GetUtcNow());
+                state = stateStore.BeginTurn(message.StateKey);
                 if (message.Text.Length > _options.MaxTextLength)
                 {
                     turn.Reply($"消息太长了（超过{_options.MaxTextLength}字），请分几次简短地说。");
@@ -61,9 +63,11 @@ public sealed partial class TurnPipeline(
                 {
                     outcome = await RunBotAsync(turn, cancellationToken);
                 }
+
+                // Still under the resident's lock: their next message must find this turn's dialog state.
+                await CommitAsync(key, turn, state);
             }
 
-            await CommitAsync(key, turn);
             return turn.Ignored && outcome == TurnOutcome.Processed ? TurnOutcome.Ignored : outcome;
         }
         finally
@@ -91,13 +95,14 @@ public sealed partial class TurnPipeline(
         }
     }
 
-    private async Task CommitAsync(string key, TurnContext turn)
+    private async Task CommitAsync(string key, TurnContext turn, LiteDbDialogStateStore.TurnStateWrites state)
     {
         var entries = turn.Replies.Select(r => outbox.Create(turn.Inbound.Conversation, r)).ToList();
-        // The message id and the replies are committed together: a crash leaves either both or neither.
+        // The message id, the dialog state and the replies are committed together: a crash leaves all or none.
         await writer.WriteAsync(_ =>
         {
             processed.Add(key, turn.Now);
+            stateStore.CommitInWrite(state);
             if (entries.Count > 0)
             {
                 outbox.Insert(entries);

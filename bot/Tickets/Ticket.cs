@@ -31,6 +31,8 @@ public sealed class Ticket
     public List<string> ReporterKeys { get; set; } = [];
     /// <summary>Category + compound + building: reports with the same key are duplicates within the window.</summary>
     public string DuplicateKey { get; set; } = "";
+    /// <summary>"channel|messageId" of the message that submitted the report (see <c>GrievanceReport.SubmissionKey</c>).</summary>
+    public string? SubmissionKey { get; set; }
     public string? GridId { get; set; }
     public string AssigneeId { get; set; } = "";
     public string AssigneeName { get; set; } = "";

@@ -74,17 +74,30 @@ public sealed partial class TicketDesk : ITicketDesk
     /// </summary>
     public async Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, Action<Ticket>? alsoWriteNew, CancellationToken cancellationToken)
     {
+        if (report.SubmissionKey is { } submission && _store.TicketOfSubmission(submission) is { } number
+            && _store.Find(number) is { } filed)
+        {
+            LogRefiled(number);
+            return new TicketReceipt(filed.Number, filed.AssigneeName, _clock.PromisedResponse(filed.Category), JoinedExisting: false, filed.Supporters.Count + 1);
+        }
+
         var reporter = ToReporter(report);
         var duplicateKey = $"{report.Category}|{report.CompoundId ?? report.CompoundName}|{report.Building ?? report.Landmark}";
         var utc = at.UtcDateTime;
         if (_options.DuplicateWindow > TimeSpan.Zero && (report.Building ?? report.Landmark) is not null
             && _store.FindOpenDuplicate(duplicateKey, utc - _options.DuplicateWindow) is { } open)
         {
+            if (open.ReporterKeys.Contains(reporter.Key))
+            {
+                // The same resident again: nothing new to add, and no write.
+                return new TicketReceipt(open.Number, open.AssigneeName, _clock.PromisedResponse(open.Category), JoinedExisting: true, open.Supporters.Count + 1, AlreadyReported: true);
+            }
+
             var joined = await _store.UpdateAsync(open.Number, t =>
             {
                 if (t.ReporterKeys.Contains(reporter.Key))
                 {
-                    return true; // the same resident again: nothing new to add
+                    return true; // joined meanwhile by a concurrent report of theirs
                 }
 
                 t.Supporters.Add(reporter);
@@ -115,6 +128,7 @@ public sealed partial class TicketDesk : ITicketDesk
             Reporter = reporter,
             ReporterKeys = [reporter.Key],
             DuplicateKey = duplicateKey,
+            SubmissionKey = report.SubmissionKey,
             GridId = assignment.GridId,
             AssigneeId = assignment.WorkerId,
             AssigneeName = assignment.WorkerName,
@@ -487,6 +501,9 @@ public sealed partial class TicketDesk : ITicketDesk
         WorkerAction.Close => "办结",
         _ => action.ToString(),
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber}: the same submission arrived again; its receipt is given again")]
+    private partial void LogRefiled(string ticketNumber);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber} ({Category}) opened and assigned to {WorkerId}")]
     private partial void LogOpened(string ticketNumber, string category, string workerId);

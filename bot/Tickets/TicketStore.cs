@@ -29,6 +29,7 @@ public sealed class TicketStore
 
     private readonly ILiteCollection<Ticket> _tickets;
     private readonly ILiteCollection<BsonDocument> _counters;
+    private readonly ILiteCollection<BsonDocument> _submissions;
     private readonly LiteDbWriter _writer;
 
     public TicketStore(ILiteDatabase database, LiteDbWriter writer)
@@ -44,7 +45,11 @@ public sealed class TicketStore
         _tickets.EnsureIndex(t => t.GridId);
         _tickets.EnsureIndex(t => t.Category);
         _counters = LiteDbCollections.Open(database, "counters");
+        _submissions = LiteDbCollections.Open(database, "ticket_submissions");
     }
+
+    /// <summary>The ticket a submission (the channel's id of the message that said 提交) opened, if it did.</summary>
+    public string? TicketOfSubmission(string submissionKey) => _submissions.FindById(submissionKey)?["ticket"].AsString;
 
     public Ticket? Find(string number) => _tickets.FindById(number);
 
@@ -142,6 +147,11 @@ public sealed class TicketStore
         _counters.Upsert(new BsonDocument { ["_id"] = counterId, ["value"] = next });
         ticket.Number = $"WT{day}-{next:0000}";
         _tickets.Insert(ticket);
+        if (ticket.SubmissionKey is { } submission)
+        {
+            _submissions.Upsert(new BsonDocument { ["_id"] = submission, ["ticket"] = ticket.Number });
+        }
+
         alsoWrite?.Invoke(ticket);
         return ticket;
     });

@@ -19,6 +19,11 @@ public sealed record GrievanceReport
     /// <summary>Personal: stored on the ticket, shown masked.</summary>
     public string? Phone { get; init; }
     public IReadOnlyList<InboundAttachment> Photos { get; init; } = [];
+    /// <summary>
+    /// "channel|messageId" of the message that submitted the report. Filing the same submission again (the channel
+    /// redelivers a message whose turn crashed after the ticket was written) returns the ticket it opened.
+    /// </summary>
+    public string? SubmissionKey { get; init; }
 
     /// <summary>Where, as it may be shown in a group ("幸福里小区5号楼").</summary>
     public string PublicLocation =>

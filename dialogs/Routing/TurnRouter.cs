@@ -186,10 +186,13 @@ public sealed partial class TurnRouter : IBot
 
     private async Task OnGrievanceReportedAsync(TurnContext turn, GrievanceReport report, CancellationToken cancellationToken)
     {
-        var receipt = await _desk.FileAsync(report, turn.Now, cancellationToken);
-        turn.Reply(receipt.JoinedExisting
-            ? $"这个问题已有人反映，已并入工单 {receipt.Number}（共{receipt.Supporters}人反映），由{receipt.ResponsibleName}负责，有进展会通知您。"
-            : $"已登记，工单号 {receipt.Number}。由{receipt.ResponsibleName}负责，{Describe(receipt.PromisedResponse)}内响应。查询进度请@我说「我的工单」。");
+        var receipt = await _desk.FileAsync(report with { SubmissionKey = turn.Inbound.Channel + "|" + turn.Inbound.Id }, turn.Now, cancellationToken);
+        turn.Reply(receipt switch
+        {
+            { AlreadyReported: true } => $"您已反映过这个问题，工单 {receipt.Number} 正在办理，由{receipt.ResponsibleName}负责。查询进度请@我说「我的工单」。",
+            { JoinedExisting: true } => $"这个问题已有人反映，已并入工单 {receipt.Number}（共{receipt.Supporters}人反映），由{receipt.ResponsibleName}负责，有进展会通知您。",
+            _ => $"已登记，工单号 {receipt.Number}。由{receipt.ResponsibleName}负责，{Describe(receipt.PromisedResponse)}内响应。查询进度请@我说「我的工单」。",
+        });
     }
 
     private async Task OnFeedbackAsync(TurnContext turn, FeedbackResult result, CancellationToken cancellationToken) =>

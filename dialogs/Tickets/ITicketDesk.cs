@@ -35,7 +35,8 @@ public interface ITicketDesk
 }
 
 /// <summary>What the resident is told after filing: safe to show in a group (no phone, no room).</summary>
-public sealed record TicketReceipt(string Number, string ResponsibleName, TimeSpan PromisedResponse, bool JoinedExisting, int Supporters);
+/// <param name="AlreadyReported">The resident had already reported or joined this open ticket: nothing was added.</param>
+public sealed record TicketReceipt(string Number, string ResponsibleName, TimeSpan PromisedResponse, bool JoinedExisting, int Supporters, bool AlreadyReported = false);
 
 /// <summary>One line of "我的工单".</summary>
 public sealed record TicketSummary(string Number, string Category, string Where, string Status, DateTimeOffset CreatedAt);

@@ -141,6 +141,34 @@ public sealed class TurnPipelineTests : IDisposable
         Assert.Single(outcomes, o => o == TurnOutcome.Processed);
     }
 
+    [Fact]
+    public async Task Turn_DialogState_IsCommittedWithTheTurnAndOtherResidentsStatesAtOnce()
+    {
+        var bot = new StatefulBot(_states, _database);
+        var pipeline = CreatePipeline(bot);
+
+        await pipeline.ProcessAsync(Message("m1", "一"), CancellationToken.None);
+
+        Assert.False(bot.OwnStateStoredDuringTheTurn);   // kept aside until the turn's write
+        Assert.True(bot.OwnStateReadableDuringTheTurn);  // but the turn itself reads what it saved
+        Assert.True(bot.OtherStateStoredDuringTheTurn);  // another resident's state is not the turn's
+        Assert.Equal("A", (await _states.LoadAsync("test/g/alice", CancellationToken.None))?.Step);
+    }
+
+    [Fact]
+    public async Task Turn_CancelledBeforeItCommits_LeavesTheDialogStateAsItWas()
+    {
+        await _states.SaveAsync("test/g/alice", new DialogState { DialogId = "x", Step = "before", LastActive = _time.GetUtcNow() }, CancellationToken.None);
+        using var dying = new CancellationTokenSource();
+        var pipeline = CreatePipeline(new DyingBot(_states, dying));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.ProcessAsync(Message("m1", "一"), dying.Token));
+
+        Assert.Equal("before", (await _states.LoadAsync("test/g/alice", CancellationToken.None))?.Step);
+        var retried = await CreatePipeline(new EchoBot()).ProcessAsync(Message("m1", "一"), CancellationToken.None);
+        Assert.Equal(TurnOutcome.Processed, retried); // the message id was not committed either
+    }
+
     private TurnPipeline CreatePipeline(IBot bot, TurnOptions? options = null) => new(
         bot, _states, new ProcessedMessageLog(_database), _outbox, _writer, _time,
         MsOptions.Create(options ?? new TurnOptions()), NullLogger<TurnPipeline>.Instance);
@@ -160,6 +188,37 @@ public sealed class TurnPipelineTests : IDisposable
         {
             turn.Reply("half a reply");
             throw new InvalidOperationException("secret internals");
+        }
+    }
+
+    private sealed class StatefulBot(LiteDbDialogStateStore states, LiteDatabase database) : IBot
+    {
+        public bool OwnStateStoredDuringTheTurn { get; private set; }
+
+        public bool OwnStateReadableDuringTheTurn { get; private set; }
+
+        public bool OtherStateStoredDuringTheTurn { get; private set; }
+
+        public async Task OnTurnAsync(TurnContext turn, CancellationToken cancellationToken)
+        {
+            await states.SaveAsync(turn.Inbound.StateKey, new DialogState { DialogId = "x", Step = "A", LastActive = turn.Now }, cancellationToken);
+            await states.SaveAsync("test/private-bob/bob", new DialogState { DialogId = "y", Step = "B", LastActive = turn.Now }, cancellationToken);
+            var stored = database.GetCollection("dialog_state");
+            OwnStateStoredDuringTheTurn = stored.FindById(turn.Inbound.StateKey) is not null;
+            OtherStateStoredDuringTheTurn = stored.FindById("test/private-bob/bob") is not null;
+            OwnStateReadableDuringTheTurn = (await states.LoadAsync(turn.Inbound.StateKey, cancellationToken))?.Step == "A";
+            turn.Reply("ok");
+        }
+    }
+
+    private sealed class DyingBot(LiteDbDialogStateStore states, CancellationTokenSource dying) : IBot
+    {
+        public async Task OnTurnAsync(TurnContext turn, CancellationToken cancellationToken)
+        {
+            await states.DeleteAsync(turn.Inbound.StateKey, cancellationToken);
+            turn.Reply("never sent");
+            await dying.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

@@ -3,6 +3,7 @@ using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Dialogs.Routing;
+using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
 using CommunityBot.Handoff;
@@ -25,7 +26,8 @@ public sealed class BotHarness : IDisposable
 {
     public const string BotName = "小灵通";
 
-    public BotHarness(IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null)
+    /// <param name="wrapDesk">Wraps the ticket desk the router uses (e.g. to fail after a ticket is written).</param>
+    public BotHarness(IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null, Func<ITicketDesk, ITicketDesk>? wrapDesk = null)
     {
         Database = new LiteDatabase(new MemoryStream());
         Writer = new LiteDbWriter(Database, NullLogger<LiteDbWriter>.Instance);
@@ -50,7 +52,7 @@ public sealed class BotHarness : IDisposable
             Misses,
             HelpRequests,
             new LiteDbConversationMemory(Database, Writer),
-            Desk,
+            wrapDesk?.Invoke(Desk) ?? Desk,
             Directory,
             Directory,
             MsOptions.Create(new RouterOptions { Name = BotName }));
@@ -77,6 +79,9 @@ public sealed class BotHarness : IDisposable
     public TicketDesk Desk { get; }
     public OutboxDispatcher Dispatcher { get; }
     public TurnPipeline Pipeline { get; }
+
+    /// <summary>The token scripted messages are processed with; cancelling it mid-turn stands for the process dying.</summary>
+    public CancellationToken TurnToken { get; set; } = CancellationToken.None;
 
     private readonly Dictionary<string, Queue<OutboundMessage>> _inboxes = new(StringComparer.Ordinal);
 

@@ -168,7 +168,7 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
             Attachments = attachments ?? [],
             Timestamp = harness.Time.GetUtcNow(),
         };
-        Outcomes.Add(await harness.Pipeline.ProcessAsync(message, CancellationToken.None));
+        Outcomes.Add(await harness.Pipeline.ProcessAsync(message, harness.TurnToken));
         await harness.Dispatcher.DispatchDueAsync(CancellationToken.None);
     }
 }
