@@ -260,7 +260,8 @@ public sealed class FaqIndex
             }
             var phrasing = _phrasings[bestAt];
             var numberMismatch = numbers.Count > 0 && phrasing.Numbers.Count > 0 && !numbers.SetEquals(phrasing.Numbers);
-            hits.Add(new FaqHit(entryId, scoreDoc.Score, best, second, negated != phrasing.Negated, numberMismatch, bestAt));
+            hits.Add(new FaqHit(entryId, scoreDoc.Score, best, second, negated != phrasing.Negated, numberMismatch, bestAt,
+                phrasing.Coverage(vector)));
             if (hits.Count == maxEntries)
             {
                 break;
@@ -311,13 +312,30 @@ public sealed class FaqIndex
             }
             return dot / (queryNorm * Norm);
         }
+
+        /// <summary>The share of this phrasing's weight (its words, characters and bigrams, idf-weighted) that the query has too.</summary>
+        public double Coverage(Dictionary<int, float> query)
+        {
+            double covered = 0, total = 0;
+            for (var i = 0; i < Features.Length; i++)
+            {
+                total += Weights[i];
+                if (query.ContainsKey(Features[i]))
+                {
+                    covered += Weights[i];
+                }
+            }
+            return total > 0 ? covered / total : 0;
+        }
     }
 }
 
 /// <summary>
 /// One candidate entry: the best BM25 score over its phrasings, the cosine similarity of its closest and
 /// second-closest phrasings, and whether the closest one differs from the message in negation or in numbers;
-/// <see cref="Closest"/> is the closest phrasing's number in the index (see <see cref="FaqIndex.TextOf"/>).
+/// <see cref="Closest"/> is the closest phrasing's number in the index (see <see cref="FaqIndex.TextOf"/>);
+/// <see cref="PhrasingCoverage"/> is the share of the closest phrasing's idf weight that the message has too (1 = the
+/// message says everything the phrasing says, whatever else it says).
 /// </summary>
 public sealed record FaqHit(string EntryId, float Bm25, double Similarity, double SecondSimilarity = 0, bool NegationMismatch = false,
-    bool NumberMismatch = false, int Closest = -1);
+    bool NumberMismatch = false, int Closest = -1, double PhrasingCoverage = 1);

@@ -83,13 +83,14 @@ public sealed class FaqMatcher
             scored.Add((new FaqCandidate(hits[i].EntryId, Math.Round(p, 4)), _options.RerankOrder ? p : features[i][blendColumn]));
         }
         var ranked = scored.OrderByDescending(s => s.Order).Select(s => s.Candidate).ToList();
-        return Decide(ranked, _options.RerankAnswerThreshold, _options.RerankSuggestThreshold);
+        return Decide(ranked, _options.RerankAnswerThreshold, _options.RerankSuggestThreshold, underspecified: false);
     }
 
     private FaqMatch Blend(List<FaqHit> hits)
-    {        var topBm25 = hits.Max(h => h.Bm25);
+    {
+        var topBm25 = hits.Max(h => h.Bm25);
         var lambda = _options.RankConfidenceWeight;
-        var scored = new List<(FaqCandidate Candidate, double Rank)>(hits.Count);
+        var scored = new List<(FaqCandidate Candidate, double Rank, FaqHit Hit)>(hits.Count);
         foreach (var hit in hits)
         {
             var penalty = Penalty(hit);
@@ -98,17 +99,24 @@ public sealed class FaqMatcher
             // same whether an entry has one phrasing or five.
             var closeness = hit.Similarity + _options.SecondPhrasingWeight * hit.SecondSimilarity;
             var rank = (1 - lambda) * (topBm25 > 0 ? hit.Bm25 / topBm25 : 0) + lambda * closeness - penalty;
-            scored.Add((new FaqCandidate(hit.EntryId, Math.Round(Math.Clamp(Confidence(hit) - penalty, 0, 1), 4)), rank));
+            scored.Add((new FaqCandidate(hit.EntryId, Math.Round(Math.Clamp(Confidence(hit) - penalty, 0, 1), 4)), rank, hit));
         }
         // A stable sort: ties keep BM25's order.
-        var ranked = scored.OrderByDescending(s => s.Rank).Select(s => s.Candidate).ToList();
-        return Decide(ranked, _options.AnswerThreshold, _options.SuggestThreshold);
+        var order = scored.OrderByDescending(s => s.Rank).ToList();
+        return Decide(order.Select(s => s.Candidate).ToList(), _options.AnswerThreshold, _options.SuggestThreshold, Underspecified(order[0].Hit));
     }
 
-    private FaqMatch Decide(List<FaqCandidate> ranked, double answerThreshold, double suggestThreshold)
+    /// <summary>
+    /// True when the message leaves out most of what the best entry's closest phrasing says (less than
+    /// <see cref="FaqMatchingOptions.MinPhrasingCoverage"/> of its weight): "在哪交钱" shares "在哪…交" with "水费在哪里缴"
+    /// but not 水费, so it may as well mean the property fee. Such a message gets "您是想问", not an answer.
+    /// </summary>
+    private bool Underspecified(FaqHit best) => best.PhrasingCoverage < _options.MinPhrasingCoverage;
+
+    private FaqMatch Decide(List<FaqCandidate> ranked, double answerThreshold, double suggestThreshold, bool underspecified)
     {
         var best = ranked[0];
-        if (best.Score >= answerThreshold)
+        if (best.Score >= answerThreshold && !underspecified)
         {
             return new FaqMatch(best, [], ranked);
         }
