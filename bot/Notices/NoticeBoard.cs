@@ -26,7 +26,7 @@ public sealed partial class NoticeBoard(NoticeStore store, IOptions<ClockOptions
 
     public NoticeInfo? Covering(string category, string description, string? compoundId, string? building, DateTimeOffset at) =>
         store.InForce(at.UtcDateTime)
-            .Where(n => n.Category == category && n.Keywords.Any(k => description.Contains(k, StringComparison.Ordinal)))
+            .Where(n => SameCategory(n.Category, category) && n.Keywords.Any(k => description.Contains(k, StringComparison.Ordinal)))
             .Where(n => Covers(n, compoundId, building, placeRequired: true))
             .OrderBy(n => n.StartUtc)
             .Select(ToInfo)
@@ -94,6 +94,10 @@ public sealed partial class NoticeBoard(NoticeStore store, IOptions<ClockOptions
             (compoundId is null || p.CompoundId == compoundId)
             && (p.Buildings.Count == 0 || (canonical is not null && p.Buildings.Contains(canonical, StringComparer.Ordinal))));
     }
+
+    /// <summary>A report of a sub-category ("水电气暖-水") falls under a notice of its parent ("水电气暖").</summary>
+    private static bool SameCategory(string notice, string report) =>
+        report == notice || report.StartsWith(notice + "-", StringComparison.Ordinal);
 
     private NoticeInfo ToInfo(Notice notice) => new(
         notice.Id.ToString(CultureInfo.InvariantCulture),

@@ -200,6 +200,12 @@ public sealed partial class TurnRouter : IBot
 
     private bool AnswerFromNotices(TurnContext turn, string text)
     {
+        // Most messages name no topic of a notice in force: only those are read for a place.
+        if (_notices.About(text, null, null, turn.Now).Count == 0)
+        {
+            return false;
+        }
+
         var place = _details.Extract(text, turn.Now).Location;
         var found = _notices.About(text, place?.CompoundId, place?.Building, turn.Now);
         if (found.Count == 0)

@@ -100,6 +100,7 @@ public sealed class NoticeStoreTests : IDisposable
         var at = new DateTimeOffset(Start.AddHours(1));
 
         Assert.Equal(notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), _board.Covering("水电气暖", "家里没电了", "xingfuli", "3", at)?.Id);
+        Assert.NotNull(_board.Covering("水电气暖-电", "家里没电了", "xingfuli", "3", at));
         Assert.Null(_board.Covering("物业管理", "家里没电了", "xingfuli", "3", at));
         Assert.Null(_board.Covering("水电气暖", "家里没电了", "xingfuli", "4", at));
         Assert.Null(_board.Covering("水电气暖", "家里没电了", null, "3", at));
