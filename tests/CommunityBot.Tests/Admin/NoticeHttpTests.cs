@@ -69,6 +69,20 @@ public sealed class NoticeHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_InTheNoticesBuilding_ThroughTheRealHost_JoinsItAndOpensNoTicket()
+    {
+        var notice = await PostDirectlyAsync();
+
+        Assert.Equal("请问是哪类问题？", await AskAsync(_app, _client, "我要报修 幸福里5号楼没水了", "report-group"));
+        var reply = await AskAsync(_app, _client, "水电气暖", "report-group");
+
+        Assert.Contains("这是已公告的情况：【停水通知】", reply);
+        Assert.Contains("不会生成工单", reply);
+        Assert.Empty(_app.Services.GetRequiredService<CommunityBot.Tickets.TicketStore>().All());
+        Assert.Equal("幸福里小区5号楼", Assert.Single(Store.Find(notice.Id)!.Reports).Location);
+    }
+
+    [Fact]
     public async Task Create_WithProblems_Returns400InChineseKeepsWhatWasTypedAndSavesNothing()
     {
         await LoginAsync(_client, Boss);

@@ -49,6 +49,24 @@ public sealed class NoticeJourneyTests : IDisposable
     }
 
     [Fact]
+    public async Task Question_ThenStillReport_InScope_JoinsTheNotice()
+    {
+        var notice = await PostWaterNoticeAsync();
+
+        await _bot.Conversation()
+            .As("alice").Send("@小灵通 幸福里5号楼怎么又停水了")
+            .AssertReplyContains(WaterText)
+            .Press("仍要报修")
+            .AssertReply(r => Assert.Equal("请问是哪类问题？", r.Text))
+            .Send("水电气暖")
+            .AssertReplyContains("不会生成工单")
+            .RunAsync();
+
+        Assert.Empty(_bot.Tickets.All());
+        Assert.Single(_bot.Notices.Find(notice.Id)!.Reports);
+    }
+
+    [Fact]
     public async Task Question_NamingABuildingOutsideTheScope_IsNotAnsweredFromTheNotice()
     {
         await PostWaterNoticeAsync();
