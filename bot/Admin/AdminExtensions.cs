@@ -8,6 +8,7 @@ public static class AdminExtensions
     public const string Scheme = "AdminCookie";
     public const string TicketsPolicy = "AdminTickets";
     public const string FaqPolicy = "AdminFaq";
+    public const string NoticesPolicy = "AdminNotices";
 
     /// <summary>Needs <c>AddStorage()</c>, <c>AddUnderstanding()</c> and <c>AddTickets()</c>.</summary>
     public static IHostApplicationBuilder AddAdminConsole(this IHostApplicationBuilder builder)
@@ -43,6 +44,9 @@ public static class AdminExtensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(TicketsPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser())
             .AddPolicy(FaqPolicy, policy => policy.AddAuthenticationSchemes(Scheme)
+                .RequireRole(nameof(AdminRole.Admin), nameof(AdminRole.Street), nameof(AdminRole.Community)))
+            // Workers are refused: a notice's reports name residents, and posting is the community's and office's job.
+            .AddPolicy(NoticesPolicy, policy => policy.AddAuthenticationSchemes(Scheme)
                 .RequireRole(nameof(AdminRole.Admin), nameof(AdminRole.Street), nameof(AdminRole.Community)));
         return builder;
     }
@@ -57,6 +61,7 @@ public static class AdminExtensions
         TicketAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(TicketsPolicy));
         // The same roles as the knowledge base: workers are assessed, they do not read the office's figures.
         DashboardAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
+        NoticeAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(NoticesPolicy));
         admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
         return app;
     }

@@ -12,6 +12,9 @@ public sealed record AdminSession(string Name, AdminRole Role, string? Community
 
     public bool MayEditFaq => Role is AdminRole.Admin or AdminRole.Street or AdminRole.Community;
 
+    /// <summary>Notices (停水/停电): community staff for their own community, admin and street office for all.</summary>
+    public bool MayManageNotices => Role is AdminRole.Admin or AdminRole.Street or AdminRole.Community;
+
     public static AdminSession From(ClaimsPrincipal principal) => new(
         principal.Identity?.Name ?? "",
         Enum.TryParse<AdminRole>(principal.FindFirstValue(ClaimTypes.Role), out var role) ? role : AdminRole.Worker,

@@ -1,6 +1,7 @@
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Directory;
 using CommunityBot.Dialogs.Engine;
+using CommunityBot.Dialogs.Notices;
 using CommunityBot.Dialogs.Understanding;
 
 namespace CommunityBot.Dialogs.Grievance;
@@ -8,9 +9,10 @@ namespace CommunityBot.Dialogs.Grievance;
 /// <summary>
 /// Takes a grievance: asks only for what the first message did not say (category, compound, place, what
 /// happened, an optional photo, an optional phone in private), confirms in one short summary and returns a
-/// <see cref="GrievanceReport"/>. In a group nothing personal is asked for or repeated.
+/// <see cref="GrievanceReport"/>. In a group nothing personal is asked for or repeated. A report that an announced
+/// notice covers (停水 in a building under a 停水 notice) ends as soon as that is known, with the notice's id.
 /// </summary>
-public sealed partial class GrievanceDialog(IDirectory directory, IDetailExtractor details) : Dialog<GrievanceDialog.Step, GrievanceState, GrievanceReport>
+public sealed partial class GrievanceDialog(IDirectory directory, IDetailExtractor details, INotices notices) : Dialog<GrievanceDialog.Step, GrievanceState, GrievanceReport>
 {
     public const string DialogId = "grievance";
     private const string Submit = "提交";
@@ -161,6 +163,14 @@ public sealed partial class GrievanceDialog(IDirectory directory, IDetailExtract
         if (state.Description.Length < 4)
         {
             return DialogTurn<GrievanceReport>.Ask(Step.Description, Prompt.ForText("请简单说说发生了什么？", "请用一两句话描述一下情况。", minLength: 4));
+        }
+
+        // Category, place and what happened are all known here: the earliest point at which an announced outage can be
+        // told apart from a new problem of the same kind in the same building (楼道灯坏了 during a 停水 notice), and
+        // before the resident is asked for a photo, a phone or a confirmation that the notice makes needless.
+        if (notices.Covering(state.Category, state.Description, state.CompoundId, state.Building, turn.Now) is { } notice)
+        {
+            return DialogTurn<GrievanceReport>.Complete(ToReport(turn, state) with { NoticeId = notice.Id });
         }
 
         if (!state.PhotoAsked)

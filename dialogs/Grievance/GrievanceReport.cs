@@ -25,6 +25,9 @@ public sealed record GrievanceReport
     /// </summary>
     public string? SubmissionKey { get; init; }
 
+    /// <summary>The announced notice (停水/停电 …) this report falls under: it joins the notice instead of becoming a ticket.</summary>
+    public string? NoticeId { get; init; }
+
     /// <summary>Where, as it may be shown in a group ("幸福里小区5号楼").</summary>
     public string PublicLocation =>
         string.Concat(CompoundName, Building is null ? "" : Building + "号楼", Unit is null ? "" : Unit + "单元", Landmark) is { Length: > 0 } where

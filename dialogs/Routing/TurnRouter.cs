@@ -5,6 +5,7 @@ using CommunityBot.Dialogs.Faq;
 using CommunityBot.Dialogs.Feedback;
 using CommunityBot.Dialogs.Grievance;
 using CommunityBot.Dialogs.Handoff;
+using CommunityBot.Dialogs.Notices;
 using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,8 @@ public sealed partial class TurnRouter : IBot
     private readonly IMissLog _misses;
     private readonly IHumanHelp _humanHelp;
     private readonly IConversationMemory _memory;
+    private readonly IDetailExtractor _details;
+    private readonly INotices _notices;
     private readonly RouterOptions _options;
 
     public TurnRouter(
@@ -48,10 +51,13 @@ public sealed partial class TurnRouter : IBot
         ITicketDesk desk,
         IDirectory directory,
         IDetailExtractor details,
+        INotices notices,
         IOptions<RouterOptions> options)
     {
         _desk = desk;
-        _grievance = new GrievanceDialog(directory, details);
+        _details = details;
+        _notices = notices;
+        _grievance = new GrievanceDialog(directory, details, notices);
         _understanding = understanding;
         _answers = answers;
         _misses = misses;
@@ -143,8 +149,16 @@ public sealed partial class TurnRouter : IBot
             return;
         }
 
-        var understanding = _understanding.Understand(text);
         var wantsToReport = GrievanceTriggers.Any(t => text.StartsWith(t, StringComparison.Ordinal));
+
+        // A notice in force is more specific than any FAQ entry ("停水怎么办" in general vs. today's 停水 in 5号楼), so it
+        // is tried first; "我要报修…" still goes to the intake dialog, which joins the notice when it covers the report.
+        if (!wantsToReport && AnswerFromNotices(turn, text))
+        {
+            return;
+        }
+
+        var understanding = _understanding.Understand(text);
         if (understanding.Faq is { } faq && _answers.Find(faq.Id) is { } answer)
         {
             if (understanding.Intent == Intent.Grievance && !wantsToReport)
@@ -184,9 +198,51 @@ public sealed partial class TurnRouter : IBot
         await ReplyMissAsync(turn, text, understanding.Suggestions.FirstOrDefault(), cancellationToken);
     }
 
+    private bool AnswerFromNotices(TurnContext turn, string text)
+    {
+        // Most messages name no topic of a notice in force: only those are read for a place.
+        if (_notices.About(text, null, null, turn.Now).Count == 0)
+        {
+            return false;
+        }
+
+        var place = _details.Extract(text, turn.Now).Location;
+        var found = _notices.About(text, place?.CompoundId, place?.Building, turn.Now);
+        if (found.Count == 0)
+        {
+            return false;
+        }
+
+        var offer = new CardAction("仍要报修", "我要报修：" + text);
+        var namedPlace = place?.CompoundId is not null || place?.Building is not null;
+        if (found.Count == 1 || namedPlace)
+        {
+            var details = found.Take(3).Select(n => $"【{n.Title}】{n.Text}\n范围：{n.Where}\n时间：{n.Window}");
+            turn.Reply(OutboundMessage.WithButtons(
+                string.Join("\n\n", details) + "\n这是已公告的情况，无需报修。如果您遇到的是别的问题，可以点「仍要报修」。",
+                [offer]));
+            return true;
+        }
+
+        // Several notices and no place named: a short list, so the group is not flooded with every notice's text.
+        var lines = found.Take(5).Select((n, i) => $"{i + 1}. 【{n.Title}】{n.Where}，{n.Window}");
+        turn.Reply(OutboundMessage.WithButtons(
+            "目前有这些通知：\n" + string.Join("\n", lines) + "\n说出小区和楼号（如“5号楼停水了吗”）可以看具体内容。",
+            [offer]));
+        return true;
+    }
+
     private async Task OnGrievanceReportedAsync(TurnContext turn, GrievanceReport report, CancellationToken cancellationToken)
     {
-        var receipt = await _desk.FileAsync(report with { SubmissionKey = turn.Inbound.Channel + "|" + turn.Inbound.Id }, turn.Now, cancellationToken);
+        if (report.NoticeId is { } noticeId && await _notices.JoinAsync(noticeId, report, turn.Now, cancellationToken) is { } notice)
+        {
+            turn.Reply($"这是已公告的情况：【{notice.Title}】{notice.Where}，{notice.Window}。{notice.Text}\n已记下您的反映（共{notice.Reports}人反映），不用另外报修，也不会生成工单。");
+            return;
+        }
+
+        // No notice, or it was withdrawn or ended while the resident was answering: a ticket as usual.
+        var receipt = await _desk.FileAsync(
+            report with { NoticeId = null, SubmissionKey = turn.Inbound.Channel + "|" + turn.Inbound.Id }, turn.Now, cancellationToken);
         turn.Reply(receipt switch
         {
             { AlreadyReported: true } => $"您已反映过这个问题，工单 {receipt.Number} 正在办理，由{receipt.ResponsibleName}负责。查询进度请@我说「我的工单」。",

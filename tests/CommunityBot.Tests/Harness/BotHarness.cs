@@ -7,6 +7,7 @@ using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
 using CommunityBot.Handoff;
+using CommunityBot.Notices;
 using CommunityBot.Notifications;
 using CommunityBot.Storage;
 using CommunityBot.Tickets;
@@ -44,6 +45,7 @@ public sealed class BotHarness : IDisposable
             Tickets, Directory, Outbox, Handoffs, Writer, Directory, Directory, States, MsOptions.Create(dialogOptions ?? new DialogOptions()),
             MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, Clock);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
+        Notices = new NoticeStore(Database, Writer);
         var router = new TurnRouter(
             States,
             MsOptions.Create(dialogOptions ?? new DialogOptions()),
@@ -55,6 +57,7 @@ public sealed class BotHarness : IDisposable
             wrapDesk?.Invoke(Desk) ?? Desk,
             Directory,
             Directory,
+            new NoticeBoard(Notices, MsOptions.Create(new ClockOptions()), NullLogger<NoticeBoard>.Instance),
             MsOptions.Create(new RouterOptions { Name = BotName }));
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
@@ -75,6 +78,7 @@ public sealed class BotHarness : IDisposable
     public FakeDirectory Directory { get; } = new();
     public TicketStore Tickets { get; }
     public HandoffStore Handoffs { get; }
+    public NoticeStore Notices { get; }
     public TicketClock Clock { get; }
     public TicketDesk Desk { get; }
     public OutboxDispatcher Dispatcher { get; }

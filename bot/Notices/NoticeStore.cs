@@ -1,0 +1,53 @@
+using CommunityBot.Storage;
+using LiteDB;
+
+namespace CommunityBot.Notices;
+
+/// <summary>Notices in LiteDB (collection <c>notices</c>); the reports that join a notice are kept inside it.</summary>
+public sealed class NoticeStore
+{
+    public const string CollectionName = "notices";
+
+    private readonly ILiteCollection<Notice> _notices;
+    private readonly LiteDbWriter _writer;
+
+    public NoticeStore(ILiteDatabase database, LiteDbWriter writer)
+    {
+        _writer = writer;
+        _notices = LiteDbCollections.Open<Notice>(database, CollectionName);
+        _notices.EnsureIndex(n => n.EndUtc);
+        _notices.EnsureIndex(n => n.CommunityId);
+    }
+
+    public Notice? Find(int id) => _notices.FindById(id);
+
+    /// <summary>Every notice, newest window first (the console's list; notices are few).</summary>
+    public IReadOnlyList<Notice> All() => _notices.Query().OrderByDescending(n => n.StartUtc).ToList();
+
+    /// <summary>Notices not withdrawn whose window contains <paramref name="utc"/>.</summary>
+    public IReadOnlyList<Notice> InForce(DateTime utc) =>
+        _notices.Find(n => n.EndUtc > utc).Where(n => n.IsInForce(utc)).ToList();
+
+    /// <summary>Stores a new notice and returns it with its id.</summary>
+    public Task<Notice> CreateAsync(Notice notice) => _writer.WriteAsync(_ =>
+    {
+        _notices.Insert(notice);
+        return notice;
+    });
+
+    /// <summary>
+    /// Re-reads the notice, applies <paramref name="change"/> and stores it on the writer thread (so two reports joining
+    /// at once both count). Null when there is no such notice or <paramref name="change"/> declined.
+    /// </summary>
+    public Task<Notice?> UpdateAsync(int id, Func<Notice, bool> change) => _writer.WriteAsync(_ =>
+    {
+        var notice = _notices.FindById(id);
+        if (notice is null || !change(notice))
+        {
+            return null;
+        }
+
+        _notices.Update(notice);
+        return notice;
+    });
+}
