@@ -1,3 +1,4 @@
+using CommunityBot.Broadcasts;
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
@@ -142,7 +143,7 @@ public sealed class TurnPipelineTests : IDisposable
     }
 
     private TurnPipeline CreatePipeline(IBot bot, TurnOptions? options = null) => new(
-        bot, _states, new ProcessedMessageLog(_database), _outbox, new Broadcasts.GroupRegistry(_database), _writer, _time,
+        bot, _states, new ProcessedMessageLog(_database), _outbox, new GroupRegistry(_database), _writer, _time,
         MsOptions.Create(options ?? new TurnOptions()), NullLogger<TurnPipeline>.Instance);
 
     private InboundMessage Message(string id, string text) => new()
