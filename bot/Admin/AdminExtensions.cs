@@ -57,6 +57,8 @@ public static class AdminExtensions
         TicketAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(TicketsPolicy));
         // The same roles as the knowledge base: workers are assessed, they do not read the office's figures.
         DashboardAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
+        // Broadcasts reach residents in their groups: the office and communities send them, grid workers do not.
+        BroadcastAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
         return app;
     }

@@ -38,14 +38,18 @@ public static partial class AdminTestKit
         await PostFormAsync(client, "/admin/login", "/admin/login", new() { ["name"] = name, ["password"] = password });
 
     /// <summary>Opens <paramref name="page"/>, takes its antiforgery token and posts <paramref name="fields"/> with it to <paramref name="action"/>.</summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
+    public static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields) =>
+        PostFieldsAsync(client, page, action, fields.ToList());
+
+    /// <summary>As above, with repeated fields (checkboxes of the same name).</summary>
+    public static async Task<HttpResponseMessage> PostFieldsAsync(HttpClient client, string page, string action, List<KeyValuePair<string, string>> fields)
     {
         using var opened = await client.GetAsync(page);
         var html = await opened.Content.ReadAsStringAsync();
         Assert.True(opened.IsSuccessStatusCode, $"GET {page}: {(int)opened.StatusCode} {html[..Math.Min(html.Length, 3000)]}");
         var token = TokenPattern().Match(html);
         Assert.True(token.Success, "the page has an antiforgery field");
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+        fields.Add(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)));
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
