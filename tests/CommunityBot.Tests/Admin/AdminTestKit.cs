@@ -53,6 +53,28 @@ public static partial class AdminTestKit
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>Opens <paramref name="page"/> for its antiforgery token and uploads <paramref name="content"/> as the form's <c>file</c> to <paramref name="action"/>.</summary>
+    public static async Task<HttpResponseMessage> PostFileAsync(
+        HttpClient client, string page, string action, string fileName, byte[] content, Dictionary<string, string>? fields = null)
+    {
+        using var opened = await client.GetAsync(page);
+        var html = await opened.Content.ReadAsStringAsync();
+        Assert.True(opened.IsSuccessStatusCode, $"GET {page}: {(int)opened.StatusCode}");
+        var token = TokenPattern().Match(html);
+        Assert.True(token.Success, "the page has an antiforgery field");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken" },
+            { new ByteArrayContent(content), "file", fileName },
+        };
+        foreach (var (name, value) in fields ?? [])
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        return await client.PostAsync(action, form);
+    }
+
     /// <summary>Tuesday 24 November 2026, 10:00 in Zhengzhou: 王芳 is on duty for 幸福里 buildings 1–6.</summary>
     public static void MoveToOfficeHours(BotApplication app) => app.Time.Advance(TimeSpan.FromHours(14));
 
