@@ -59,6 +59,8 @@ public static class AdminExtensions
         DashboardAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         // Broadcasts reach residents in their groups: the office and communities send them, grid workers do not.
         BroadcastAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
+        // Community staff edit their own community; import and export of the whole are checked per endpoint.
+        DirectoryAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
         return app;
     }
