@@ -1,4 +1,5 @@
 using CommunityBot.Admin;
+using CommunityBot.Broadcasts;
 using CommunityBot.Channels.BotFramework;
 using CommunityBot.Channels.WeCom;
 using CommunityBot.Channels.WebChat;
@@ -38,6 +39,7 @@ builder.AddBotFrameworkChannel();
 builder.AddWebChatChannel();
 builder.AddWeComChannel();
 builder.AddOpen311();
+builder.AddBroadcasts();
 builder.AddAdminConsole();
 
 var app = builder.Build();

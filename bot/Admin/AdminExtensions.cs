@@ -62,6 +62,10 @@ public static class AdminExtensions
         // The same roles as the knowledge base: workers are assessed, they do not read the office's figures.
         DashboardAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         NoticeAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(NoticesPolicy));
+        // Broadcasts reach residents in their groups: the office and communities send them, grid workers do not.
+        BroadcastAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
+        // Community staff edit their own community; import and export of the whole are checked per endpoint.
+        DirectoryAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
         return app;
     }

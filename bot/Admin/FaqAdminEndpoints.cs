@@ -16,6 +16,9 @@ public static partial class FaqAdminEndpoints
         group.MapGet("/faq/edit", EditPage);
         group.MapPost("/faq/edit", Save);
         group.MapGet("/misses", Misses);
+        group.MapGet("/faq/import", ImportPage);
+        group.MapPost("/faq/import", ImportAsync);
+        group.MapGet("/faq/export", Export);
     }
 
     private static IResult List(HttpContext http, FaqStore store, string? q, string? saved)
@@ -35,7 +38,8 @@ public static partial class FaqAdminEndpoints
             {AdminLayout.Message(saved is { Length: > 0 } ? $"已保存条目 {saved}，助手已开始使用新内容。" : null)}
             <form method="get" action="/admin/faq" class="card filters">
               <div><label for="q">搜索</label><input type="search" id="q" name="q" value="{query}" placeholder="问题、问法、答案或分类"></div>
-              <div><button type="submit">搜索</button> <a class="button" href="/admin/faq/edit">新增条目</a></div>
+              <div><button type="submit">搜索</button> <a class="button" href="/admin/faq/edit">新增条目</a>
+              <a href="/admin/faq/import">导入</a> <a href="/admin/faq/export?format=xlsx">导出 XLSX</a> <a href="/admin/faq/export?format=csv">导出 CSV</a></div>
             </form>
             <p class="muted">共 {entries.Count} 条</p>
             <table class="responsive" id="faq-list">
@@ -161,6 +165,90 @@ public static partial class FaqAdminEndpoints
             """));
     }
 
+    private static IResult ImportPage(HttpContext http) => ImportForm(http, null, StatusCodes.Status200OK);
+
+    private static IResult ImportForm(HttpContext http, string? error, int statusCode) =>
+        AdminLayout.Page(http, "导入知识库", Html.Of($"""
+            {AdminLayout.Message(error, error: true)}
+            <form method="post" action="/admin/faq/import" enctype="multipart/form-data" class="card" id="faq-import">
+              {AdminLayout.Csrf(http)}
+              <p class="muted">.xlsx 或 .csv 文件（不超过 {AdminUpload.MaxBytes / 1024 / 1024} MB），第一行为列名：id, question, similar（每行一个问法）, answer, category。
+              文件有任何错误时，知识库不会有任何改动。</p>
+              <label for="file">文件</label>
+              <input type="file" id="file" name="file" accept=".xlsx,.csv" required>
+              <label><input type="radio" name="mode" value="merge" checked> 合并：按编号新增或覆盖，文件里没有的条目保留</label>
+              <label><input type="radio" name="mode" value="replace"> 替换：用文件替换整个知识库</label>
+              <p><button type="submit">导入</button> <a href="/admin/faq">取消</a></p>
+            </form>
+            """), statusCode);
+
+    // The same file format and the same replace-or-merge as the CLI's `faq import`, all or nothing.
+    private static async Task<IResult> ImportAsync(HttpContext http, IFormCollection form, FaqStore store, FaqMatcher matcher, ILoggerFactory loggers)
+    {
+        var (upload, error) = await AdminUpload.ReadAsync(form, [".xlsx", ".csv"], http.RequestAborted);
+        if (upload is null)
+        {
+            return ImportForm(http, error, StatusCodes.Status400BadRequest);
+        }
+
+        using (upload)
+        {
+            List<FaqEntry> entries;
+            try
+            {
+                entries = FaqFileFormat.Read(upload.Path);
+            }
+            catch (FaqFormatException ex)
+            {
+                // The reader names the row and column; the temporary path means nothing to staff.
+                return ImportForm(http, $"导入失败，知识库没有改动。{upload.FileName}：{ex.Message.Replace(upload.Path, upload.FileName, StringComparison.Ordinal)}", StatusCodes.Status400BadRequest);
+            }
+
+            if (entries.Count == 0)
+            {
+                return ImportForm(http, "文件里没有条目，知识库没有改动。", StatusCodes.Status400BadRequest);
+            }
+
+            var replace = form["mode"] == "replace";
+            lock (SaveLock)
+            {
+                if (replace)
+                {
+                    store.ReplaceAll(entries);
+                }
+                else
+                {
+                    store.Upsert(entries);
+                }
+
+                matcher.Reload(store.Enabled());
+            }
+
+            LogImported(loggers.CreateLogger(typeof(FaqAdminEndpoints).FullName!), entries.Count, replace, AdminSession.From(http.User).Name);
+            return AdminLayout.Page(http, "导入知识库", Html.Of($"""
+                {AdminLayout.Message($"已{(replace ? "用文件替换知识库" : "合并导入")}：{entries.Count} 条，知识库现有 {store.Count()} 条，助手已开始使用新内容。")}
+                <p><a href="/admin/faq">返回知识库</a></p>
+                """));
+        }
+    }
+
+    private static IResult Export(HttpContext http, FaqStore store, TimeProvider time, string? format)
+    {
+        var extension = format == "csv" ? ".csv" : ".xlsx";
+        var path = Path.Combine(Path.GetTempPath(), "communitybot-faq-" + Guid.NewGuid().ToString("N") + extension);
+        try
+        {
+            FaqFileFormat.Write(path, store.All());
+            var bytes = File.ReadAllBytes(path);
+            var name = "faq-" + time.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture) + extension;
+            return Results.File(bytes, extension == ".csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static bool Matches(FaqEntry entry, string query) =>
         entry.Id.Contains(query, StringComparison.OrdinalIgnoreCase)
         || entry.Phrasings.Any(p => p.Contains(query, StringComparison.OrdinalIgnoreCase))
@@ -169,4 +257,7 @@ public static partial class FaqAdminEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin console: FAQ entry {Id} saved by {Name}; index rebuilt")]
     private static partial void LogSaved(ILogger logger, string id, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin console: {Count} FAQ entries imported (replace: {Replace}) by {Name}; index rebuilt")]
+    private static partial void LogImported(ILogger logger, int count, bool replace, string name);
 }

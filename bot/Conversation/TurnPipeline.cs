@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CommunityBot.Broadcasts;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Notifications;
@@ -10,13 +11,15 @@ namespace CommunityBot.Conversation;
 /// <summary>
 /// Runs one inbound message: de-duplicates it by id, runs the bot under the resident's lock with one error
 /// handler for the turn, then records the message id, the resident's dialog state and the replies (in the outbox) in
-/// one transaction before the channel is answered; the dispatcher delivers the replies in the background.
+/// one transaction before the channel is answered; the dispatcher delivers the replies in the background. A group seen
+/// for the first time (or not for an hour) is recorded in the same write (<see cref="GroupRegistry"/>).
 /// </summary>
 public sealed partial class TurnPipeline(
     IBot bot,
     LiteDbDialogStateStore stateStore,
     ProcessedMessageLog processed,
     Outbox outbox,
+    GroupRegistry groups,
     LiteDbWriter writer,
     TimeProvider time,
     IOptions<TurnOptions> options,
@@ -98,11 +101,17 @@ public sealed partial class TurnPipeline(
     private async Task CommitAsync(string key, TurnContext turn, LiteDbDialogStateStore.TurnStateWrites state)
     {
         var entries = turn.Replies.Select(r => outbox.Create(turn.Inbound.Conversation, r)).ToList();
+        var recordGroup = groups.ShouldRecord(turn.Inbound.Conversation, turn.Now);
         // The message id, the dialog state and the replies are committed together: a crash leaves all or none.
         await writer.WriteAsync(_ =>
         {
             processed.Add(key, turn.Now);
             stateStore.CommitInWrite(state);
+            if (recordGroup)
+            {
+                groups.Record(turn.Inbound.Conversation, turn.Now);
+            }
+
             if (entries.Count > 0)
             {
                 outbox.Insert(entries);

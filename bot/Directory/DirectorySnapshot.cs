@@ -59,8 +59,10 @@ public sealed class DirectorySnapshot
 
     public IReadOnlyList<DutyShift> RosterOf(string gridId) => _rosterByGrid.TryGetValue(gridId, out var shifts) ? shifts : [];
 
-    public bool IsOnLeave(string workerId, DateTimeOffset at) =>
-        _leaveByWorker.TryGetValue(workerId, out var periods) && periods.Any(p => p.Covers(at));
+    /// <summary>Whether the worker cannot take a ticket at <paramref name="at"/>: on leave then, or not active.</summary>
+    public bool IsAway(string workerId, DateTimeOffset at) =>
+        (Workers.TryGetValue(workerId, out var worker) && !worker.Active)
+        || (_leaveByWorker.TryGetValue(workerId, out var periods) && periods.Any(p => p.Covers(at)));
 
     /// <summary>Community staff of <paramref name="communityId"/>, in directory order.</summary>
     public IEnumerable<Worker> StaffOf(string communityId) =>

@@ -17,7 +17,7 @@ public static class DirectoryWorkbook
         ["communities"] = ["id", "name", "phone", "street_office", "street_office_phone"],
         ["grids"] = ["id", "name", "community", "worker", "deputy"],
         ["compounds"] = ["id", "name", "aliases", "community", "buildings", "grids"],
-        ["workers"] = ["id", "name", "role", "community", "phone", "deputy", "teams_user_id", "aad_object_id", "tenant_id", "wecom_userid", "webchat_user_id"],
+        ["workers"] = ["id", "name", "role", "community", "phone", "deputy", "teams_user_id", "aad_object_id", "tenant_id", "wecom_userid", "webchat_user_id", "active"],
         ["roster"] = ["grid", "worker", "days", "start", "end"],
         ["leave"] = ["worker", "start", "end", "reason"],
         ["departments"] = ["id", "name", "categories", "contact", "phone"],
@@ -97,6 +97,7 @@ public static class DirectoryWorkbook
                 TenantId = r.Optional("tenant_id"),
                 WeComUserId = r.Optional("wecom_userid"),
                 WebChatUserId = r.Optional("webchat_user_id"),
+                Active = ParseActive(r),
             }).ToList(),
             Roster = Get("roster").Rows.Select(r => new DutyShift
             {
@@ -149,7 +150,7 @@ public static class DirectoryWorkbook
             ["workers"] = Table("workers", data.Workers.Select(w => new[]
             {
                 w.Id, w.Name, w.Role.ToString().ToLowerInvariant(), w.Community, w.Phone, w.DeputyWorkerId,
-                w.TeamsUserId, w.AadObjectId, w.TenantId, w.WeComUserId, w.WebChatUserId,
+                w.TeamsUserId, w.AadObjectId, w.TenantId, w.WeComUserId, w.WebChatUserId, w.Active ? null : "no",
             })),
             ["roster"] = Table("roster", data.Roster.Select(s => new[]
             {
@@ -221,6 +222,14 @@ public static class DirectoryWorkbook
         "community" or "社区" or "社区工作人员" => WorkerRole.Community,
         "street" or "街道" or "街道工作人员" => WorkerRole.Street,
         var other => throw row.Error("role", $"\"{other}\" is not a role; use grid, community or street."),
+    };
+
+    /// <summary>Empty means active; a worker who left is kept (their tickets name them) but marked <c>no</c>/否.</summary>
+    private static bool ParseActive(Row row) => row.Optional("active")?.ToLowerInvariant() switch
+    {
+        null or "yes" or "true" or "1" or "是" or "在岗" => true,
+        "no" or "false" or "0" or "否" or "停用" or "离岗" => false,
+        var other => throw row.Error("active", $"\"{other}\" is neither yes nor no (or 是/否)."),
     };
 
     private static List<DayOfWeek> ParseDays(Row row)

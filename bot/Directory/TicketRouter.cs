@@ -65,7 +65,7 @@ public sealed class TicketRouter
             {
                 return ToCommunity(directory, at, $"{whose}，当前不在网格值班时间", compound, canonicalBuilding, grid, community);
             }
-            if (onShift.FirstOrDefault(w => !directory.IsOnLeave(w.Id, at)) is { } onDuty)
+            if (onShift.FirstOrDefault(w => !directory.IsAway(w.Id, at)) is { } onDuty)
             {
                 return Decision(RoutingLevel.Grid, $"{whose}，当班网格员{onDuty.Name}", compound, canonicalBuilding, grid, community, onDuty);
             }
@@ -74,7 +74,7 @@ public sealed class TicketRouter
         else if (grid.WorkerId is { } workerId)
         {
             var worker = directory.Workers[workerId];
-            if (!directory.IsOnLeave(worker.Id, at))
+            if (!directory.IsAway(worker.Id, at))
             {
                 return Decision(RoutingLevel.Grid, $"{whose}，网格员{worker.Name}", compound, canonicalBuilding, grid, community, worker);
             }
@@ -82,7 +82,7 @@ public sealed class TicketRouter
         }
 
         var deputyId = grid.DeputyWorkerId ?? away?.DeputyWorkerId;
-        if (deputyId is not null && deputyId != away?.Id && directory.Workers.TryGetValue(deputyId, out var deputy) && !directory.IsOnLeave(deputy.Id, at))
+        if (deputyId is not null && deputyId != away?.Id && directory.Workers.TryGetValue(deputyId, out var deputy) && !directory.IsAway(deputy.Id, at))
         {
             var absence = away is null ? "未设网格员" : $"网格员{away.Name}休假";
             return Decision(RoutingLevel.Grid, $"{whose}，{absence}，由{deputy.Name}代班", compound, canonicalBuilding, grid, community, deputy);
@@ -94,7 +94,7 @@ public sealed class TicketRouter
     private static RoutingDecision ToCommunity(
         DirectorySnapshot directory, DateTimeOffset at, string why, Compound compound, string? building, Grid? grid, Community? community)
     {
-        if (community is not null && directory.StaffOf(community.Id).FirstOrDefault(w => !directory.IsOnLeave(w.Id, at)) is { } staff)
+        if (community is not null && directory.StaffOf(community.Id).FirstOrDefault(w => !directory.IsAway(w.Id, at)) is { } staff)
         {
             return Decision(RoutingLevel.Community, $"{why}，转{community.Name}{staff.Name}", compound, building, grid, community, staff);
         }
@@ -105,7 +105,7 @@ public sealed class TicketRouter
     private static RoutingDecision ToStreet(DirectorySnapshot directory, DateTimeOffset at, string why, Compound? compound, string? building)
     {
         var office = directory.Data.StreetOffice.Name;
-        var staff = directory.StreetStaff().FirstOrDefault(w => !directory.IsOnLeave(w.Id, at));
+        var staff = directory.StreetStaff().FirstOrDefault(w => !directory.IsAway(w.Id, at));
         var to = staff is null ? $"转{office}" : $"转{office}{staff.Name}";
         return Decision(RoutingLevel.Street, $"{why}，{to}", compound, building, null, null, staff);
     }

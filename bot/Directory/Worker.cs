@@ -31,6 +31,9 @@ public sealed record Worker
     /// <summary>The user id on the local web chat page, e.g. "worker-wangfang".</summary>
     public string? WebChatUserId { get; init; }
 
+    /// <summary>False for someone who no longer takes tickets (left, long absence): routing passes them over as if on leave.</summary>
+    public bool Active { get; init; } = true;
+
     /// <summary>The worker's own stand-in, used when a grid names no deputy.</summary>
     public string? DeputyWorkerId { get; init; }
 }

@@ -12,14 +12,17 @@ namespace CommunityBot.Notifications;
 /// <summary>
 /// Delivers due outbox messages through the channel clients: conversations in parallel, each
 /// conversation in order; a failed delivery is retried later with backoff and holds back the messages
-/// behind it in the same conversation.
+/// behind it in the same conversation. Each channel is paced (<see cref="ChannelPacer"/>): what is over its
+/// minute's budget stays pending, without counting as a failed attempt, and goes out on a later round.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     Outbox outbox,
     IEnumerable<IChannelClient> clients,
     IOptions<OutboxOptions> options,
+    TimeProvider time,
     ILogger<OutboxDispatcher> logger)
 {
+    private readonly ChannelPacer _pacer = new(time, options.Value);
     private readonly IChannelClient[] _clients = clients.ToArray();
     private readonly OutboxOptions _options = options.Value;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
@@ -83,12 +86,13 @@ public sealed partial class OutboxDispatcher(
 
     /// <summary>
     /// The due entry at <paramref name="start"/>, plus the due entries right behind it to the same address when its
-    /// client delivers batches (one message for a turn's several replies); empty when the entry is not due.
+    /// client delivers batches (one message for a turn's several replies); empty when the entry is not due or its
+    /// channel has used up this minute's budget.
     /// </summary>
     private List<OutboxMessage> Batch(List<OutboxMessage> entries, int start)
     {
         var first = entries[start];
-        if (!outbox.IsDue(first))
+        if (!outbox.IsDue(first) || !_pacer.TryTake(first.Channel))
         {
             return [];
         }

@@ -18,6 +18,8 @@ public sealed class OutboxMessage
     public int Attempts { get; set; }
     public OutboxStatus Status { get; set; }
     public string? LastError { get; set; }
+    /// <summary>The broadcast this message belongs to, if any (its history counts what is still here).</summary>
+    public string? BroadcastId { get; set; }
 }
 
 /// <summary>Where an outbox message is in its life.</summary>

@@ -24,4 +24,15 @@ public sealed class OutboxOptions
     /// <summary>How many conversations are delivered to at once (each conversation stays in order).</summary>
     [Range(1, 64)]
     public int MaxParallelConversations { get; set; } = 8;
+
+    /// <summary>
+    /// How many messages a channel is sent per minute, over all its conversations (unlisted channels are not paced).
+    /// Teams allows a bot about 50 messages a second across conversations; WeCom's APIs about 10,000 calls a minute
+    /// per company (each group robot's 20/min is kept by the WeCom client). The defaults stay well below both.
+    /// </summary>
+    public Dictionary<string, int> ChannelMessagesPerMinute { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["msteams"] = 1200,
+        ["wecom"] = 600,
+    };
 }

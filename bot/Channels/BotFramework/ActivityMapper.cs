@@ -178,6 +178,9 @@ public static partial class ActivityMapper
             ServiceUrl = activity.ServiceUrl,
             ReplyToId = activity.Id,
             TenantId = NullIfEmpty(conversation.TenantId) ?? ReadTenantFromChannelData(activity.ChannelData),
+            Properties = NullIfEmpty(conversation.Name) is { } name
+                ? new Dictionary<string, string> { [Broadcasts.GroupRegistry.NameProperty] = name }
+                : new Dictionary<string, string>(),
         };
     }
 

@@ -38,15 +38,41 @@ public static partial class AdminTestKit
         await PostFormAsync(client, "/admin/login", "/admin/login", new() { ["name"] = name, ["password"] = password });
 
     /// <summary>Opens <paramref name="page"/>, takes its antiforgery token and posts <paramref name="fields"/> with it to <paramref name="action"/>.</summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
+    public static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields) =>
+        PostFieldsAsync(client, page, action, fields.ToList());
+
+    /// <summary>As above, with repeated fields (checkboxes of the same name).</summary>
+    public static async Task<HttpResponseMessage> PostFieldsAsync(HttpClient client, string page, string action, List<KeyValuePair<string, string>> fields)
     {
         using var opened = await client.GetAsync(page);
         var html = await opened.Content.ReadAsStringAsync();
         Assert.True(opened.IsSuccessStatusCode, $"GET {page}: {(int)opened.StatusCode} {html[..Math.Min(html.Length, 3000)]}");
         var token = TokenPattern().Match(html);
         Assert.True(token.Success, "the page has an antiforgery field");
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+        fields.Add(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)));
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>Opens <paramref name="page"/> for its antiforgery token and uploads <paramref name="content"/> as the form's <c>file</c> to <paramref name="action"/>.</summary>
+    public static async Task<HttpResponseMessage> PostFileAsync(
+        HttpClient client, string page, string action, string fileName, byte[] content, Dictionary<string, string>? fields = null)
+    {
+        using var opened = await client.GetAsync(page);
+        var html = await opened.Content.ReadAsStringAsync();
+        Assert.True(opened.IsSuccessStatusCode, $"GET {page}: {(int)opened.StatusCode}");
+        var token = TokenPattern().Match(html);
+        Assert.True(token.Success, "the page has an antiforgery field");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken" },
+            { new ByteArrayContent(content), "file", fileName },
+        };
+        foreach (var (name, value) in fields ?? [])
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        return await client.PostAsync(action, form);
     }
 
     /// <summary>Tuesday 24 November 2026, 10:00 in Zhengzhou: 王芳 is on duty for 幸福里 buildings 1–6.</summary>

@@ -1,3 +1,4 @@
+using CommunityBot.Broadcasts;
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
@@ -27,7 +28,7 @@ public sealed class TurnPipelineTests : IDisposable
         _states = new LiteDbDialogStateStore(_database, _writer);
         var options = MsOptions.Create(new OutboxOptions { FirstRetryDelay = TimeSpan.FromSeconds(5), MaxAttempts = 3 });
         _outbox = new Outbox(_database, _writer, _time, options);
-        _dispatcher = new OutboxDispatcher(_outbox, [_channel], options, NullLogger<OutboxDispatcher>.Instance);
+        _dispatcher = new OutboxDispatcher(_outbox, [_channel], options, _time, NullLogger<OutboxDispatcher>.Instance);
     }
 
     public void Dispose()
@@ -123,7 +124,7 @@ public sealed class TurnPipelineTests : IDisposable
         // A new process: a fresh outbox and dispatcher over the same database.
         var options = MsOptions.Create(new OutboxOptions());
         var outbox = new Outbox(_database, _writer, _time, options);
-        var dispatcher = new OutboxDispatcher(outbox, [_channel], options, NullLogger<OutboxDispatcher>.Instance);
+        var dispatcher = new OutboxDispatcher(outbox, [_channel], options, _time, NullLogger<OutboxDispatcher>.Instance);
         Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
         Assert.Equal(0, await dispatcher.DispatchDueAsync(CancellationToken.None));
         Assert.Single(_channel.Sent);
@@ -170,7 +171,7 @@ public sealed class TurnPipelineTests : IDisposable
     }
 
     private TurnPipeline CreatePipeline(IBot bot, TurnOptions? options = null) => new(
-        bot, _states, new ProcessedMessageLog(_database), _outbox, _writer, _time,
+        bot, _states, new ProcessedMessageLog(_database), _outbox, new GroupRegistry(_database), _writer, _time,
         MsOptions.Create(options ?? new TurnOptions()), NullLogger<TurnPipeline>.Instance);
 
     private InboundMessage Message(string id, string text) => new()

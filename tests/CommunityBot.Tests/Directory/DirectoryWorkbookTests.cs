@@ -53,6 +53,19 @@ public sealed class DirectoryWorkbookTests : IDisposable
     }
 
     [Fact]
+    public void WriteThenRead_InactiveWorker_StaysInactive()
+    {
+        var data = Data();
+        data = data with { Workers = [.. data.Workers.Select(w => w.Id == "g1" ? w with { Active = false } : w)] };
+        var path = PathOf("inactive.xlsx");
+
+        DirectoryWorkbook.Write(path, data, Zone);
+        var (read, _) = DirectoryWorkbook.Read(path, Zone);
+
+        Assert.Equal(["g1"], read.Workers.Where(w => !w.Active).Select(w => w.Id));
+    }
+
+    [Fact]
     public void WriteThenRead_DemoDirectory_RoundTrips()
     {
         var demo = DirectoryJson.Read(Path.Combine(AppContext.BaseDirectory, "Data", "demo-directory.json"));

@@ -33,6 +33,18 @@ public sealed class TicketRouterTests
     }
 
     [Fact]
+    public void Route_OnDutyWorkerInactive_GoesPastThemAsIfOnLeave()
+    {
+        var data = Data();
+        data = data with { Workers = [.. data.Workers.Select(w => w.Id == "g1" ? w with { Active = false } : w)] };
+
+        var decision = Router(data).Route("jia", "3栋", "其他", TuesdayMorning);
+
+        Assert.NotEqual("g1", decision.WorkerId);
+        Assert.NotNull(decision.WorkerId);
+    }
+
+    [Fact]
     public void Route_NoBuilding_UsesCompoundDefaultGrid()
     {
         var decision = Router(Data()).Route("甲小区", null, "其他", TuesdayMorning);

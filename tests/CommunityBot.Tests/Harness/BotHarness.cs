@@ -1,3 +1,4 @@
+using CommunityBot.Broadcasts;
 using CommunityBot.Clocks;
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
@@ -38,6 +39,7 @@ public sealed class BotHarness : IDisposable
         States = new LiteDbDialogStateStore(Database, Writer);
         Misses = new MissStore(Database, Writer);
         Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
+        Groups = new GroupRegistry(Database);
         Tickets = new TicketStore(Database, Writer);
         Handoffs = new HandoffStore(Database);
         Clock = new TicketClock(new HolidayStore(Database), new TicketTimerStore(Database), MsOptions.Create(new ClockOptions()));
@@ -59,9 +61,9 @@ public sealed class BotHarness : IDisposable
             Directory,
             new NoticeBoard(Notices, MsOptions.Create(new ClockOptions()), NullLogger<NoticeBoard>.Instance),
             MsOptions.Create(new RouterOptions { Name = BotName }));
-        Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), NullLogger<OutboxDispatcher>.Instance);
+        Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), Time, NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
-            router, States, new ProcessedMessageLog(Database), Outbox, Writer, Time,
+            router, States, new ProcessedMessageLog(Database), Outbox, Groups, Writer, Time,
             MsOptions.Create(new TurnOptions()), NullLogger<TurnPipeline>.Instance);
     }
 
@@ -75,6 +77,7 @@ public sealed class BotHarness : IDisposable
     public MissStore Misses { get; }
     public HelpRequestStore HelpRequests { get; }
     public Outbox Outbox { get; }
+    public GroupRegistry Groups { get; }
     public FakeDirectory Directory { get; } = new();
     public TicketStore Tickets { get; }
     public HandoffStore Handoffs { get; }

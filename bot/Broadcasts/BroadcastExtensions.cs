@@ -1,0 +1,13 @@
+namespace CommunityBot.Broadcasts;
+
+/// <summary>Registers the group registry and broadcasts.</summary>
+public static class BroadcastExtensions
+{
+    /// <summary>Needs <c>AddStorage()</c> and the outbox (<c>AddDialogs()</c>).</summary>
+    public static IHostApplicationBuilder AddBroadcasts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<GroupRegistry>();
+        builder.Services.AddSingleton<BroadcastService>();
+        return builder;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using CommunityBot.Channels.WeCom;
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Engine;
+using CommunityBot.Storage;
+using LiteDB;
+using JsonSerializer = System.Text.Json.JsonSerializer;
+
+namespace CommunityBot.Broadcasts;
+
+/// <summary>
+/// The group conversations the bot is in, so that the console can broadcast to them. A turn records its group
+/// inside the turn's own write, and only when the group is new or its last-seen time is more than
+/// <see cref="Staleness"/> old: most turns cost one dictionary lookup and no write.
+/// All writes go through the <see cref="LiteDbWriter"/> thread, so read-modify-write needs no lock here.
+/// </summary>
+public sealed class GroupRegistry
+{
+    public static readonly TimeSpan Staleness = TimeSpan.FromHours(1);
+
+    /// <summary>The channel's name for the group, when its mapper put one in the reference (Bot Framework conversation.name).</summary>
+    public const string NameProperty = "conversation_name";
+
+    private readonly ILiteCollection<ChatGroup> _groups;
+    private readonly ConcurrentDictionary<string, DateTime> _lastWritten = new(StringComparer.Ordinal);
+
+    public GroupRegistry(ILiteDatabase database)
+    {
+        _groups = LiteDbCollections.Open<ChatGroup>(database, "chat_groups");
+        foreach (var group in _groups.FindAll())
+        {
+            _lastWritten[group.Key] = group.LastSeen;
+        }
+    }
+
+    public static string KeyOf(string channel, string conversationId) => channel + "/" + conversationId;
+
+    /// <summary>
+    /// Whether <paramref name="conversation"/> should be recorded now (a group not seen, or not recorded for an hour);
+    /// claims the write, so concurrent turns in the same group record it once.
+    /// </summary>
+    public bool ShouldRecord(ConversationReference conversation, DateTimeOffset now)
+    {
+        if (!conversation.IsGroup)
+        {
+            return false;
+        }
+
+        var key = KeyOf(conversation.Channel, conversation.ConversationId);
+        var at = now.UtcDateTime;
+        while (true)
+        {
+            if (!_lastWritten.TryGetValue(key, out var last))
+            {
+                return _lastWritten.TryAdd(key, at) || ShouldRecord(conversation, now);
+            }
+
+            if (at - last <= Staleness)
+            {
+                return false;
+            }
+
+            if (_lastWritten.TryUpdate(key, at, last))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Inserts or refreshes the group (call on the writer thread, e.g. inside the turn's write).</summary>
+    public void Record(ConversationReference conversation, DateTimeOffset now)
+    {
+        var key = KeyOf(conversation.Channel, conversation.ConversationId);
+        var group = _groups.FindById(key) ?? new ChatGroup
+        {
+            Key = key,
+            Channel = conversation.Channel,
+            ConversationId = conversation.ConversationId,
+            FirstSeen = now.UtcDateTime,
+        };
+        group.Reference = JsonSerializer.Serialize(Anonymous(conversation), DialogJson.Options);
+        group.LastSeen = now.UtcDateTime;
+        if (string.IsNullOrWhiteSpace(group.Name) && conversation.Properties.TryGetValue(NameProperty, out var name) && name.Trim().Length > 0)
+        {
+            group.Name = name.Trim();
+        }
+
+        _groups.Upsert(group);
+    }
+
+    public IReadOnlyList<ChatGroup> All() =>
+        _groups.FindAll().OrderBy(g => g.CommunityId ?? "\uffff", StringComparer.Ordinal).ThenBy(g => g.Label, StringComparer.Ordinal).ToList();
+
+    public ChatGroup? Find(string key) => _groups.FindById(key);
+
+    /// <summary>Sets the console's fields of a group (call on the writer thread); false when there is no such group.</summary>
+    public bool Assign(string key, string? name, string? communityId, string? compoundId)
+    {
+        if (_groups.FindById(key) is not { } group)
+        {
+            return false;
+        }
+
+        group.Name = name;
+        group.CommunityId = communityId;
+        group.CompoundId = compoundId;
+        return _groups.Update(group);
+    }
+
+    public static ConversationReference ReferenceOf(ChatGroup group) =>
+        JsonSerializer.Deserialize<ConversationReference>(group.Reference, DialogJson.Options)!;
+
+    // A broadcast addresses the group, not the resident who last spoke there, and threads under no old message;
+    // a WeCom response_url is single-use and short-lived, so the group robot webhook is used instead.
+    private static ConversationReference Anonymous(ConversationReference conversation) => conversation with
+    {
+        UserId = "",
+        UserName = "",
+        ReplyToId = null,
+        Properties = conversation.Properties
+            .Where(p => p.Key is not (WeComMessageMapper.ResponseUrlKey or WeComMessageMapper.ResponseUrlExpiresKey))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+    };
+}
