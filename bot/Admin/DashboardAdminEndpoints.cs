@@ -76,7 +76,7 @@ public static class DashboardAdminEndpoints
               <section id="worker-ranking">
                 <h2>网格员排名</h2>
                 {RankingTable(result.WorkerRanking)}
-                <p>{Export(AssessmentWorkbook.WorkerRankingSheet)}</p>
+                <p>{Export(AssessmentWorkbook.WorkerRankingSheet)} · 各网格员七项指标明细：{Export(AssessmentWorkbook.WorkersSheet)}</p>
               </section>
             </div>
             <p>{Export(AssessmentWorkbook.ListsSheet)} 红黑榜 · {Export(AssessmentWorkbook.TimesSheet)} 时长分布 · {Export(AssessmentWorkbook.ByDaySheet)} 每日件数 · {Export(AssessmentWorkbook.ByCategorySheet)} 分类件数</p>
