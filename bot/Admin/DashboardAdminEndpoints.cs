@@ -57,7 +57,7 @@ public static class DashboardAdminEndpoints
               <label>月份 <input name="month" value="{result.Title}"></label>
               {communities}
               <button type="submit">查看</button>
-              <a href="/admin/dashboard/export?{Html.Raw(query)}">导出全部（XLSX）</a>
+              <a href="/admin/dashboard/export?{Html.Raw(query)}">导出 XLSX（全部表格）</a>
             </form>
             <p class="muted" id="dashboard-scope">{(scope.CommunityName is { } name ? name + "的工单" : "全街道的工单")}，共 {result.Street.Volume} 件。</p>
             <div class="charts">{charts}</div>
