@@ -57,6 +57,7 @@ public sealed class TicketsBenchmark(int count, int queries, TimeSpan writeTime,
         Measure("noise floor: SHA-256 of 256 KiB", queries, () => System.Security.Cryptography.SHA256.HashData(work)[0] & 1);
         Measure("QueueOf(worker, 50)", queries, () => store.QueueOf(WorkerId(_random.Next(Workers))).Count);
         Measure("ReportedBy(resident, 20)", queries, () => store.ReportedBy(ResidentKey(_random.Next(Residents))).Count);
+        MeasureConsoleList(store, Math.Min(queries, 200));
         if (baseline)
         {
             // The query without the queue index: the worker's tickets by the AssigneeId index, filtered and sorted in memory.
@@ -78,6 +79,26 @@ public sealed class TicketsBenchmark(int count, int queries, TimeSpan writeTime,
 
         Console.WriteLine($"tickets after the write runs: {tickets.LongCount():N0}; load average {LoadAverage()}");
         return 0;
+    }
+
+    /// <summary>The admin console's ticket list (<see cref="TicketStore.Search"/>): one page of 101 rows per filter.</summary>
+    private void MeasureConsoleList(TicketStore store, int calls)
+    {
+        var newest = _start.AddSeconds((DateTime.UtcNow.Date - _start).TotalSeconds);
+        var page = new TicketFilter { Limit = 101 };
+        Measure("console list: no filter, page 1", calls, () => store.Search(page).Count);
+        Measure("console list: no filter, page 20", calls, () => store.Search(page with { Skip = 1900 }).Count);
+        Measure("console list: status=Pending", calls, () => store.Search(page with { Status = TicketStatus.Pending }).Count);
+        Measure("console list: grid", calls, () => store.Search(page with { GridId = $"g{_random.Next(Workers / 4):00}" }).Count);
+        Measure("console list: category", calls, () => store.Search(page with { Category = _categories[_random.Next(_categories.Count)] }).Count);
+        Measure("console list: last 7 days", calls, () => store.Search(page with { CreatedFromUtc = newest.AddDays(-7), CreatedBeforeUtc = newest }).Count);
+        Measure("console list: level=Grid", calls, () => store.Search(page with { Level = TicketLevel.Grid }).Count);
+        Measure("console list: level=Community (no match: full scan)", Math.Min(calls, 10), () => store.Search(page with { Level = TicketLevel.Community }).Count);
+        Measure("console list: community scope (12 grids)", calls, () => store.Search(page with
+        {
+            GridIds = Enumerable.Range(0, 12).Select(g => $"g{g:00}").ToList(), HandlerIds = ["c01"],
+        }).Count);
+        Measure("console list: worker scope", calls, () => store.Search(page with { GridIds = [], HandlerIds = [WorkerId(_random.Next(Workers))] }).Count);
     }
 
     private static string WorkerId(int i) => $"w{i:000}";

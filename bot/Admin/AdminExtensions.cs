@@ -20,6 +20,7 @@ public static class AdminExtensions
         builder.Services.AddSingleton<AdminUserStore>();
         builder.Services.AddSingleton<TicketScope>();
         builder.Services.AddSingleton<AdminFormat>();
+        builder.Services.AddSingleton<TicketPage>();
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = ".CommunityBot.Antiforgery";

@@ -5,97 +5,198 @@ using CommunityBot.Oversight;
 namespace CommunityBot.Admin;
 
 /// <summary>
-/// The month's figures for the office: the assessment rates per community and grid, volume by day and category as
-/// charts (server-drawn SVG, no script), the grid ranking with its red and black lists, and the whole as XLSX.
-/// Community staff see their own community and its grids; admin and street staff see everything.
+/// The month's figures for the office: the seven assessment rates per street, community and grid; volume by day,
+/// category and grid and the response and closing time distributions as charts (server-drawn SVG, no script); the
+/// grid and worker rankings with their red and black lists; and every table as XLSX (one sheet, or the whole
+/// workbook). Community staff see their own community — its volumes, its grids and people; admin and street staff see
+/// the whole street or choose a community.
 /// </summary>
 public static class DashboardAdminEndpoints
 {
+    private const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
     public static void Map(RouteGroupBuilder group)
     {
         group.MapGet("/dashboard", Page);
         group.MapGet("/dashboard/export", Export);
     }
 
-    private static IResult Page(HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month)
+    private static IResult Page(HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month, string? community)
     {
-        if (!TryMonth(month, time, out var year, out var number))
+        if (!TryView(http, assessment, directory, time, month, community, out var view, out var problem))
         {
-            return AdminLayout.Page(http, "考核看板", AdminLayout.Message("月份格式应为 2026-11。", error: true), StatusCodes.Status400BadRequest);
+            return AdminLayout.Page(http, "考核看板", AdminLayout.Message(problem, error: true), StatusCodes.Status400BadRequest);
         }
 
+        var (result, scope) = view;
         var user = AdminSession.From(http.User);
-        var scope = Scope.Of(user, directory);
-        var result = assessment.ComputeMonth(year, number);
-        var units = result.Units.Where(u => scope.Sees(u)).ToList();
-        var title = $"{year:0000}-{number:00}";
+        var query = $"month={Uri.EscapeDataString(result.Title)}" + (scope.CommunityId is { } c && user.SeesAllTickets ? $"&community={Uri.EscapeDataString(c)}" : "");
+        Html Export(string sheet) => Html.Of($"""<a class="export" href="/admin/dashboard/export?{Html.Raw(query)}&amp;sheet={Uri.EscapeDataString(sheet)}">导出此表</a>""");
+
+        var units = result.Units;
+        var grids = units.Where(u => u.Level == AssessmentLevel.Grid).ToList();
+        var charts = Html.Join(new[]
+        {
+            Chart("每日工单量", SvgCharts.Bars(result.ByDay.Select(d => (d.Day.ToString("M/d", CultureInfo.InvariantCulture), (double)d.Volume)).ToList(), "每日工单量")),
+            Chart("按类别", SvgCharts.Bars(result.ByCategory.Select(c => (c.Category, (double)c.Volume)).ToList(), "按类别")),
+            Chart("按网格", SvgCharts.Bars(grids.Select(g => (g.Name, (double)g.Volume)).ToList(), "按网格", color: "#4f8a3c")),
+            Chart($"响应时长分布（中位数 {Duration(result.ResponseTimes.Median)}，P90 {Duration(result.ResponseTimes.P90)}）", SvgCharts.Histogram(result.ResponseTimes, "响应时长分布")),
+            Chart($"办结时长分布（中位数 {Duration(result.ClosingTimes.Median)}，P90 {Duration(result.ClosingTimes.P90)}）", SvgCharts.Histogram(result.ClosingTimes, "办结时长分布")),
+        });
         var rows = Html.Join(units.Select(u => Html.Of($"""
             <tr><td>{LevelName(u.Level)}</td><td>{u.Name}</td><td>{u.Volume}</td><td>{Percent(u.ResponseRate)}</td><td>{Percent(u.SolvedRate)}</td>
             <td>{Percent(u.SatisfiedRate)}</td><td>{Percent(u.TimelySignRate)}</td><td>{Percent(u.OnTimeCloseRate)}</td><td>{Percent(u.ReopenRate)}</td><td>{Percent(u.ReturnRate)}</td></tr>
             """)));
-        var byDay = SvgCharts.Bars(result.ByDay.Select(d => (d.Day.ToString("M/d", CultureInfo.InvariantCulture), (double)d.Volume)).ToList(), "每日工单量");
-        var byCategory = SvgCharts.Bars(result.ByCategory.Select(c => (c.Category, (double)c.Volume)).ToList(), "按类别");
-        var visibleGrids = result.GridRanking.Entries.Where(e => scope.Sees(e.Figures)).ToList();
-        Html List(IEnumerable<RankingEntry> entries) => Html.Join(entries.Where(e => scope.Sees(e.Figures))
-            .Select(e => Html.Of($"<li>第{e.Rank}名 {e.Figures.Name}（{e.Figures.Volume}件）</li>")));
+        var communities = user.SeesAllTickets
+            ? Html.Of($"""
+                <label>社区 <select name="community"><option value="">全街道</option>{directory.Current.Data.Communities.Select(x => Html.Of($"""<option value="{x.Id}"{Html.Raw(x.Id == scope.CommunityId ? " selected" : "")}>{x.Name}</option>"""))}</select></label>
+                """)
+            : Html.Empty;
         var body = Html.Of($"""
             <form method="get" action="/admin/dashboard" class="filters">
-              <label>月份 <input name="month" value="{title}"></label>
+              <label>月份 <input name="month" value="{result.Title}"></label>
+              {communities}
               <button type="submit">查看</button>
-              <a href="/admin/dashboard/export?month={title}">导出 XLSX</a>
+              <a href="/admin/dashboard/export?{Html.Raw(query)}">导出 XLSX（全部表格）</a>
             </form>
-            <figure class="chart">{Html.Raw(byDay)}</figure>
-            <figure class="chart">{Html.Raw(byCategory)}</figure>
+            <p class="muted" id="dashboard-scope">{(scope.CommunityName is { } name ? name + "的工单" : "全街道的工单")}，共 {result.Street.Volume} 件。</p>
+            <div class="charts">{charts}</div>
             <h2>考核指标</h2>
-            <div class="table-wrap"><table>
+            <div class="table-wrap"><table id="rates">
             <thead><tr><th>层级</th><th>单位</th><th>工单</th><th>响应率</th><th>解决率</th><th>满意率</th><th>及时签收率</th><th>按时办结率</th><th>重办率</th><th>回退率</th></tr></thead>
             <tbody>{rows}</tbody>
             </table></div>
-            <h2>网格排名</h2>
-            <p>参与排名 {visibleGrids.Count(e => e.Rank is not null)} 个网格（工单太少的不排名）。</p>
-            <h3>红榜</h3><ol class="plain">{List(result.GridRanking.RedList)}</ol>
-            <h3>黑榜</h3><ol class="plain">{List(result.GridRanking.BlackList)}</ol>
+            <p>{Export(AssessmentWorkbook.UnitsSheet)}</p>
+            <div class="charts">
+              <section id="grid-ranking">
+                <h2>网格排名</h2>
+                {RankingTable(result.GridRanking)}
+                <p>{Export(AssessmentWorkbook.GridRankingSheet)}</p>
+              </section>
+              <section id="worker-ranking">
+                <h2>网格员排名</h2>
+                {RankingTable(result.WorkerRanking)}
+                <p>{Export(AssessmentWorkbook.WorkerRankingSheet)} · 各网格员七项指标明细：{Export(AssessmentWorkbook.WorkersSheet)}</p>
+              </section>
+            </div>
+            <p>{Export(AssessmentWorkbook.ListsSheet)} 红黑榜 · {Export(AssessmentWorkbook.TimesSheet)} 时长分布 · {Export(AssessmentWorkbook.ByDaySheet)} 每日件数 · {Export(AssessmentWorkbook.ByCategorySheet)} 分类件数</p>
             """);
-        return AdminLayout.Page(http, "考核看板 " + title, body);
+        return AdminLayout.Page(http, "考核看板 " + result.Title, body);
     }
 
-    private static IResult Export(HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month)
+    private static IResult Export(HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month, string? community, string? sheet)
     {
-        if (!TryMonth(month, time, out var year, out var number))
+        if (!TryView(http, assessment, directory, time, month, community, out var view, out var problem))
         {
-            return Results.BadRequest("月份格式应为 2026-11。");
+            return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var user = AdminSession.From(http.User);
-        var scope = Scope.Of(user, directory);
-        var result = assessment.ComputeMonth(year, number);
-        if (!user.SeesAllTickets)
+        if (sheet is not null && !AssessmentWorkbook.SheetNames.Contains(sheet))
         {
-            result = result with
-            {
-                Units = result.Units.Where(u => scope.Sees(u)).ToList(),
-                Workers = result.Workers.Where(u => scope.Sees(u)).ToList(),
-            };
+            return Results.Problem($"没有名为“{sheet}”的表。", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var stream = new MemoryStream();
-        AssessmentWorkbook.Write(stream, result);
+        AssessmentWorkbook.Write(stream, view.Result, sheet);
         stream.Position = 0;
-        return Results.File(stream, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"assessment-{year:0000}-{number:00}.xlsx");
+        var scopeName = view.Scope.CommunityId is { } id ? "-" + id : "";
+        return Results.File(stream, XlsxType, $"assessment-{view.Result.Title}{scopeName}{(sheet is null ? "" : "-" + sheet)}.xlsx");
     }
 
-    /// <summary>Admin and street staff see every unit; community staff their community and what is under it.</summary>
-    private sealed record Scope(bool All, string? CommunityId, string? CommunityName)
+    /// <summary>
+    /// The figures the user may see, as the page shows them and the export writes them: the whole street's result, or
+    /// for a community its own volumes and distributions with its rows and its part of the office-wide rankings.
+    /// </summary>
+    private static bool TryView(
+        HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month, string? community,
+        out (AssessmentResult Result, Scope Scope) view, out string problem)
     {
-        public static Scope Of(AdminSession user, GridDirectory directory) => new(
-            user.SeesAllTickets,
-            user.CommunityId,
-            user.CommunityId is { } id ? directory.Current.Communities.GetValueOrDefault(id)?.Name : null);
+        view = default;
+        problem = "";
+        if (!TryMonth(month, time, out var year, out var number))
+        {
+            problem = "月份格式应为 2026-11。";
+            return false;
+        }
+
+        var user = AdminSession.From(http.User);
+        // Community staff always see their own community, whatever the link asks for.
+        var communityId = user.SeesAllTickets ? (string.IsNullOrEmpty(community) ? null : community) : user.CommunityId;
+        if (!user.SeesAllTickets && communityId is null)
+        {
+            problem = "此账号没有关联社区，请联系管理员。";
+            return false;
+        }
+
+        if (communityId is not null && !directory.Current.Communities.ContainsKey(communityId))
+        {
+            problem = $"没有编号为“{communityId}”的社区。";
+            return false;
+        }
+
+        var scope = Scope.Of(communityId, directory);
+        var (street, own) = assessment.ComputeMonth(year, number, communityId);
+        var result = own is null
+            ? street
+            : own with
+            {
+                // A unit's figures depend on its own tickets only; the ranks are the office-wide ones.
+                Units = street.Units.Where(scope.Sees).ToList(),
+                Workers = street.Workers.Where(scope.Sees).ToList(),
+                GridRanking = Only(street.GridRanking, scope),
+                WorkerRanking = Only(street.WorkerRanking, scope),
+            };
+        view = (result, scope);
+        return true;
+    }
+
+    private static Ranking Only(Ranking ranking, Scope scope) => new(
+        ranking.Entries.Where(e => scope.Sees(e.Figures)).ToList(),
+        ranking.RedList.Where(e => scope.Sees(e.Figures)).ToList(),
+        ranking.BlackList.Where(e => scope.Sees(e.Figures)).ToList());
+
+    private static Html Chart(string caption, string svg) =>
+        Html.Of($"""<figure class="chart"><figcaption>{caption}</figcaption>{Html.Raw(svg)}</figure>""");
+
+    private static Html RankingTable(Ranking ranking)
+    {
+        var red = ranking.RedList.ToHashSet();
+        var black = ranking.BlackList.ToHashSet();
+        var rows = Html.Join(ranking.Entries.Select(e => Html.Of($"""
+            <tr><td>{(e.Rank is { } rank ? rank.ToString(CultureInfo.InvariantCulture) : "—")}</td><td>{e.Figures.Name}</td><td>{e.Figures.Volume}</td>
+            <td>{(e.Figures.Score is { } score ? score.ToString("0.00", CultureInfo.InvariantCulture) : "—")}</td><td>{(red.Contains(e) ? "红榜" : black.Contains(e) ? "黑榜" : e.Rank is null ? "件数不足" : "")}</td></tr>
+            """)));
+        Html List(IEnumerable<RankingEntry> entries) => Html.Join(entries.Select(e => Html.Of($"<li>第{e.Rank}名 {e.Figures.Name}（{e.Figures.Volume}件）</li>")));
+        return Html.Of($"""
+            <p>参与排名 {ranking.Entries.Count(e => e.Rank is not null)} 个（工单太少的不排名）。</p>
+            <h3>红榜</h3><ol class="plain red-list">{List(ranking.RedList)}</ol>
+            <h3>黑榜</h3><ol class="plain black-list">{List(ranking.BlackList)}</ol>
+            <div class="table-wrap"><table>
+            <thead><tr><th>名次</th><th>名称</th><th>工单</th><th>综合得分</th><th>榜单</th></tr></thead>
+            <tbody>{rows}</tbody>
+            </table></div>
+            """);
+    }
+
+    private static string Duration(TimeSpan? value) => value switch
+    {
+        null => "—",
+        { TotalHours: < 1 } v => $"{v.TotalMinutes:0}分钟",
+        { TotalHours: < 48 } v => $"{v.TotalHours:0.#}小时",
+        { } v => $"{v.TotalDays:0.#}天",
+    };
+
+    /// <summary>The whole street, or one community and what is under it.</summary>
+    private sealed record Scope(string? CommunityId, string? CommunityName)
+    {
+        public static Scope Of(string? communityId, GridDirectory directory) => new(
+            communityId,
+            communityId is { } id ? directory.Current.Communities.GetValueOrDefault(id)?.Name ?? id : null);
 
         // A unit's Parent is its community's name (see AssessmentService).
         public bool Sees(UnitFigures unit) =>
-            All || (CommunityId is not null && ((unit.Level == AssessmentLevel.Community && unit.Id == CommunityId)
-                || (CommunityName is not null && unit.Parent == CommunityName)));
+            CommunityId is null || (unit.Level == AssessmentLevel.Community && unit.Id == CommunityId)
+                || (CommunityName is not null && unit.Level != AssessmentLevel.Street && unit.Parent == CommunityName);
     }
 
     private static bool TryMonth(string? text, TimeProvider time, out int year, out int month)

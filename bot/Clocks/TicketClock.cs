@@ -102,7 +102,7 @@ public sealed class TicketClock
 
     /// <summary>
     /// Keeps the timers in step with a ticket event: 签收 stops the signing clock, 回复/接管 the first-contact clock, a
-    /// reply that asks the resident something pauses the close clock, 转派 re-arms signing, 重办 restarts everything,
+    /// reply that asks the resident something pauses the close clock, 转派 and 退回 re-arm signing, 重办 restarts everything,
     /// 办结 stops everything.
     /// </summary>
     public void Track(Ticket ticket, TicketEvent e)
@@ -155,6 +155,18 @@ public sealed class TicketClock
                 timer.Clocks.RemoveAll(c => c.Kind == ClockKind.Sign);
                 timer.Clocks.Add(Arm(ClockKind.Sign, ticket.Category, utc));
                 ticket.SignBy = timer.Find(ClockKind.Sign)!.DueAt;
+                break;
+            case TicketEventKind.Returned:
+                // Whoever the ticket went back to must sign (or re-dispatch) it in time, like a transfer's new
+                // assignee; the ladder continues above them, not at the grid they took it from.
+                timer.Clocks.RemoveAll(c => c.Kind == ClockKind.Sign);
+                timer.Clocks.Add(Arm(ClockKind.Sign, ticket.Category, utc));
+                ticket.SignBy = timer.Find(ClockKind.Sign)!.DueAt;
+                if (ticket.Level > timer.Level)
+                {
+                    timer.Level = ticket.Level;
+                }
+
                 break;
             default:
                 return;

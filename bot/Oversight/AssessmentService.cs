@@ -60,6 +60,27 @@ public sealed partial class AssessmentService
     }
 
     /// <summary>
+    /// The month's figures for the whole street and, when <paramref name="communityId"/> is given, the same computation
+    /// on that community's tickets only (tickets of its grids): its own volumes, distributions and charts. One read.
+    /// </summary>
+    public (AssessmentResult Street, AssessmentResult? Community) ComputeMonth(int year, int month, string? communityId)
+    {
+        var (from, to) = MonthBounds(year, month, _zone);
+        var title = $"{year:0000}-{month:00}";
+        var asOf = _time.GetUtcNow().UtcDateTime;
+        var directory = _directory.Current;
+        var tickets = Read(from, to).ToList();
+        var street = Compute(tickets, from, to, asOf, AssessmentLevel.Grid, directory, _zone, _options) with { Title = title };
+        if (communityId is null)
+        {
+            return (street, null);
+        }
+
+        var own = tickets.Where(t => t.GridId is { } grid && directory.Grids.TryGetValue(grid, out var known) && known.Community == communityId);
+        return (street, Compute(own, from, to, asOf, AssessmentLevel.Grid, directory, _zone, _options) with { Title = title });
+    }
+
+    /// <summary>
     /// The figures of tickets created from <paramref name="fromUtc"/> (inclusive) to <paramref name="toUtc"/> (exclusive),
     /// with units down to <paramref name="level"/> (Grid: street, communities and grids).
     /// </summary>

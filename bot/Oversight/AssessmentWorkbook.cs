@@ -15,7 +15,12 @@ public static class AssessmentWorkbook
     public const string ByDaySheet = "每日件数";
     public const string ByCategorySheet = "分类件数";
 
-    public static void Write(Stream stream, AssessmentResult result)
+    /// <summary>Every sheet's name, in the workbook's order.</summary>
+    public static IReadOnlyList<string> SheetNames { get; } =
+        [UnitsSheet, WorkersSheet, GridRankingSheet, WorkerRankingSheet, ListsSheet, TimesSheet, ByDaySheet, ByCategorySheet];
+
+    /// <summary>Writes the whole workbook, or only the sheet named <paramref name="onlySheet"/> (one of <see cref="SheetNames"/>).</summary>
+    public static void Write(Stream stream, AssessmentResult result, string? onlySheet = null)
     {
         var sheets = new Dictionary<string, object>
         {
@@ -28,6 +33,11 @@ public static class AssessmentWorkbook
             [ByDaySheet] = result.ByDay.Select(d => Row(("日期", d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("件数", d.Volume))).ToList(),
             [ByCategorySheet] = result.ByCategory.Select(c => Row(("类别", c.Category), ("件数", c.Volume))).ToList(),
         };
+        if (onlySheet is not null)
+        {
+            sheets = new Dictionary<string, object> { [onlySheet] = sheets[onlySheet] };
+        }
+
         MiniExcel.SaveAs(stream, sheets, excelType: ExcelType.XLSX);
     }
 

@@ -19,6 +19,9 @@ public interface ITicketAssignment
     /// <summary>The worker behind a channel identity, or null for residents and strangers.</summary>
     WorkerIdentity? FindWorker(string channel, string userId);
 
+    /// <summary>The directory worker with this id (the admin console's channel identifies workers by id).</summary>
+    WorkerIdentity? FindWorkerById(string workerId) => FindWorker(DirectoryAssignment.AdminChannel, workerId);
+
     /// <summary>
     /// Where to reach the worker privately on the channel of <paramref name="origin"/> (the conversation the ticket
     /// came from, whose service URL and tenant a proactive conversation needs); null when the worker cannot be reached.

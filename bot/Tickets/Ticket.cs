@@ -37,7 +37,10 @@ public sealed class Ticket
     public string AssigneeId { get; set; } = "";
     public string AssigneeName { get; set; } = "";
     public List<string> CoHandlers { get; set; } = [];
+    /// <summary>The level of whoever handles the ticket (grid worker, community or street staff).</summary>
     public TicketLevel Level { get; set; }
+    /// <summary>The highest rung the escalation ladder has told about this ticket; null while it was never escalated.</summary>
+    public TicketLevel? EscalatedTo { get; set; }
     public TicketStatus Status { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime SignBy { get; set; }
@@ -48,6 +51,10 @@ public sealed class Ticket
         string.Concat(CompoundName, Building is null ? "" : Building + "号楼", Unit is null ? "" : Unit + "单元", Landmark) is { Length: > 0 } where
             ? where
             : "位置未说明";
+
+    /// <summary>Where the ticket sits in the ladder now: the handler's level or the rung it was escalated to, whichever is higher.</summary>
+    [BsonIgnore]
+    public TicketLevel CurrentLevel => EscalatedTo is { } rung && rung > Level ? rung : Level;
 
     public bool IsOpen => Status is TicketStatus.Pending or TicketStatus.InProgress or TicketStatus.Reopened or TicketStatus.Returned;
 }

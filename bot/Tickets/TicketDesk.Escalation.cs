@@ -74,6 +74,7 @@ public sealed partial class TicketDesk
                 var what = string.Join("、", step.Breached.Select(c => TicketClock.Chinese(c.Kind)));
                 var (level, name, notices) = NextRung(t, timer.Level, now, $"{what}已超时，工单升级至您处督办。");
                 timer.Level = level;
+                t.EscalatedTo = level;
                 escalatedTo = name;
                 t.Events.Add(new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.Escalated, Note = $"{what}超时，升级至{name}" });
                 messages.AddRange(notices);

@@ -99,6 +99,16 @@ public sealed partial class TicketDesk
             return new WorkerActionResult(false, $"这位居民已由{existing.WorkerName}接管。");
         }
 
+        // From the admin console the resident's answers go to the worker's private chat: the console is a web page
+        // that nothing can be delivered to.
+        var workerAddress = request.Actor.Channel == DirectoryAssignment.AdminChannel
+            ? _assignment.PrivateAddressOf(worker.Id, resident)
+            : request.Actor with { ReplyToId = null };
+        if (workerAddress is null)
+        {
+            return new WorkerActionResult(false, "您在聊天渠道里没有可用的私聊，居民的回复无法转给您，请在企业微信/Teams 的工单卡片上接管。");
+        }
+
         var utc = request.At.UtcDateTime;
         var handoff = new Handoff
         {
@@ -109,7 +119,7 @@ public sealed partial class TicketDesk
             WorkerName = worker.Name,
             ResidentName = ticket.Reporter.UserName,
             ResidentAddress = JsonSerializer.Serialize(resident, DialogJson.Options),
-            WorkerAddress = JsonSerializer.Serialize(request.Actor with { ReplyToId = null }, DialogJson.Options),
+            WorkerAddress = JsonSerializer.Serialize(workerAddress, DialogJson.Options),
             StartedAt = utc,
             LastActivityAt = utc,
         };

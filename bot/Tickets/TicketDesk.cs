@@ -299,7 +299,8 @@ public sealed partial class TicketDesk : ITicketDesk
     {
         var updated = await _store.UpdateAsync(ticket.Number, t =>
         {
-            if (t.Status is not (TicketStatus.Pending or TicketStatus.Reopened))
+            // A returned ticket is signed by whoever it went back to when they handle it themselves.
+            if (t.Status is not (TicketStatus.Pending or TicketStatus.Reopened or TicketStatus.Returned))
             {
                 return false;
             }
@@ -365,10 +366,11 @@ public sealed partial class TicketDesk : ITicketDesk
                 return false;
             }
 
-            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Returned, Note = request.Note });
+            // The new holder first: the clock re-arms signing for them.
             t.Level = supervisor.Level;
             t.AssigneeId = supervisor.WorkerId;
             t.AssigneeName = supervisor.WorkerName;
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Returned, Note = request.Note });
             return true;
         }, t => _outbox.Insert(WorkerCard(t, t.AssigneeId, "退回工单", $"{worker.Name}退回：{request.Note}")));
         _outbox.Wake();
@@ -379,7 +381,7 @@ public sealed partial class TicketDesk : ITicketDesk
 
     private async Task<WorkerActionResult> TransferAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
     {
-        if (_assignment.FindWorkerNamed(request.Note) is not { } target)
+        if (Target(request) is not { } target)
         {
             return new WorkerActionResult(false, "没找到接手人。请在说明里写上接手人的全名，例如「李强 7号楼属于二网格」，再点一次「转派」。");
         }
@@ -411,7 +413,7 @@ public sealed partial class TicketDesk : ITicketDesk
 
     private async Task<WorkerActionResult> CoHandleAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
     {
-        if (_assignment.FindWorkerNamed(request.Note) is not { } target)
+        if (Target(request) is not { } target)
         {
             return new WorkerActionResult(false, "没找到联动人。请在说明里写上对方的全名和需要协助的事项，再点一次「联动」。");
         }
@@ -432,6 +434,10 @@ public sealed partial class TicketDesk : ITicketDesk
             ? new WorkerActionResult(false, $"{target.Name}已在处理工单 {ticket.Number}，或工单已办结。")
             : new WorkerActionResult(true, $"已请{target.Name}联动处理工单 {ticket.Number}。");
     }
+
+    /// <summary>The receiving worker of 转派/联动: chosen from a list, or named in the note.</summary>
+    private WorkerIdentity? Target(WorkerActionRequest request) =>
+        request.TargetWorkerId is { Length: > 0 } id ? _assignment.FindWorkerById(id) : _assignment.FindWorkerNamed(request.Note);
 
     /// <summary>Appends the event, moves the status, and keeps the ticket's clocks in step (in the same write).</summary>
     private void Apply(Ticket ticket, TicketEvent e)

@@ -77,7 +77,8 @@ public sealed class TicketStore
         _tickets.Query().Where(t => t.CreatedAt >= fromUtc && t.CreatedAt <= toUtc).OrderByDescending(t => t.CreatedAt).ToEnumerable();
 
     /// <summary>
-    /// The admin console's list: tickets matching <paramref name="filter"/>, newest first, at most <c>Limit</c>.
+    /// The admin console's list: tickets matching <paramref name="filter"/>, newest first, at most <c>Limit</c> after
+    /// passing over <c>Skip</c>.
     /// LiteDB serves one predicate from an index (status, category, grid or the creation-time range) and checks the
     /// others on the documents it reads.
     /// </summary>
@@ -98,7 +99,12 @@ public sealed class TicketStore
         }
         if (filter.Level is { } level)
         {
-            query = query.Where("$.Level = @0", new BsonValue(level.ToString()));
+            // CurrentLevel in the query: handled at this level and not escalated higher, or escalated to it from
+            // this level or below. Enums are stored by name, so "below" is a list rather than a comparison.
+            var upTo = new BsonArray(Enum.GetValues<TicketLevel>().Where(l => l <= level).Select(l => new BsonValue(l.ToString())));
+            query = query.Where(
+                "(($.Level = @0 AND ($.EscalatedTo = null OR $.EscalatedTo IN @1)) OR ($.EscalatedTo = @0 AND $.Level IN @1))",
+                new BsonValue(level.ToString()), upTo);
         }
         if (filter.CreatedFromUtc is { } from)
         {
@@ -114,7 +120,7 @@ public sealed class TicketStore
             var handlers = new BsonArray((filter.HandlerIds ?? []).Select(h => new BsonValue(h)));
             query = query.Where("($.GridId IN @0 OR $.AssigneeId IN @1 OR $.CoHandlers[*] ANY IN @1)", grids, handlers);
         }
-        return query.OrderByDescending(t => t.CreatedAt).Limit(filter.Limit).ToList();
+        return query.OrderByDescending(t => t.CreatedAt).Offset(filter.Skip).Limit(filter.Limit).ToList();
     }
 
     /// <summary>The open ticket with this duplicate key created after <paramref name="since"/>, if any.</summary>

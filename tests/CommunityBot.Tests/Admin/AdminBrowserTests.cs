@@ -135,6 +135,24 @@ public sealed class AdminBrowserTests : IAsyncLifetime
     }
 
     [ChromiumFact]
+    public async Task Browser_StaffTransfersTicketToAChosenWorker_AssigneeAndTimelineFollow()
+    {
+        var number = await FileTicketAsync(_app);
+        var page = await NewPageAsync();
+        await LogInAsync(page, Boss);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
+        await page.SelectOptionAsync("#worker", "w-liqiang");
+        await page.FillAsync("#note", "5号楼归二网格");
+        await page.GetByRole(AriaRole.Button, new() { Name = "转派", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("已转派");
+        await Assertions.Expect(page.Locator("#ticket-assignee")).ToContainTextAsync("李强");
+        await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("转派给李强：5号楼归二网格");
+        Assert.Equal("w-liqiang", _app.Services.GetRequiredService<TicketStore>().Find(number)!.AssigneeId);
+    }
+
+    [ChromiumFact]
     public async Task Browser_Dashboard_ChartRendersAndTheExportDownloads()
     {
         await FileTicketAsync(_app);

@@ -70,6 +70,54 @@ public sealed class EscalationLadderTests
     }
 
     [Fact]
+    public async Task Ladder_ReturnedTicket_SignClockRestartsForTheCommunityAndEscalatesAboveIt()
+    {
+        using var bot = new BotHarness();
+
+        await bot.FileNoiseComplaint("alice")
+            .AdvanceTime(TimeSpan.FromMinutes(20))
+            .InPrivateChatOf(FakeDirectory.GridWorker).PressCardButton(TicketFlows.FirstTicket, "退回")
+            .AssertReply(r => Assert.StartsWith("请说明退回原因", r.Text))
+            .Send("商户经营问题不属于网格职责")
+            .AssertReply(r => Assert.StartsWith($"工单 {TicketFlows.FirstTicket} 已退回", r.Text))
+            .InConversation(CommunityChat, group: false).AssertReply(r => Assert.Equal("退回工单 " + TicketFlows.FirstTicket, r.Title))
+            // 40 minutes after filing: the grid's clock would have run out at 30; the community's runs until 50.
+            .AdvanceTime(TimeSpan.FromMinutes(20)).Then(Sweep(bot, bot.Desk))
+            .InConversation(CommunityChat, group: false).AssertNoReply()
+            .InConversation(StreetChat, group: false).AssertNoReply()
+            .AdvanceTime(TimeSpan.FromMinutes(11)).Then(Sweep(bot, bot.Desk))
+            .InConversation(StreetChat, group: false).AssertReply(r => Assert.Equal("督办工单 " + TicketFlows.FirstTicket, r.Title))
+            .InConversation(CommunityChat, group: false).AssertNoReply()
+            .RunAsync();
+
+        var ticket = bot.Tickets.Find(TicketFlows.FirstTicket)!;
+        Assert.Equal(["签收超时，升级至孙科长"], ticket.Events.Where(e => e.Kind == TicketEventKind.Escalated).Select(e => e.Note));
+        Assert.Equal(TicketLevel.Street, ticket.EscalatedTo);
+        Assert.Equal(TicketLevel.Street, bot.Clock.Timers!.Find(ticket.Number)!.Level);
+    }
+
+    [Fact]
+    public async Task Ladder_ReturnedTicket_CommunitySignsAndTheClockStops()
+    {
+        using var bot = new BotHarness();
+
+        await bot.FileNoiseComplaint("alice")
+            .InPrivateChatOf(FakeDirectory.GridWorker).PressCardButton(TicketFlows.FirstTicket, "退回")
+            .AssertReply(r => Assert.StartsWith("请说明退回原因", r.Text))
+            .Send("不属于网格职责")
+            .AssertReply(r => Assert.StartsWith($"工单 {TicketFlows.FirstTicket} 已退回", r.Text))
+            .InPrivateChatOf(FakeDirectory.CommunityStaff).AssertReply(r => Assert.Equal("退回工单 " + TicketFlows.FirstTicket, r.Title))
+            .PressCardButton(TicketFlows.FirstTicket, "签收")
+            .AssertReply(r => Assert.StartsWith("已签收工单", r.Text))
+            .AdvanceTime(TimeSpan.FromHours(1)).Then(Sweep(bot, bot.Desk))
+            .InConversation(StreetChat, group: false).AssertNoReply()
+            .RunAsync();
+
+        Assert.Equal(TicketStatus.InProgress, bot.Tickets.Find(TicketFlows.FirstTicket)!.Status);
+        Assert.DoesNotContain(bot.Clock.Timers!.Find(TicketFlows.FirstTicket)!.Clocks, c => c.Kind == ClockKind.Sign);
+    }
+
+    [Fact]
     public async Task Ladder_WorkerAsksResident_ClosingClockWaits()
     {
         using var bot = new BotHarness();
