@@ -15,6 +15,7 @@ public sealed class TicketStore
     private const string LevelNowIndex = "LevelNow";
     private const string StatusTimeIndex = "StatusTime";
     private const string CategoryTimeIndex = "CategoryTime";
+    private const string CoHandlersIndex = "CoHandlers";
 
     /// <summary>
     /// The key of an open ticket (待签收/处理中/重办) in its assignee's queue: assignee and the deadline that counts
@@ -63,6 +64,7 @@ public sealed class TicketStore
         _tickets.EnsureIndex(LevelNowIndex, LevelNowKey);
         _tickets.EnsureIndex(StatusTimeIndex, StatusTimeKey);
         _tickets.EnsureIndex(CategoryTimeIndex, CategoryTimeKey);
+        _tickets.EnsureIndex(CoHandlersIndex, "$.CoHandlers[*]");
         _counters = LiteDbCollections.Open(database, "counters");
         _submissions = LiteDbCollections.Open(database, "ticket_submissions");
     }
@@ -101,6 +103,11 @@ public sealed class TicketStore
     /// </summary>
     public IReadOnlyList<Ticket> Search(TicketFilter filter)
     {
+        if (filter is { GridIds.Count: 0, HandlerIds: { Count: > 0 } handlers })
+        {
+            return SearchByHandlers(filter, handlers);
+        }
+
         // A level, status or category filter reads its "value|created" index newest first (bounded by the date range)
         // and stops once a page is full, instead of sorting every match in memory; the other filters are checked on the
         // tickets read. The order of preference is by how few tickets a value usually has.
@@ -123,6 +130,24 @@ public sealed class TicketStore
             .OrderBy(key, Query.Descending)
             .ToEnumerable()
             .Where(t => Matches(t, filter))
+            .Skip(filter.Skip)
+            .Take(filter.Limit)
+            .ToList();
+    }
+
+    /// <summary>
+    /// A worker's view (their own tickets, no grid): read what they are assigned and co-handle through the two indexes,
+    /// one person's caseload rather than the collection, and sort that.
+    /// </summary>
+    private List<Ticket> SearchByHandlers(TicketFilter filter, IReadOnlyCollection<string> handlers)
+    {
+        var ids = new BsonArray(handlers.Select(h => new BsonValue(h)));
+        var assigned = _tickets.Query().Where("$.AssigneeId IN @0", ids).ToEnumerable();
+        var coHandled = _tickets.Query().Where("$.CoHandlers[*] ANY IN @0", ids).ToEnumerable();
+        return assigned.Concat(coHandled)
+            .DistinctBy(t => t.Number)
+            .Where(t => Matches(t, filter))
+            .OrderByDescending(t => t.CreatedAt)
             .Skip(filter.Skip)
             .Take(filter.Limit)
             .ToList();

@@ -109,6 +109,9 @@ public sealed class TicketSearchTests : IDisposable
             new() { Category = "噪音", GridId = "G2", Skip = 3, Limit = 5 },
             new() { Category = "水电气暖-水", CreatedBeforeUtc = Day.AddDays(9) },
             new() { Category = "环境卫生", Level = TicketLevel.Grid, GridIds = [], HandlerIds = ["w3"] },
+            new() { GridIds = [], HandlerIds = ["w7"] },
+            new() { GridIds = [], HandlerIds = ["w2", "w7"], Skip = 5, Limit = 10 },
+            new() { GridIds = [], HandlerIds = ["w1"], Status = TicketStatus.Pending, CreatedFromUtc = Day.AddDays(3) },
         ];
         foreach (var filter in filters)
         {
