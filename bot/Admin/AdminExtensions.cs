@@ -55,6 +55,7 @@ public static class AdminExtensions
     public static WebApplication MapAdminConsole(this WebApplication app)
     {
         // After the authentication and authorization middleware the host adds on its own, as antiforgery requires.
+        app.Use(AdminUpload.RefuseOversizedAsync);
         app.UseAntiforgery();
         var admin = app.MapGroup("/admin").WithTags("Admin");
         AdminLoginEndpoints.Map(admin);

@@ -16,31 +16,36 @@ public static class BroadcastAdminEndpoints
     {
         group.MapGet("/broadcasts", History);
         group.MapGet("/broadcasts/new", Compose);
+        group.MapPost("/broadcasts/new", Recompose);
         group.MapPost("/broadcasts/confirm", Confirm);
         group.MapPost("/broadcasts/send", SendAsync);
         group.MapGet("/groups", Groups);
         group.MapPost("/groups/assign", AssignAsync);
     }
 
-    private static IResult History(HttpContext http, BroadcastService broadcasts, GroupRegistry groups, AdminFormat format, string? sent)
+    private static IResult History(HttpContext http, BroadcastService broadcasts, GroupRegistry groups, AdminFormat format, string? sent, string? again)
     {
         var user = AdminSession.From(http.User);
         var mine = Reachable(user, groups).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var recent = broadcasts.Recent(100).Where(b => user.SeesAllTickets || b.GroupKeys.Any(mine.Contains)).ToList();
-        var progress = broadcasts.Progress(recent);
+        // Community staff see how their own groups fared, not the other communities' groups of the same broadcast.
+        var progress = broadcasts.Progress(recent, user.SeesAllTickets ? null : mine);
+        var message = sent is not { Length: > 0 } ? null
+            : again == "1" ? $"这条通知已经发送过（{sent}），没有重复发送。"
+            : $"通知 {sent} 已进入发送队列，将按各渠道的频率限制陆续送达。";
         var rows = recent.Select(b => Html.Of($"""
             <tr>
               <td data-label="时间">{format.Time(b.CreatedAt)}</td>
               <td data-label="发送人">{b.Author}</td>
               <td data-label="内容">{Preview(b.Text)}</td>
-              <td data-label="群数">{b.GroupKeys.Count}</td>
+              <td data-label="群数">{progress[b.Id].Groups}</td>
               <td data-label="已送达">{progress[b.Id].Delivered}</td>
               <td data-label="待发送">{progress[b.Id].Pending}</td>
               <td data-label="失败">{progress[b.Id].Failed}</td>
             </tr>
             """));
         return AdminLayout.Page(http, "群发通知", Html.Of($"""
-            {AdminLayout.Message(sent is { Length: > 0 } ? $"通知 {sent} 已进入发送队列，将按各渠道的频率限制陆续送达。" : null)}
+            {AdminLayout.Message(message)}
             <p><a class="button" href="/admin/broadcasts/new">新建群发</a> <a href="/admin/groups">管理群</a></p>
             <table class="responsive" id="broadcasts">
               <thead><tr><th>时间</th><th>发送人</th><th>内容</th><th>群数</th><th>已送达</th><th>待发送</th><th>失败</th></tr></thead>
@@ -49,9 +54,16 @@ public static class BroadcastAdminEndpoints
             """));
     }
 
-    // Filtering, 全选 and 返回修改 come back here by GET with what was typed and ticked, so nothing is lost.
-    private static IResult Compose(HttpContext http, GroupRegistry groups, GridDirectory directory, string? text, string? community, string? all) =>
-        ComposeForm(http, groups, directory, text ?? "", Blank(community ?? ""), all == "1" ? null : http.Request.Query["group"].Select(k => k ?? "").ToList(), null, StatusCodes.Status200OK);
+    private static IResult Compose(HttpContext http, GroupRegistry groups, GridDirectory directory) =>
+        ComposeForm(http, groups, directory, "", null, [], null, StatusCodes.Status200OK);
+
+    // Filtering, 全选 and 返回修改 post back here with what was typed and ticked, so nothing is lost, and neither the
+    // draft nor the antiforgery token ends up in a URL (browser history, proxy and server logs).
+    private static IResult Recompose(HttpContext http, IFormCollection form, GroupRegistry groups, GridDirectory directory)
+    {
+        var (text, community, keys) = Read(form);
+        return ComposeForm(http, groups, directory, text, community, form["all"] == "1" ? null : keys, null, StatusCodes.Status200OK);
+    }
 
     /// <param name="chosen">The keys to tick; null ticks every group shown.</param>
     private static IResult ComposeForm(
@@ -72,8 +84,8 @@ public static class BroadcastAdminEndpoints
               <textarea id="text" name="text" rows="6" maxlength="{BroadcastService.MaxLength}">{text}</textarea>
               <div class="filters">
                 <div><label for="community">按社区筛选</label><select id="community" name="community"><option value="">全部</option>{options}</select></div>
-                <div><button type="submit" class="secondary" formmethod="get" formaction="/admin/broadcasts/new">筛选</button>
-                <button type="submit" class="secondary" formmethod="get" formaction="/admin/broadcasts/new" name="all" value="1">全选</button></div>
+                <div><button type="submit" class="secondary" formaction="/admin/broadcasts/new">筛选</button>
+                <button type="submit" class="secondary" formaction="/admin/broadcasts/new" name="all" value="1">全选</button></div>
               </div>
               <fieldset><legend>发送到（{shown.Count} 个群）</legend>{(shown.Count == 0 ? Html.Of($"<p class=\"muted\">没有可选的群。助手在群里收到过消息后，群才会出现在这里。</p>") : boxes)}</fieldset>
               <p><button type="submit">下一步：确认</button> <a href="/admin/broadcasts">取消</a></p>
@@ -97,9 +109,10 @@ public static class BroadcastAdminEndpoints
               <blockquote>{text}</blockquote>
               <input type="hidden" name="text" value="{text}">
               <input type="hidden" name="community" value="{community}">
+              <input type="hidden" name="request" value="{Guid.NewGuid():N}">
               {hidden}
               <p><button type="submit">确认发送</button>
-              <button type="submit" class="secondary" formmethod="get" formaction="/admin/broadcasts/new">返回修改</button></p>
+              <button type="submit" class="secondary" formaction="/admin/broadcasts/new">返回修改</button></p>
             </form>
             """));
     }
@@ -112,8 +125,11 @@ public static class BroadcastAdminEndpoints
             return ComposeForm(http, groups, directory, text, community, keys, problem, StatusCodes.Status400BadRequest);
         }
 
-        var broadcast = await broadcasts.SendAsync(AdminSession.From(http.User).Name, text, chosen);
-        return Results.Redirect("/admin/broadcasts?sent=" + Uri.EscapeDataString(broadcast.Id));
+        // The confirm form's one-time id: a second post of the same form (a double click, a reload) finds the first
+        // broadcast instead of sending again. A post without one (not from the confirm form) is always a new broadcast.
+        var request = Blank(form["request"].ToString()) ?? Guid.NewGuid().ToString("N");
+        var (broadcast, isNew) = await broadcasts.SendAsync(AdminSession.From(http.User).Name, text, chosen, request);
+        return Results.Redirect("/admin/broadcasts?sent=" + Uri.EscapeDataString(broadcast.Id) + (isNew ? "" : "&again=1"));
     }
 
     private static IResult Groups(HttpContext http, GroupRegistry groups, GridDirectory directory, AdminFormat format, string? saved) =>

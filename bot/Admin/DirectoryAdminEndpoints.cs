@@ -29,7 +29,7 @@ public static partial class DirectoryAdminEndpoints
         group.MapGet("/directory/leave", LeavePage);
         group.MapPost("/directory/leave", SaveLeave);
         group.MapGet("/directory/import", ImportPage);
-        group.MapPost("/directory/import", ImportAsync);
+        group.MapPost("/directory/import", ImportAsync).WithMetadata(AdminUpload.Limit);
         group.MapGet("/directory/export", Export);
     }
 

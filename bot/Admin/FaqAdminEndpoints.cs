@@ -17,7 +17,7 @@ public static partial class FaqAdminEndpoints
         group.MapPost("/faq/edit", Save);
         group.MapGet("/misses", Misses);
         group.MapGet("/faq/import", ImportPage);
-        group.MapPost("/faq/import", ImportAsync);
+        group.MapPost("/faq/import", ImportAsync).WithMetadata(AdminUpload.Limit);
         group.MapGet("/faq/export", Export);
     }
 

@@ -13,4 +13,6 @@ public sealed class Broadcast
     public DateTime CreatedAt { get; set; }
     /// <summary>The <see cref="ChatGroup.Key"/>s it went to.</summary>
     public List<string> GroupKeys { get; set; } = [];
+    /// <summary>The confirm form's one-time id: sending the same form again finds this broadcast instead of a new one.</summary>
+    public string? RequestId { get; set; }
 }

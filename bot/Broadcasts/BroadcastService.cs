@@ -15,10 +15,14 @@ public sealed partial class BroadcastService(
     /// <summary>The longest text a broadcast may carry (a WeCom markdown message holds 4096 bytes; this stays inside it).</summary>
     public const int MaxLength = 1000;
 
-    private readonly ILiteCollection<Broadcast> _broadcasts = LiteDbCollections.Open<Broadcast>(database, "broadcasts");
+    private readonly ILiteCollection<Broadcast> _broadcasts = OpenBroadcasts(database);
 
-    /// <summary>Records the broadcast and queues one message per group; returns the record once it is committed.</summary>
-    public async Task<Broadcast> SendAsync(string author, string text, IReadOnlyList<ChatGroup> groups)
+    /// <summary>
+    /// Records the broadcast and queues one message per group; returns the record once it is committed. When a
+    /// broadcast with the same <paramref name="requestId"/> exists (the confirm form sent twice), returns that one
+    /// and queues nothing (<c>IsNew</c> false).
+    /// </summary>
+    public async Task<(Broadcast Broadcast, bool IsNew)> SendAsync(string author, string text, IReadOnlyList<ChatGroup> groups, string requestId)
     {
         var now = time.GetUtcNow();
         var broadcast = new Broadcast
@@ -28,6 +32,7 @@ public sealed partial class BroadcastService(
             Text = text,
             CreatedAt = now.UtcDateTime,
             GroupKeys = groups.Select(g => g.Key).ToList(),
+            RequestId = requestId,
         };
         var message = new OutboundMessage { Text = text };
         var entries = groups.Select(g =>
@@ -37,8 +42,14 @@ public sealed partial class BroadcastService(
             return entry;
         }).ToList();
 
-        await writer.WriteAsync(_ =>
+        // Checked on the writer thread, so two posts of the same form at once still make one broadcast.
+        var first = await writer.WriteAsync(_ =>
         {
+            if (_broadcasts.FindOne(b => b.RequestId == requestId) is { } sent)
+            {
+                return sent;
+            }
+
             // Two broadcasts in the same millisecond get distinct ids.
             while (_broadcasts.FindById(broadcast.Id) is not null)
             {
@@ -48,28 +59,51 @@ public sealed partial class BroadcastService(
 
             _broadcasts.Insert(broadcast);
             outbox.Insert(entries);
+            return broadcast;
         });
+        if (first != broadcast)
+        {
+            LogRepeated(first.Id, author);
+            return (first, false);
+        }
+
         outbox.Wake();
         LogSent(broadcast.Id, author, groups.Count);
-        return broadcast;
+        return (broadcast, true);
     }
 
     /// <summary>The most recent broadcasts first.</summary>
     public IReadOnlyList<Broadcast> Recent(int limit) =>
         _broadcasts.Query().OrderByDescending(b => b.CreatedAt).Limit(limit).ToList();
 
-    /// <summary>Delivered, pending and failed counts of every broadcast in <paramref name="broadcasts"/> (one outbox scan).</summary>
-    public IReadOnlyDictionary<string, BroadcastProgress> Progress(IReadOnlyList<Broadcast> broadcasts)
+    /// <summary>
+    /// Delivered, pending and failed counts of every broadcast in <paramref name="broadcasts"/> (one outbox scan),
+    /// counting only the groups in <paramref name="onlyGroups"/> when given (a community's own groups).
+    /// </summary>
+    public IReadOnlyDictionary<string, BroadcastProgress> Progress(IReadOnlyList<Broadcast> broadcasts, IReadOnlySet<string>? onlyGroups = null)
     {
-        var left = outbox.All().Where(m => m.BroadcastId is not null).GroupBy(m => m.BroadcastId!)
+        bool Counted(string groupKey) => onlyGroups is null || onlyGroups.Contains(groupKey);
+        // An outbox message's conversation key is its group's key ("channel/conversation", GroupRegistry.KeyOf).
+        var left = outbox.All().Where(m => m.BroadcastId is not null && Counted(m.ConversationKey)).GroupBy(m => m.BroadcastId!)
             .ToDictionary(g => g.Key, g => (Pending: g.Count(m => m.Status == OutboxStatus.Pending), Failed: g.Count(m => m.Status == OutboxStatus.Failed)));
         return broadcasts.ToDictionary(b => b.Id, b =>
         {
             var (pending, failed) = left.GetValueOrDefault(b.Id);
-            return new BroadcastProgress(b.GroupKeys.Count - pending - failed, pending, failed);
+            var groups = b.GroupKeys.Count(Counted);
+            return new BroadcastProgress(groups, groups - pending - failed, pending, failed);
         });
+    }
+
+    private static ILiteCollection<Broadcast> OpenBroadcasts(ILiteDatabase database)
+    {
+        var broadcasts = LiteDbCollections.Open<Broadcast>(database, "broadcasts");
+        broadcasts.EnsureIndex(b => b.RequestId);
+        return broadcasts;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broadcast {BroadcastId} by {Author} queued for {Groups} groups")]
     private partial void LogSent(string broadcastId, string author, int groups);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broadcast {BroadcastId}'s confirm form sent again by {Author}; nothing queued")]
+    private partial void LogRepeated(string broadcastId, string author);
 }

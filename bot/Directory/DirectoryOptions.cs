@@ -14,6 +14,9 @@ public sealed class DirectoryOptions
     /// <summary>Imported into an empty directory at startup (relative to the binaries); empty to seed nothing.</summary>
     public string DemoFile { get; set; } = "Data/demo-directory.json";
 
+    /// <summary>Whether importing the demo directory also posts its demo 停水 notice (幸福里小区5号楼, three days from then).</summary>
+    public bool DemoNotice { get; set; } = true;
+
     /// <summary>The office's time zone (a fixed UTC+8 for the default when the system has no time-zone data).</summary>
     public TimeZoneInfo ResolveTimeZone()
     {

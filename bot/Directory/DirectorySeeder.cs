@@ -1,3 +1,4 @@
+using CommunityBot.Notices;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Directory;
@@ -5,12 +6,18 @@ namespace CommunityBot.Directory;
 /// <summary>
 /// At startup: imports the demo directory (丰和街道) into an empty directory, then loads the cache. The demo's leave
 /// periods are moved by whole weeks so that its first one falls in the current week: the demo always has someone on
-/// leave "this week", whenever it is first run.
+/// leave "this week", whenever it is first run. With it (<see cref="DirectoryOptions.DemoNotice"/>) comes one 停水
+/// notice for 幸福里小区5号楼 from that first start for three days, so a newcomer can ask about it in the chat page.
 /// </summary>
 public sealed partial class DirectorySeeder(
-    DirectoryStore store, GridDirectory directory, IOptions<DirectoryOptions> options, TimeProvider time, ILogger<DirectorySeeder> logger) : IHostedService
+    DirectoryStore store, GridDirectory directory, NoticeStore notices, IOptions<DirectoryOptions> options, TimeProvider time, ILogger<DirectorySeeder> logger)
+    : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>The demo directory's compound and building the demo notice is for.</summary>
+    public const string DemoNoticeCompound = "xingfuli";
+    public const string DemoNoticeBuilding = "5号楼";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (store.IsEmpty() && options.Value.DemoFile is { Length: > 0 } demo)
         {
@@ -19,6 +26,10 @@ public sealed partial class DirectorySeeder(
             {
                 directory.Replace(LeaveInCurrentWeek(DirectoryJson.Read(path), time.GetUtcNow(), options.Value.ResolveTimeZone()));
                 LogSeeded(path);
+                if (options.Value.DemoNotice && directory.Current.Compounds.TryGetValue(DemoNoticeCompound, out var compound))
+                {
+                    await notices.CreateAsync(DemoNotice(compound, time.GetUtcNow().UtcDateTime));
+                }
             }
             else
             {
@@ -27,10 +38,23 @@ public sealed partial class DirectorySeeder(
         }
         var current = directory.Current;
         LogLoaded(current.Grids.Count, current.Compounds.Count, current.Workers.Count);
-        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static Notice DemoNotice(Compound compound, DateTime nowUtc) => new()
+    {
+        Title = "5号楼停水通知",
+        Text = "因二次供水水箱清洗，5号楼暂停供水，请提前储水。水箱清洗后即恢复供水。",
+        Category = "水电气暖",
+        Keywords = [.. NoticeKeywords.Defaults("水电气暖", "停水通知")],
+        CommunityId = compound.Community,
+        Places = [new NoticePlace { CompoundId = compound.Id, CompoundName = compound.Name, Buildings = [DemoNoticeBuilding] }],
+        StartUtc = nowUtc,
+        EndUtc = nowUtc.AddDays(3),
+        Author = "演示数据",
+        CreatedUtc = nowUtc,
+    };
 
     /// <summary>Moves every leave period by the same whole number of weeks so that the first one starts in the week of <paramref name="now"/>.</summary>
     public static DirectoryData LeaveInCurrentWeek(DirectoryData data, DateTimeOffset now, TimeZoneInfo zone)

@@ -14,10 +14,13 @@ namespace CommunityBot.Notices;
 /// </summary>
 public sealed partial class NoticeBoard(NoticeStore store, IOptions<ClockOptions> clocks, ILogger<NoticeBoard> logger) : INotices
 {
+    /// <summary>How far ahead a question finds a notice that has not started yet ("明天停水吗").</summary>
+    public static readonly TimeSpan Upcoming = TimeSpan.FromHours(48);
+
     private readonly TimeZoneInfo _zone = clocks.Value.ResolveTimeZone();
 
     public IReadOnlyList<NoticeInfo> About(string text, string? compoundId, string? building, DateTimeOffset at) =>
-        store.InForce(at.UtcDateTime)
+        store.InForceOrStartingBy(at.UtcDateTime, (at + Upcoming).UtcDateTime)
             .Where(n => n.Keywords.Any(k => text.Contains(k, StringComparison.Ordinal)))
             .Where(n => Covers(n, compoundId, building, placeRequired: false))
             .OrderBy(n => n.StartUtc)

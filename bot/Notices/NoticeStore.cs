@@ -28,6 +28,10 @@ public sealed class NoticeStore
     public IReadOnlyList<Notice> InForce(DateTime utc) =>
         _notices.Find(n => n.EndUtc > utc).Where(n => n.IsInForce(utc)).ToList();
 
+    /// <summary>Notices not withdrawn that are in force at <paramref name="utc"/> or start by <paramref name="startsBy"/>.</summary>
+    public IReadOnlyList<Notice> InForceOrStartingBy(DateTime utc, DateTime startsBy) =>
+        _notices.Find(n => n.EndUtc > utc).Where(n => n.WithdrawnUtc is null && n.StartUtc <= startsBy).ToList();
+
     /// <summary>Stores a new notice and returns it with its id.</summary>
     public Task<Notice> CreateAsync(Notice notice) => _writer.WriteAsync(_ =>
     {

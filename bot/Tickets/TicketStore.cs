@@ -12,6 +12,10 @@ public sealed class TicketStore
     // sorted by the time. Times are UTC in round-trip format, so their text order is their time order.
     private const string QueueIndex = "Queue";
     private const string ReportedByIndex = "ReportedBy";
+    private const string LevelNowIndex = "LevelNow";
+    private const string StatusTimeIndex = "StatusTime";
+    private const string CategoryTimeIndex = "CategoryTime";
+    private const string CoHandlersIndex = "CoHandlers";
 
     /// <summary>
     /// The key of an open ticket (待签收/处理中/重办) in its assignee's queue: assignee and the deadline that counts
@@ -23,6 +27,19 @@ public sealed class TicketStore
 
     /// <summary>One key per reporter and supporter: "channel|user|created".</summary>
     private const string ReportedByKey = "MAP($.ReporterKeys[*] => @ + '|' + FORMAT(TO_UTC($.CreatedAt), 'o'))";
+
+    /// <summary>The console list by status: "status|created".</summary>
+    private const string StatusTimeKey = "$.Status + '|' + FORMAT(TO_UTC($.CreatedAt), 'o')";
+
+    /// <summary>The console list by category: "category|created".</summary>
+    private const string CategoryTimeKey = "$.Category + '|' + FORMAT(TO_UTC($.CreatedAt), 'o')";
+
+    /// <summary>
+    /// The console list by where the ticket sits now (<see cref="Ticket.CurrentLevel"/>: the higher of the handler's
+    /// level and the rung the escalation ladder reached), then "|created". Enums are stored by name, so "the higher"
+    /// is spelled out from the top of the ladder down: IIF(level or rung is District, 'District', IIF(… Street …)).
+    /// </summary>
+    private static readonly string LevelNowKey = LevelNowExpression() + " + '|' + FORMAT(TO_UTC($.CreatedAt), 'o')";
 
     // Above every round-trip time ("2026-…") of the prefix, whatever the collation: digits sort in order in all of them.
     private const string AfterAnyTime = "9999";
@@ -44,6 +61,10 @@ public sealed class TicketStore
         _tickets.EnsureIndex(t => t.CreatedAt);
         _tickets.EnsureIndex(t => t.GridId);
         _tickets.EnsureIndex(t => t.Category);
+        _tickets.EnsureIndex(LevelNowIndex, LevelNowKey);
+        _tickets.EnsureIndex(StatusTimeIndex, StatusTimeKey);
+        _tickets.EnsureIndex(CategoryTimeIndex, CategoryTimeKey);
+        _tickets.EnsureIndex(CoHandlersIndex, "$.CoHandlers[*]");
         _counters = LiteDbCollections.Open(database, "counters");
         _submissions = LiteDbCollections.Open(database, "ticket_submissions");
     }
@@ -79,32 +100,69 @@ public sealed class TicketStore
     /// <summary>
     /// The admin console's list: tickets matching <paramref name="filter"/>, newest first, at most <c>Limit</c> after
     /// passing over <c>Skip</c>.
-    /// LiteDB serves one predicate from an index (status, category, grid or the creation-time range) and checks the
-    /// others on the documents it reads.
     /// </summary>
     public IReadOnlyList<Ticket> Search(TicketFilter filter)
     {
+        if (filter is { GridIds.Count: 0, HandlerIds: { Count: > 0 } handlers })
+        {
+            return SearchByHandlers(filter, handlers);
+        }
+
+        // A level, status or category filter reads its "value|created" index newest first (bounded by the date range)
+        // and stops once a page is full, instead of sorting every match in memory; the other filters are checked on the
+        // tickets read. The order of preference is by how few tickets a value usually has.
+        var (key, value) = filter switch
+        {
+            { Level: { } level } => (LevelNowKey, level.ToString()),
+            { Status: { } status } => (StatusTimeKey, status.ToString()),
+            { Category: { Length: > 0 } category } => (CategoryTimeKey, category),
+            _ => (null, null),
+        };
+        if (key is null || value is null)
+        {
+            return SearchByQuery(filter);
+        }
+
+        var from = filter.CreatedFromUtc is { } start ? RoundTrip(start) : "";
+        var to = filter.CreatedBeforeUtc is { } before ? RoundTrip(before) : AfterAnyTime;
+        return _tickets.Query()
+            .Where(key + " BETWEEN @0 AND @1", new BsonValue(value + "|" + from), new BsonValue(value + "|" + to))
+            .OrderBy(key, Query.Descending)
+            .ToEnumerable()
+            .Where(t => Matches(t, filter))
+            .Skip(filter.Skip)
+            .Take(filter.Limit)
+            .ToList();
+    }
+
+    /// <summary>
+    /// A worker's view (their own tickets, no grid): read what they are assigned and co-handle through the two indexes,
+    /// one person's caseload rather than the collection, and sort that.
+    /// </summary>
+    private List<Ticket> SearchByHandlers(TicketFilter filter, IReadOnlyCollection<string> handlers)
+    {
+        var ids = new BsonArray(handlers.Select(h => new BsonValue(h)));
+        var assigned = _tickets.Query().Where("$.AssigneeId IN @0", ids).ToEnumerable();
+        var coHandled = _tickets.Query().Where("$.CoHandlers[*] ANY IN @0", ids).ToEnumerable();
+        return assigned.Concat(coHandled)
+            .DistinctBy(t => t.Number)
+            .Where(t => Matches(t, filter))
+            .OrderByDescending(t => t.CreatedAt)
+            .Skip(filter.Skip)
+            .Take(filter.Limit)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Search without a level, status or category: LiteDB serves one predicate from an index (grid or the creation-time
+    /// range, or the creation-time order) and checks the others on the documents it reads.
+    /// </summary>
+    private List<Ticket> SearchByQuery(TicketFilter filter)
+    {
         var query = _tickets.Query();
-        if (filter.Status is { } status)
-        {
-            query = query.Where("$.Status = @0", new BsonValue(status.ToString()));
-        }
-        if (filter.Category is { Length: > 0 } category)
-        {
-            query = query.Where("$.Category = @0", new BsonValue(category));
-        }
         if (filter.GridId is { Length: > 0 } grid)
         {
             query = query.Where("$.GridId = @0", new BsonValue(grid));
-        }
-        if (filter.Level is { } level)
-        {
-            // CurrentLevel in the query: handled at this level and not escalated higher, or escalated to it from
-            // this level or below. Enums are stored by name, so "below" is a list rather than a comparison.
-            var upTo = new BsonArray(Enum.GetValues<TicketLevel>().Where(l => l <= level).Select(l => new BsonValue(l.ToString())));
-            query = query.Where(
-                "(($.Level = @0 AND ($.EscalatedTo = null OR $.EscalatedTo IN @1)) OR ($.EscalatedTo = @0 AND $.Level IN @1))",
-                new BsonValue(level.ToString()), upTo);
         }
         if (filter.CreatedFromUtc is { } from)
         {
@@ -121,6 +179,32 @@ public sealed class TicketStore
             query = query.Where("($.GridId IN @0 OR $.AssigneeId IN @1 OR $.CoHandlers[*] ANY IN @1)", grids, handlers);
         }
         return query.OrderByDescending(t => t.CreatedAt).Offset(filter.Skip).Limit(filter.Limit).ToList();
+    }
+
+    /// <summary>Whether a ticket read from an index passes every filter (the index range only narrows the reading).</summary>
+    private static bool Matches(Ticket ticket, TicketFilter filter) =>
+        (filter.Status is not { } status || ticket.Status == status)
+        && (filter.Category is not { Length: > 0 } category || ticket.Category == category)
+        && (filter.GridId is not { Length: > 0 } grid || ticket.GridId == grid)
+        && (filter.Level is not { } level || ticket.CurrentLevel == level)
+        && (filter.CreatedFromUtc is not { } from || ticket.CreatedAt.ToUniversalTime() >= from)
+        && (filter.CreatedBeforeUtc is not { } before || ticket.CreatedAt.ToUniversalTime() < before)
+        && ((filter.GridIds is null && filter.HandlerIds is null)
+            || (ticket.GridId is { } g && (filter.GridIds?.Contains(g) ?? false))
+            || (filter.HandlerIds is { } handlers && (handlers.Contains(ticket.AssigneeId) || ticket.CoHandlers.Any(handlers.Contains))));
+
+    private static string RoundTrip(DateTime utc) =>
+        DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string LevelNowExpression()
+    {
+        var expression = $"'{TicketLevel.Grid}'";
+        foreach (var level in Enum.GetValues<TicketLevel>().Where(l => l > TicketLevel.Grid))
+        {
+            expression = $"IIF($.Level = '{level}' OR $.EscalatedTo = '{level}', '{level}', {expression})";
+        }
+
+        return expression;
     }
 
     /// <summary>The open ticket with this duplicate key created after <paramref name="since"/>, if any.</summary>

@@ -10,8 +10,9 @@ namespace CommunityBot.Dialogs.Notices;
 public interface INotices
 {
     /// <summary>
-    /// Notices in force at <paramref name="at"/> whose topic words occur in <paramref name="text"/>; when the message
-    /// names a compound or building, only those whose scope covers it.
+    /// Notices in force at <paramref name="at"/> or starting within the next 48 hours (<see cref="NoticeInfo.HasStarted"/>
+    /// tells which) whose topic words occur in <paramref name="text"/>; when the message names a compound or building,
+    /// only those whose scope covers it. Soonest first.
     /// </summary>
     IReadOnlyList<NoticeInfo> About(string text, string? compoundId, string? building, DateTimeOffset at);
 
@@ -34,6 +35,12 @@ public interface INotices
 /// </summary>
 public sealed record NoticeInfo(string Id, string Title, string Text, string Where, DateTimeOffset Start, DateTimeOffset End, int Reports)
 {
+    /// <summary>Whether the window has begun at <paramref name="now"/> (an upcoming notice answers questions but takes no reports).</summary>
+    public bool HasStarted(DateTimeOffset now) => Start <= now;
+
+    /// <summary>"11月24日 08:00".</summary>
+    public string StartText => Start.ToString("M月d日 HH:mm", CultureInfo.InvariantCulture);
+
     /// <summary>"11月24日 08:00 至 11月24日 18:00" (the date is left out of the end when it is the same day).</summary>
     public string Window =>
         Start.Date == End.Date

@@ -217,15 +217,18 @@ public sealed partial class TurnRouter : IBot
         var namedPlace = place?.CompoundId is not null || place?.Building is not null;
         if (found.Count == 1 || namedPlace)
         {
-            var details = found.Take(3).Select(n => $"【{n.Title}】{n.Text}\n范围：{n.Where}\n时间：{n.Window}");
-            turn.Reply(OutboundMessage.WithButtons(
-                string.Join("\n\n", details) + "\n这是已公告的情况，无需报修。如果您遇到的是别的问题，可以点「仍要报修」。",
-                [offer]));
+            var shown = found.Take(3).ToList();
+            var details = shown.Select(n => $"【{n.Title}】{n.Text}\n范围：{n.Where}\n时间：{n.Window}"
+                + (n.HasStarted(turn.Now) ? "" : $"\n这个通知还没有开始，将于 {n.StartText} 开始。"));
+            var advice = shown.Any(n => n.HasStarted(turn.Now))
+                ? "这是已公告的情况，无需报修。如果您遇到的是别的问题，可以点「仍要报修」。"
+                : "请提前做好准备。如果您现在遇到了别的问题，可以点「仍要报修」。";
+            turn.Reply(OutboundMessage.WithButtons(string.Join("\n\n", details) + "\n" + advice, [offer]));
             return true;
         }
 
         // Several notices and no place named: a short list, so the group is not flooded with every notice's text.
-        var lines = found.Take(5).Select((n, i) => $"{i + 1}. 【{n.Title}】{n.Where}，{n.Window}");
+        var lines = found.Take(5).Select((n, i) => $"{i + 1}. 【{n.Title}】{n.Where}，{n.Window}{(n.HasStarted(turn.Now) ? "" : "（未开始）")}");
         turn.Reply(OutboundMessage.WithButtons(
             "目前有这些通知：\n" + string.Join("\n", lines) + "\n说出小区和楼号（如“5号楼停水了吗”）可以看具体内容。",
             [offer]));

@@ -111,6 +111,18 @@ public static partial class AdminTestKit
         return result!.Messages.Last(m => m.From == "bot").Text;
     }
 
+    /// <summary>The (HTML-decoded) hidden fields of the page's form <paramref name="formId"/>, antiforgery token included, as a browser posts them back.</summary>
+    public static List<KeyValuePair<string, string>> HiddenFields(string html, string formId)
+    {
+        var start = html.IndexOf($"id=\"{formId}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"the page has the form {formId}");
+        var form = html[start..html.IndexOf("</form>", start, StringComparison.Ordinal)];
+        return HiddenFieldPattern().Matches(form).Select(m => new KeyValuePair<string, string>(WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+    }
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
+    private static partial Regex HiddenFieldPattern();
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 }

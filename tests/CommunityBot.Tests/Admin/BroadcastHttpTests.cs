@@ -106,7 +106,7 @@ public sealed class BroadcastHttpTests : IDisposable
         await RecordGroupAsync("xingfuli-owners", "FH-01");
         await LoginAsync(_client, LiuAn);
 
-        var compose = await _client.GetStringAsync("/admin/broadcasts/new?all=1");
+        var compose = await (await PostFieldsAsync(_client, "/admin/broadcasts/new", "/admin/broadcasts/new", [new("all", "1")])).Content.ReadAsStringAsync();
         Assert.Contains("value=\"local/liuan-owners\" checked", compose);
         Assert.DoesNotContain("xingfuli-owners", compose);
 
@@ -128,11 +128,102 @@ public sealed class BroadcastHttpTests : IDisposable
         await RecordGroupAsync("xingfuli-owners", "FH-01");
         await LoginAsync(_client, Boss);
 
-        var page = await _client.GetStringAsync("/admin/broadcasts/new?community=FH-01&all=1&text=abc");
+        var response = await PostFieldsAsync(_client, "/admin/broadcasts/new", "/admin/broadcasts/new", [new("community", "FH-01"), new("all", "1"), new("text", "abc")]);
 
+        var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("value=\"local/xingfuli-owners\" checked", page);
         Assert.DoesNotContain("liuan-owners", page);
         Assert.Contains(">abc</textarea>", page);
+    }
+
+    [Fact]
+    public async Task Compose_FilterSelectAllAndBack_PostSoNoDraftOrTokenGoesIntoTheUrl()
+    {
+        await RecordGroupAsync("owners-1", null);
+        await RecordGroupAsync("owners-2", null);
+        await LoginAsync(_client, Boss);
+
+        var compose = await _client.GetStringAsync("/admin/broadcasts/new?text=secret&group=local/owners-1");
+        Assert.DoesNotContain("formmethod=\"get\"", compose);
+        Assert.DoesNotContain("secret", compose); // a draft is never read from the URL
+        Assert.DoesNotContain("value=\"local/owners-1\" checked", compose);
+
+        var confirm = await PostFieldsAsync(_client, "/admin/broadcasts/new", "/admin/broadcasts/confirm",
+            [new("text", "周六上午 <b>消防演练</b>"), new("group", "local/owners-2")]);
+        var confirmPage = await confirm.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("formmethod=\"get\"", confirmPage);
+
+        // 返回修改 posts the confirm form's hidden fields back to the compose page: text and choice are kept.
+        var back = await _client.PostAsync("/admin/broadcasts/new", new FormUrlEncodedContent(HiddenFields(confirmPage, "broadcast-confirm")));
+        var page = await back.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        Assert.Contains(">周六上午 &lt;b&gt;消防演练&lt;/b&gt;</textarea>", page);
+        Assert.Contains("value=\"local/owners-2\" checked", page);
+        Assert.DoesNotContain("value=\"local/owners-1\" checked", page);
+        Assert.Empty(Outbox);
+    }
+
+    [Fact]
+    public async Task Compose_PostWithoutAntiforgeryToken_Returns400()
+    {
+        await LoginAsync(_client, Boss);
+
+        var response = await _client.PostAsync("/admin/broadcasts/new", new FormUrlEncodedContent([new("text", "通知"), new("all", "1")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Send_SameConfirmFormTwice_SendsOnceAndShowsTheFirstBroadcast()
+    {
+        await RecordGroupAsync("owners-1", null);
+        await RecordGroupAsync("owners-2", null);
+        await LoginAsync(_client, Boss);
+        var confirm = await PostFieldsAsync(_client, "/admin/broadcasts/new", "/admin/broadcasts/confirm",
+            [new("text", "今晚8点停电检修"), new("group", "local/owners-1"), new("group", "local/owners-2")]);
+        var fields = HiddenFields(await confirm.Content.ReadAsStringAsync(), "broadcast-confirm");
+        Assert.Contains(fields, f => f.Key == "request" && f.Value.Length == 32);
+
+        var first = await _client.PostAsync("/admin/broadcasts/send", new FormUrlEncodedContent(fields));
+        var second = await _client.PostAsync("/admin/broadcasts/send", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        var sent = Assert.Single(_app.Services.GetRequiredService<BroadcastService>().Recent(10));
+        Assert.Equal(2, Outbox.Count);
+        Assert.Equal($"/admin/broadcasts?sent={sent.Id}", first.Headers.Location!.OriginalString);
+        Assert.Equal($"/admin/broadcasts?sent={sent.Id}&again=1", second.Headers.Location!.OriginalString);
+        Assert.Contains($"这条通知已经发送过（{sent.Id}），没有重复发送。", await _client.GetStringAsync(second.Headers.Location.OriginalString));
+
+        // A new confirm form (a new id) is a new broadcast, even with the same text.
+        var again = await PostFieldsAsync(_client, "/admin/broadcasts/new", "/admin/broadcasts/confirm",
+            [new("text", "今晚8点停电检修"), new("group", "local/owners-1")]);
+        await _client.PostAsync("/admin/broadcasts/send", new FormUrlEncodedContent(HiddenFields(await again.Content.ReadAsStringAsync(), "broadcast-confirm")));
+        Assert.Equal(2, _app.Services.GetRequiredService<BroadcastService>().Recent(10).Count);
+        Assert.Equal(3, Outbox.Count);
+    }
+
+    [Fact]
+    public async Task History_CommunityStaff_CountOnlyTheirOwnGroups()
+    {
+        await RecordGroupAsync("liuan-owners", "FH-02");
+        await RecordGroupAsync("xingfuli-owners", "FH-01");
+        await RecordGroupAsync("xingfuli-tenants", "FH-01");
+        await LoginAsync(_client, Boss);
+        await PostFieldsAsync(_client, "/admin/broadcasts/new", "/admin/broadcasts/send",
+            [new("text", "全街道通知"), new("group", "local/liuan-owners"), new("group", "local/xingfuli-owners"), new("group", "local/xingfuli-tenants")]);
+        var all = await _client.GetStringAsync("/admin/broadcasts");
+        Assert.Contains("<td data-label=\"群数\">3</td>", all);
+        Assert.Contains("<td data-label=\"待发送\">3</td>", all);
+
+        using var liuAn = Client(_app);
+        await LoginAsync(liuAn, LiuAn);
+        var own = await liuAn.GetStringAsync("/admin/broadcasts");
+
+        Assert.Contains("全街道通知", own);
+        Assert.Contains("<td data-label=\"群数\">1</td>", own);
+        Assert.Contains("<td data-label=\"待发送\">1</td>", own);
+        Assert.Contains("<td data-label=\"已送达\">0</td>", own);
     }
 
     [Theory]

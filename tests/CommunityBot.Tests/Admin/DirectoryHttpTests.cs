@@ -255,6 +255,19 @@ public sealed class DirectoryHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_BodyOverTheLimit_Returns413WithTheChineseErrorAndChangesNothing()
+    {
+        await LoginAsync(_client, Boss);
+        var before = Directory.Current;
+
+        var response = await PostFileAsync(_client, "/admin/directory/import", "/admin/directory/import", "directory.xlsx", new byte[6 * 1024 * 1024]);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("文件太大（6.0 MB），上限为 5 MB。", await response.Content.ReadAsStringAsync());
+        Assert.Same(before, Directory.Current);
+    }
+
+    [Fact]
     public async Task ImportAndExport_CommunityStaff_Returns403()
     {
         await LoginAsync(_client, LiuAn);

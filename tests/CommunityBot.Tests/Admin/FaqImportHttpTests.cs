@@ -93,6 +93,22 @@ public sealed class FaqImportHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_BodyOverTheLimit_Returns413WithTheChineseErrorBeforeReadingTheForm()
+    {
+        var before = Store.Count();
+        await LoginAsync(_client, Boss);
+
+        // 8 MB: refused on its declared length, before antiforgery or the handler read the form.
+        var response = await PostFileAsync(_client, "/admin/faq/import", "/admin/faq/import", "kb.csv", new byte[8 * 1024 * 1024], new() { ["mode"] = "replace" });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("文件太大（8.0 MB），上限为 5 MB。", page);
+        Assert.Contains("href=\"/admin/faq/import\"", page);
+        Assert.Equal(before, Store.Count());
+    }
+
+    [Fact]
     public async Task Import_WithoutAntiforgeryToken_Returns400AndChangesNothing()
     {
         var before = Store.Count();

@@ -211,4 +211,20 @@ public sealed class NoticeHttpTests : IDisposable
         Author = Boss,
         CreatedUtc = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc),
     });
+
+    [Fact]
+    public async Task DemoNotice_FirstStartWithTheDemoDirectory_AnswersAQuestionAboutIt()
+    {
+        using var demo = new BotApplication(new() { ["Directory:DemoNotice"] = "true" });
+        using var client = Client(demo);
+
+        var reply = await AskAsync(demo, client, "幸福里5号楼怎么停水了");
+
+        Assert.Contains("因二次供水水箱清洗，5号楼暂停供水", reply);
+        Assert.Contains("幸福里小区5号楼", reply);
+        Assert.Contains("无需报修", reply);
+        var notice = Assert.Single(demo.Services.GetRequiredService<NoticeStore>().All());
+        Assert.Equal("演示数据", notice.Author);
+    }
+
 }

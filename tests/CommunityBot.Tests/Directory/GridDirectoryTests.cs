@@ -1,4 +1,6 @@
 using CommunityBot.Directory;
+using CommunityBot.Notices;
+using CommunityBot.Storage;
 using LiteDB;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -118,17 +120,23 @@ public sealed class GridDirectoryTests
         var store = new DirectoryStore(database);
         var directory = new GridDirectory(store, NullLogger<GridDirectory>.Instance);
         var time = new FakeTimeProvider(new DateTimeOffset(2027, 3, 10, 9, 0, 0, China)); // a Wednesday
-        var seeder = new DirectorySeeder(store, directory, Options.Create(new DirectoryOptions()), time, NullLogger<DirectorySeeder>.Instance);
+        var notices = new NoticeStore(database, new LiteDbWriter(database, NullLogger<LiteDbWriter>.Instance));
+        var seeder = new DirectorySeeder(store, directory, notices, Options.Create(new DirectoryOptions()), time, NullLogger<DirectorySeeder>.Instance);
 
         await seeder.StartAsync(CancellationToken.None);
         Assert.Contains(directory.Compounds(), c => c.Name == "柳岸花园");
         var leave = directory.Current.Data.Leave[0];
         Assert.Equal(new DateTimeOffset(2027, 3, 8, 0, 0, 0, China), leave.Start);
         Assert.True(leave.Covers(time.GetUtcNow()));
+        var notice = Assert.Single(notices.InForce(time.GetUtcNow().UtcDateTime));
+        Assert.Equal(("xingfuli", "FH-01"), (Assert.Single(notice.Places).CompoundId, notice.CommunityId));
+        Assert.Equal(["5号楼"], notice.Places[0].Buildings);
+        Assert.Equal(time.GetUtcNow().UtcDateTime.AddDays(3), notice.EndUtc);
 
         directory.Replace(Data());
         await seeder.StartAsync(CancellationToken.None);
         Assert.DoesNotContain(directory.Compounds(), c => c.Name == "柳岸花园");
+        Assert.Single(notices.All()); // a second start posts no second notice
     }
 
     [Theory]

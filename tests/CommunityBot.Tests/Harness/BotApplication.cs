@@ -59,6 +59,8 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         builder.UseSetting("CommunityBot:DataDir", _dataDir);
         // No background model training per test host: intents come from the rules, deterministically.
         builder.UseSetting("Nlu:Enabled", "false");
+        // The demo directory is seeded as in production, its demo notice only where a test asks for it.
+        builder.UseSetting("Directory:DemoNotice", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

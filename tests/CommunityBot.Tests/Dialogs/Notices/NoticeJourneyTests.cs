@@ -172,6 +172,97 @@ public sealed class NoticeJourneyTests : IDisposable
         Assert.Empty(_bot.Notices.Find(notice.Id)!.Reports);
     }
 
+    // Tomorrow 08:00–18:00 office time (+08:00): 12 hours after the harness clock's 20:00.
+    private Task<Notice> PostTomorrowsWaterNoticeAsync(int daysLater = 1) =>
+        _bot.Notices.CreateAsync(new Notice
+        {
+            Title = "幸福里计划停水",
+            Text = "因二次供水设备检修，计划停水一天。",
+            Category = "水电气暖",
+            Keywords = NoticeKeywords.Defaults("水电气暖", "计划停水").ToList(),
+            CommunityId = "FH-01",
+            Places = [new NoticePlace { CompoundId = "xfl", CompoundName = "幸福里小区", Buildings = ["5号楼"] }],
+            StartUtc = new DateTime(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc).AddDays(daysLater),
+            EndUtc = new DateTime(2026, 11, 23, 10, 0, 0, DateTimeKind.Utc).AddDays(daysLater),
+            Author = "boss",
+            CreatedUtc = new DateTime(2026, 11, 23, 9, 0, 0, DateTimeKind.Utc),
+        });
+
+    [Fact]
+    public async Task Question_AboutAnUpcomingNotice_SaysItHasNotStartedAndWhenItWill()
+    {
+        await PostTomorrowsWaterNoticeAsync();
+
+        await _bot.Conversation()
+            .As("alice").Send("@小灵通 明天停水吗")
+            .AssertReply(r =>
+            {
+                Assert.Contains("因二次供水设备检修，计划停水一天。", r.Text);
+                Assert.Contains("幸福里小区5号楼", r.Text);
+                Assert.Contains("这个通知还没有开始，将于 11月24日 08:00 开始。", r.Text);
+                Assert.DoesNotContain("无需报修", r.Text);
+                Assert.Contains(r.Buttons, b => b.Title == "仍要报修");
+            })
+            .As("bob").Send("@小灵通 幸福里5号楼几点停水")
+            .AssertReplyContains("将于 11月24日 08:00 开始")
+            .RunAsync();
+
+        Assert.Empty(_bot.Tickets.All());
+        Assert.Equal(0, _bot.Misses.Count());
+    }
+
+    [Fact]
+    public async Task Question_AboutANoticeMoreThan48HoursAhead_IsNotAnsweredUntilItIsWithin48Hours()
+    {
+        await PostTomorrowsWaterNoticeAsync(daysLater: 3); // Thursday 08:00, 60 hours ahead
+
+        await _bot.Conversation()
+            .As("alice").Send("@小灵通 周四几点停水")
+            .AssertReply(r => Assert.DoesNotContain("计划停水一天", r.Text))
+            .AdvanceTime(TimeSpan.FromHours(13)) // Tuesday 09:00: 47 hours ahead
+            .Send("@小灵通 周四几点停水")
+            .AssertReplyContains("这个通知还没有开始，将于 11月26日 08:00 开始。")
+            .RunAsync();
+    }
+
+    [Fact]
+    public async Task Question_WithAnUpcomingAndAnInForceNotice_ListsBothAndMarksTheUpcomingOne()
+    {
+        await PostWaterNoticeAsync("xfl", "1号楼");
+        await PostTomorrowsWaterNoticeAsync();
+
+        await _bot.Conversation()
+            .As("alice").Send("@小灵通 停水到什么时候")
+            .AssertReply(r =>
+            {
+                Assert.Contains("1. 【幸福里停水通知】幸福里小区1号楼，11月23日 18:00 至 11月24日 06:00\n", r.Text);
+                Assert.Contains("2. 【幸福里计划停水】幸福里小区5号楼，11月24日 08:00 至 18:00（未开始）", r.Text);
+            })
+            .RunAsync();
+    }
+
+    [Fact]
+    public async Task Report_BeforeAnUpcomingNoticeStarts_FilesATicket_AndJoinsOnceItHasStarted()
+    {
+        var notice = await PostTomorrowsWaterNoticeAsync();
+
+        await FileWaterReportAsync("@小灵通 我要报修 幸福里5号楼没水了");
+
+        Assert.Single(_bot.Tickets.All());
+        Assert.Empty(_bot.Notices.Find(notice.Id)!.Reports);
+
+        _bot.Time.Advance(TimeSpan.FromHours(13)); // 09:00 tomorrow, inside the window
+        await _bot.Conversation(conversationId: "group-2")
+            .As("bob").Send("@小灵通 我要报修 幸福里5号楼没水了")
+            .AssertReply(r => Assert.Equal("请问是哪类问题？", r.Text))
+            .Send("水电气暖")
+            .AssertReplyContains("不会生成工单")
+            .RunAsync();
+
+        Assert.Single(_bot.Tickets.All());
+        Assert.Single(_bot.Notices.Find(notice.Id)!.Reports);
+    }
+
     [Fact]
     public async Task Report_AfterTheWindow_FilesATicketAsBefore()
     {
