@@ -26,40 +26,70 @@ public static class Classifier
         var matcher = new FaqMatcher(Options.Create(MatchingOptions()));
         matcher.Reload(entries);
         var nluOptions = NluSettings();
-        var understanding = new FaqUnderstanding(matcher, store, classifier, nluOptions);
+        var timings = stats ? new UnderstandingTimings() : null;
+        var understanding = new FaqUnderstanding(matcher, store, classifier, nluOptions) { Timings = timings };
         load.Stop();
 
         var buffer = new ArrayBufferWriter<byte>(1024);
         using var json = new Utf8JsonWriter(buffer, JsonOptions);
         var latencies = new List<double>();
+        long readTicks = 0, writeTicks = 0;
+        var gc = GcCounts.Now();
         var total = Stopwatch.StartNew();
-        string? line;
-        while ((line = input.ReadLine()) is not null)
+        while (true)
         {
             var started = Stopwatch.GetTimestamp();
+            var line = input.ReadLine();
+            if (line is null)
+            {
+                break;
+            }
+            readTicks += Stopwatch.GetTimestamp() - started;
+            started = Stopwatch.GetTimestamp();
             var understood = understanding.Understand(line);
             var ranked = candidates ? matcher.Match(line).Ranked : null;
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
+            started = Stopwatch.GetTimestamp();
             buffer.ResetWrittenCount();
             json.Reset();
             Write(json, understood, ranked);
             json.Flush();
             output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
+            writeTicks += Stopwatch.GetTimestamp() - started;
         }
         output.Flush();
         total.Stop();
 
         if (stats)
         {
-            latencies.Sort();
-            double Percentile(double p) => latencies.Count == 0 ? 0 : latencies[Math.Min(latencies.Count - 1, (int)(p * latencies.Count))];
+            var n = Math.Max(latencies.Count, 1);
+            var gcUsed = GcCounts.Now() - gc;
+            double Micros(long ticks) => ticks * 1e6 / Stopwatch.Frequency / n;
             error.WriteLine(
                 $"classify: {entries.Count} entries ({matcher.PhrasingCount} phrasings) read in {read.TotalMilliseconds:F0} ms, indexed in {(load.Elapsed - read).TotalMilliseconds:F0} ms; " +
                 $"{latencies.Count} messages in {total.Elapsed.TotalSeconds:F2} s = {latencies.Count / Math.Max(total.Elapsed.TotalSeconds, 1e-9):F0} msgs/s; " +
-                $"latency p50 {Percentile(0.50):F3} ms, p99 {Percentile(0.99):F3} ms");
+                $"latency p50 {Percentile(latencies, 0.50):F3} ms, p99 {Percentile(latencies, 0.99):F3} ms");
+            error.WriteLine(
+                $"  per message (mean): read {Micros(readTicks):F0} µs, understand {latencies.Sum() * 1000 / n:F0} µs " +
+                $"(chit-chat check {Micros(timings!.ChitchatTicks):F0}, FAQ match {Micros(timings.FaqTicks):F0}, intent/category {Micros(timings.NluTicks):F0}), " +
+                $"JSON out {Micros(writeTicks):F0} µs; FAQ match alone p50 {Percentile(timings.FaqMilliseconds, 0.50):F3} ms, p99 {Percentile(timings.FaqMilliseconds, 0.99):F3} ms");
+            error.WriteLine(
+                $"  GC: gen0 {gcUsed.Gen0}, gen1 {gcUsed.Gen1}, gen2 {gcUsed.Gen2} collections, paused {gcUsed.Pause.TotalMilliseconds:F0} ms; " +
+                $"{gcUsed.Allocated / 1024.0 / n:F0} KiB allocated per message " +
+                $"(FAQ match {timings.FaqBytes / 1024.0 / n:F0}, intent/category {timings.NluBytes / 1024.0 / n:F0})");
         }
         return 0;
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
     }
 
     /// <summary>
@@ -150,6 +180,15 @@ public static class Classifier
             json.WriteEndArray();
         }
         json.WriteEndObject();
+    }
+
+    private readonly record struct GcCounts(int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Allocated)
+    {
+        public static GcCounts Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+            GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+        public static GcCounts operator -(GcCounts a, GcCounts b) =>
+            new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Pause - b.Pause, a.Allocated - b.Allocated);
     }
 
     private static void WriteCandidate(Utf8JsonWriter json, FaqCandidate candidate)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics;
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
 using CommunityBot.Understanding.Nlu;
@@ -22,21 +23,33 @@ public sealed class FaqUnderstanding(FaqMatcher matcher, FaqStore store, Message
 
     private readonly double _categoryThreshold = (nluOptions ?? new NluOptions()).CategoryThreshold;
 
+    /// <summary>When set, each stage's time is added to it (<c>classify --stats</c>); the server leaves it null.</summary>
+    public UnderstandingTimings? Timings { get; init; }
+
     public MessageUnderstanding Understand(string text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return new MessageUnderstanding { Text = text, Intent = Intent.Other };
         }
+        var started = Stopwatch.GetTimestamp();
         // Emoji or punctuation alone ("👍", "？") reads as chit-chat, not as a question.
         var compact = string.Concat(ChineseTokenizer.Words(text));
-        if (compact.Length == 0 || Chitchat.Contains(compact) || Chitchat.Contains(compact.TrimEnd('啊', '呀', '哈', '了')))
+        var chitchat = compact.Length == 0 || Chitchat.Contains(compact) || Chitchat.Contains(compact.TrimEnd('啊', '呀', '哈', '了'));
+        Timings?.AddChitchat(started);
+        if (chitchat)
         {
             return new MessageUnderstanding { Text = text, Intent = Intent.Chitchat };
         }
+        started = Stopwatch.GetTimestamp();
+        var allocated = UnderstandingTimings.Allocated(Timings);
         var match = matcher.Match(text);
+        Timings?.AddFaq(started, allocated);
         var hasFaq = match.Answer is not null || match.Suggestions.Count > 0;
+        started = Stopwatch.GetTimestamp();
+        allocated = UnderstandingTimings.Allocated(Timings);
         var nlu = classifier?.Classify(text) ?? new NluClassification(IntentRules.Guess(text), 0, null, 0, [], FromModel: false);
+        Timings?.AddNlu(started, allocated);
         var intent = nlu.Intent switch
         {
             Intent.Grievance or Intent.Status => nlu.Intent,

@@ -67,6 +67,21 @@ public sealed class CommandLineAppTests : IDisposable
     }
 
     [Fact]
+    public async Task Classify_Stats_BreaksTheTimeDownByStage()
+    {
+        Assert.Equal(0, (await Run("", "faq", "import", Csv("kb.csv", Kb))).Code);
+
+        var (code, stdout, stderr) = await Run("物业电话是多少\n你好\n几点可以扔垃圾\n", "classify", "--stats");
+
+        Assert.Equal(0, code);
+        Assert.Equal(3, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("classify: 3 entries (8 phrasings)", StringComparison.Ordinal) && l.Contains("3 messages"));
+        Assert.Contains(lines, l => l.Contains("per message (mean): read") && l.Contains("FAQ match alone p50"));
+        Assert.Contains(lines, l => l.Contains("GC: gen0") && l.Contains("KiB allocated per message"));
+    }
+
+    [Fact]
     public async Task Import_WithoutReplace_UpsertsAndWithReplace_Replaces()
     {
         await Run("", "faq", "import", Csv("kb.csv", Kb));

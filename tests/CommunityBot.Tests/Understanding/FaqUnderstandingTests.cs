@@ -27,6 +27,28 @@ public class FaqUnderstandingTests
         Assert.Equal("0371-1234567", understanding.Find("property-phone")?.Answer);
     }
 
+    [Fact]
+    public void Understand_WithTimings_TimesEachMatchAndAnswersTheSame()
+    {
+        using var db = new LiteDatabase(new MemoryStream());
+        var plain = Understanding(db);
+        var timings = new UnderstandingTimings();
+        var timed = new FaqUnderstanding(new FaqMatcher(new FaqMatchingOptions(), new FaqStore(db).Enabled()), new FaqStore(db)) { Timings = timings };
+
+        var results = new[] { "物业电话是多少？", "你好", "明天会下雪吗" }.Select(t => (Plain: plain.Understand(t), Timed: timed.Understand(t))).ToList();
+
+        // A greeting never reaches the matcher, so two of the three messages are timed there.
+        Assert.Equal(2, timings.FaqMilliseconds.Count);
+        Assert.All(timings.FaqMilliseconds, ms => Assert.True(ms > 0));
+        Assert.True(timings.FaqTicks > 0 && timings.ChitchatTicks > 0 && timings.NluTicks > 0);
+        Assert.True(timings.FaqBytes > 0);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(r.Plain.Intent, r.Timed.Intent);
+            Assert.Equal(r.Plain.Faq, r.Timed.Faq);
+        });
+    }
+
     [Theory]
     [InlineData("你好")]
     [InlineData("谢谢！")]
