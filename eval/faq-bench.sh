@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Throughput and latency of `classify` against a synthetic knowledge base of N entries (default 10,000):
+# Throughput, latency and peak memory of `classify` against a synthetic knowledge base of N entries (default 10,000):
 # faq-open's kb.csv plus variants of its questions (prefixes/suffixes, so the index really holds N distinct
 # phrasings), queried with faq-open's queries. Usage: eval/faq-bench.sh [--no-build] [N]
 set -euo pipefail
@@ -30,4 +30,6 @@ for l in open(sys.argv[1], encoding="utf-8"): print(json.loads(l)["text"].replac
 "$bin" faq import "$tmp/kb.csv" --replace --data-dir "$tmp/data" 2>/dev/null
 # Twice the query file, so the second half runs on a warm JIT.
 cat "$tmp/texts.txt" "$tmp/texts.txt" > "$tmp/twice.txt"
-"$bin" classify --stats --data-dir "$tmp/data" < "$tmp/twice.txt" > /dev/null
+# Peak resident memory of the classify process (index, models, runtime), from GNU time.
+timer=(); [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f "  peak resident memory %M KiB")   # apt-get install time
+"${timer[@]}" "$bin" classify --stats --data-dir "$tmp/data" < "$tmp/twice.txt" > /dev/null

@@ -36,20 +36,28 @@ public sealed class QueryText
         return new QueryText(words, units, bigrams);
     }
 
-    /// <summary>Every feature occurrence with its type's weight; keys are prefixed by type so they never collide.</summary>
-    public IEnumerable<(string Key, float Weight)> Features()
+    /// <summary>Every feature occurrence in order: the words, then the character units, then the bigrams.</summary>
+    public IEnumerable<(TermKind Kind, string Term)> Terms()
     {
         foreach (var w in Words)
         {
-            yield return ("w:" + w, WordWeight);
+            yield return (TermKind.Word, w);
         }
         foreach (var u in Units)
         {
-            yield return ("u:" + u, UnitWeight);
+            yield return (TermKind.Unit, u);
         }
         foreach (var b in Bigrams)
         {
-            yield return ("b:" + b, BigramWeight);
+            yield return (TermKind.Bigram, b);
         }
     }
+}
+
+/// <summary>The kinds of feature the FAQ index matches on.</summary>
+public enum TermKind : byte
+{
+    Word,
+    Unit,
+    Bigram,
 }
