@@ -64,11 +64,16 @@ public sealed class DirectorySnapshot
         (Workers.TryGetValue(workerId, out var worker) && !worker.Active)
         || (_leaveByWorker.TryGetValue(workerId, out var periods) && periods.Any(p => p.Covers(at)));
 
-    /// <summary>Community staff of <paramref name="communityId"/>, in directory order.</summary>
-    public IEnumerable<Worker> StaffOf(string communityId) =>
-        Data.Workers.Where(w => w.Role == WorkerRole.Community && w.Community == communityId);
+    /// <summary>
+    /// The community's staff member who takes what its grids cannot: the first in directory order who is not away at
+    /// <paramref name="at"/>, or null. Routing and the escalation ladder both ask this.
+    /// </summary>
+    public Worker? AvailableStaffOf(string communityId, DateTimeOffset at) =>
+        Data.Workers.FirstOrDefault(w => w.Role == WorkerRole.Community && w.Community == communityId && !IsAway(w.Id, at));
 
-    public IEnumerable<Worker> StreetStaff() => Data.Workers.Where(w => w.Role == WorkerRole.Street);
+    /// <summary>The street office's staff member who takes what no community can: the first not away, or null.</summary>
+    public Worker? AvailableStreetStaff(DateTimeOffset at) =>
+        Data.Workers.FirstOrDefault(w => w.Role == WorkerRole.Street && !IsAway(w.Id, at));
 
     private void AddIdentity(string channel, string? userId, Worker worker)
     {

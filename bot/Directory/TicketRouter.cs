@@ -94,7 +94,7 @@ public sealed class TicketRouter
     private static RoutingDecision ToCommunity(
         DirectorySnapshot directory, DateTimeOffset at, string why, Compound compound, string? building, Grid? grid, Community? community)
     {
-        if (community is not null && directory.StaffOf(community.Id).FirstOrDefault(w => !directory.IsAway(w.Id, at)) is { } staff)
+        if (community is not null && directory.AvailableStaffOf(community.Id, at) is { } staff)
         {
             return Decision(RoutingLevel.Community, $"{why}，转{community.Name}{staff.Name}", compound, building, grid, community, staff);
         }
@@ -105,7 +105,7 @@ public sealed class TicketRouter
     private static RoutingDecision ToStreet(DirectorySnapshot directory, DateTimeOffset at, string why, Compound? compound, string? building)
     {
         var office = directory.Data.StreetOffice.Name;
-        var staff = directory.StreetStaff().FirstOrDefault(w => !directory.IsAway(w.Id, at));
+        var staff = directory.AvailableStreetStaff(at);
         var to = staff is null ? $"转{office}" : $"转{office}{staff.Name}";
         return Decision(RoutingLevel.Street, $"{why}，{to}", compound, building, null, null, staff);
     }

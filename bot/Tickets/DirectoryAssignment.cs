@@ -32,13 +32,13 @@ public sealed class DirectoryAssignment(GridDirectory directory, TicketRouter ro
     {
         var current = directory.Current;
         if (gridId is not null && current.Grids.TryGetValue(gridId, out var grid)
-            && current.StaffOf(grid.Community).FirstOrDefault(w => !current.IsAway(w.Id, at)) is { } staff)
+            && current.AvailableStaffOf(grid.Community, at) is { } staff)
         {
             return new Assignment(gridId, staff.Id, staff.Name, TicketLevel.Community, [], $"转{current.Communities.GetValueOrDefault(grid.Community)?.Name ?? "社区"}{staff.Name}");
         }
 
         var office = current.Data.StreetOffice.Name;
-        var street = current.StreetStaff().FirstOrDefault(w => !current.IsAway(w.Id, at));
+        var street = current.AvailableStreetStaff(at);
         return new Assignment(gridId, street?.Id ?? "", street?.Name ?? office, TicketLevel.Street, [], $"转{office}{street?.Name}");
     }
 
