@@ -16,6 +16,7 @@ public static partial class FaqAdminEndpoints
         group.MapGet("/faq/edit", EditPage);
         group.MapPost("/faq/edit", Save);
         group.MapGet("/misses", Misses);
+        group.MapGet("/faq/duplicates", Duplicates);
         group.MapGet("/faq/import", ImportPage);
         group.MapPost("/faq/import", ImportAsync).WithMetadata(AdminUpload.Limit);
         group.MapGet("/faq/export", Export);
@@ -39,7 +40,7 @@ public static partial class FaqAdminEndpoints
             <form method="get" action="/admin/faq" class="card filters">
               <div><label for="q">搜索</label><input type="search" id="q" name="q" value="{query}" placeholder="问题、问法、答案或分类"></div>
               <div><button type="submit">搜索</button> <a class="button" href="/admin/faq/edit">新增条目</a>
-              <a href="/admin/faq/import">导入</a> <a href="/admin/faq/export?format=xlsx">导出 XLSX</a> <a href="/admin/faq/export?format=csv">导出 CSV</a></div>
+              <a href="/admin/faq/duplicates">疑似重复</a> <a href="/admin/faq/import">导入</a> <a href="/admin/faq/export?format=xlsx">导出 XLSX</a> <a href="/admin/faq/export?format=csv">导出 CSV</a></div>
             </form>
             <p class="muted">共 {entries.Count} 条</p>
             <table class="responsive" id="faq-list">
@@ -160,6 +161,59 @@ public static partial class FaqAdminEndpoints
             <p class="muted">助手没能回答的问题（最近 {recent.Count} 条，共 {misses.Count()} 条）。点“加为条目”会打开预填好的表单，保存即可。</p>
             <table class="responsive" id="misses">
               <thead><tr><th>时间</th><th>居民的问题</th><th>最接近的条目</th><th></th></tr></thead>
+              <tbody>{rows}</tbody>
+            </table>
+            """));
+    }
+
+    /// <summary>
+    /// Entry pairs that say nearly the same: a resident asking either gets whichever ranks first, so staff merge them
+    /// (the second's question becomes a phrasing of the first, through the usual edit form) and disable the second.
+    /// </summary>
+    private static IResult Duplicates(HttpContext http, FaqStore store, FaqMatcher matcher, string? min)
+    {
+        var threshold = Cli.FaqDuplicates.DefaultMinSimilarity;
+        string? problem = null;
+        if (!string.IsNullOrWhiteSpace(min))
+        {
+            if (double.TryParse(min, NumberStyles.Float, CultureInfo.InvariantCulture, out var asked) && asked is >= 0.5 and <= 1)
+            {
+                threshold = asked;
+            }
+            else
+            {
+                problem = $"相似度下限应为 0.5 到 1 之间的数，已按 {threshold:0.##} 显示。";
+            }
+        }
+        var entries = store.Enabled().ToDictionary(e => e.Id, StringComparer.Ordinal);
+        // The index may be a moment older than the store (a save in progress): list only entries both know.
+        var pairs = matcher.NearDuplicates(threshold).Where(d => entries.ContainsKey(d.EntryA) && entries.ContainsKey(d.EntryB)).ToList();
+        var rows = pairs.Select(d =>
+        {
+            var (a, b) = (entries[d.EntryA], entries[d.EntryB]);
+            return Html.Of($"""
+                <tr>
+                  <td data-label="相似度">{d.Similarity:0.00}</td>
+                  <td data-label="条目 A">{a.Id} {a.Question}<div class="muted">相近的问法：{d.PhrasingA}</div></td>
+                  <td data-label="条目 B">{b.Id} {b.Question}<div class="muted">相近的问法：{d.PhrasingB}</div></td>
+                  <td>
+                    <a class="merge" href="/admin/faq/edit?id={Uri.EscapeDataString(a.Id)}&addPhrasing={Uri.EscapeDataString(b.Question)}">把 B 的问题并入 A</a>
+                    <a href="/admin/faq/edit?id={Uri.EscapeDataString(b.Id)}">编辑 B（可停用）</a>
+                  </td>
+                </tr>
+                """);
+        });
+        return AdminLayout.Page(http, "疑似重复的条目", Html.Of($"""
+            {AdminLayout.Message(problem, error: true)}
+            <p class="muted">下面每一对条目有一种问法几乎相同。居民这样问时，助手只会给出其中排在前面的一条的答案，另一条等于没有。
+            建议把一条的问题并入另一条作为相似问法（保存后助手立即使用），再停用多余的那条。</p>
+            <form method="get" action="/admin/faq/duplicates" class="card filters">
+              <div><label for="min">相似度下限</label><input type="number" id="min" name="min" min="0.5" max="1" step="0.05" value="{threshold.ToString("0.##", CultureInfo.InvariantCulture)}"></div>
+              <div><button type="submit">查看</button> <a href="/admin/faq">返回知识库</a></div>
+            </form>
+            <p class="muted">共 {pairs.Count} 对（启用的条目 {entries.Count} 条）</p>
+            <table class="responsive" id="faq-duplicates">
+              <thead><tr><th>相似度</th><th>条目 A</th><th>条目 B</th><th></th></tr></thead>
               <tbody>{rows}</tbody>
             </table>
             """));

@@ -77,7 +77,12 @@ public static class CommandLineApp
             return 0;
         }));
 
-        var faq = new Command("faq", "Manage the FAQ knowledge base.") { import, export };
+        var minSimilarity = new Option<double>("--min") { Description = "Lowest similarity (0–1) of a pair to list.", DefaultValueFactory = _ => FaqDuplicates.DefaultMinSimilarity };
+        var duplicates = new Command("duplicates", "List pairs of enabled entries that say nearly the same (merge them: a resident gets either).") { minSimilarity };
+        duplicates.SetAction(parse => WithStore(parse.GetValue(dataDir), error, store =>
+            FaqDuplicates.Run(store, parse.GetValue(minSimilarity), output, error)));
+
+        var faq = new Command("faq", "Manage the FAQ knowledge base.") { import, export, duplicates };
 
         var stats = new Option<bool>("--stats") { Description = "Write throughput and latency (p50/p99) to standard error at the end." };
         var candidates = new Option<bool>("--candidates") { Description = "Add every scored candidate as \"ranked\" (for evaluation; not part of the stable shape)." };

@@ -77,7 +77,7 @@ public sealed class FaqIndex
     public static FaqIndex Build(IEnumerable<FaqEntry> entries, SynonymDictionary? synonyms = null, bool learnSynonyms = true, int learnedMinEntries = 2)
     {
         synonyms ??= SynonymDictionary.Empty;
-        var texts = new List<(string EntryId, QueryText Text)>();
+        var texts = new List<(string EntryId, QueryText Text, string Source)>();
         foreach (var entry in entries.Where(e => e.Enabled))
         {
             foreach (var phrasing in entry.Phrasings.Distinct())
@@ -85,7 +85,7 @@ public sealed class FaqIndex
                 var text = QueryText.From(synonyms.Rewrite(ChineseTokenizer.Normalize(phrasing)));
                 if (text.Units.Count > 0)
                 {
-                    texts.Add((entry.Id, text));
+                    texts.Add((entry.Id, text, phrasing));
                 }
             }
         }
@@ -101,7 +101,7 @@ public sealed class FaqIndex
         var vocabulary = new Vocabulary();
         var counted = new List<(int Id, int Count)[]>(texts.Count);
         var df = new List<int>();
-        foreach (var (_, text) in texts)
+        foreach (var (_, text, _) in texts)
         {
             var counts = new Dictionary<int, int>();
             foreach (var (kind, term) in text.Terms())
@@ -136,7 +136,7 @@ public sealed class FaqIndex
                 squares += weights[f] * weights[f];
             }
             var text = texts[i].Text;
-            phrasings[i] = new Phrasing(texts[i].EntryId, text, features.Select(f => f.Id).ToArray(), weights, (float)Math.Sqrt(squares),
+            phrasings[i] = new Phrasing(texts[i].EntryId, texts[i].Source, text, features.Select(f => f.Id).ToArray(), weights, (float)Math.Sqrt(squares),
                 Mismatch.IsNegated(text.Words), Mismatch.Numbers(string.Concat(text.Words)));
         }
         var postings = Postings.Build(counted, df, vocabulary, texts.Select(t => (t.Text.Words.Count, t.Text.Units.Count + t.Text.Bigrams.Count)).ToArray());
@@ -220,6 +220,35 @@ public sealed class FaqIndex
         {
             scratch.Clear();
         }
+    }
+
+    /// <summary>
+    /// Pairs of entries with a phrasing each that say nearly the same (idf-weighted cosine ≥ <paramref name="minSimilarity"/>,
+    /// same negation, same numbers), most similar first. A resident asking either gets whichever the matcher happens
+    /// to rank first, so the office should merge them (one becomes a phrasing of the other). One search per phrasing.
+    /// </summary>
+    public List<FaqDuplicate> NearDuplicates(double minSimilarity)
+    {
+        var pairs = new Dictionary<(string, string), FaqDuplicate>();
+        for (var p = 0; p < _phrasings.Length; p++)
+        {
+            var entryId = _phrasings[p].EntryId;
+            foreach (var hit in Search(_phrasings[p].Text, maxEntries: 5, excludeEntry: entryId))
+            {
+                if (hit.Similarity < minSimilarity || hit.NegationMismatch || hit.NumberMismatch)
+                {
+                    continue;
+                }
+                var (a, b) = string.CompareOrdinal(entryId, hit.EntryId) < 0 ? (p, hit.Closest) : (hit.Closest, p);
+                var key = (_phrasings[a].EntryId, _phrasings[b].EntryId);
+                if (!pairs.TryGetValue(key, out var known) || known.Similarity < hit.Similarity)
+                {
+                    pairs[key] = new FaqDuplicate(key.Item1, _phrasings[a].Source, key.Item2, _phrasings[b].Source, Math.Round(hit.Similarity, 3));
+                }
+            }
+        }
+        return pairs.Values.OrderByDescending(d => d.Similarity).ThenBy(d => d.EntryA, StringComparer.Ordinal)
+            .ThenBy(d => d.EntryB, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
@@ -359,7 +388,7 @@ public sealed class FaqIndex
         _ => QueryText.BigramWeight,
     } * (1 + MathF.Log(count)) * idf;
 
-    private sealed record Phrasing(string EntryId, QueryText Text, int[] Features, float[] Weights, float Norm, bool Negated, HashSet<long> Numbers)
+    private sealed record Phrasing(string EntryId, string Source, QueryText Text, int[] Features, float[] Weights, float Norm, bool Negated, HashSet<long> Numbers)
     {
         /// <summary>Cosine with the query's dense vector (zero where the query lacks a feature).</summary>
         public double Cosine(float[] query, float queryNorm)
@@ -611,3 +640,9 @@ public sealed class FaqIndex
 /// </summary>
 public sealed record FaqHit(string EntryId, float Bm25, double Similarity, double SecondSimilarity = 0, bool NegationMismatch = false,
     bool NumberMismatch = false, int Closest = -1, double PhrasingCoverage = 1);
+
+/// <summary>
+/// Two entries with a phrasing each (as written in the knowledge base) that say nearly the same; <see cref="EntryA"/>
+/// sorts before <see cref="EntryB"/>.
+/// </summary>
+public sealed record FaqDuplicate(string EntryA, string PhrasingA, string EntryB, string PhrasingB, double Similarity);

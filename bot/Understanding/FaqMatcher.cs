@@ -59,6 +59,9 @@ public sealed class FaqMatcher
         _state = new State(index, _options.Rerank && index.PhrasingCount > 0 ? TrainReranker(index) : null);
     }
 
+    /// <summary>Entry pairs of the current index that say nearly the same (see <see cref="FaqIndex.NearDuplicates"/>).</summary>
+    public List<FaqDuplicate> NearDuplicates(double minSimilarity) => _state.Index.NearDuplicates(minSimilarity);
+
     public FaqMatch Match(string text)
     {
         var state = _state;

@@ -121,6 +121,7 @@ public sealed class AdminHttpTests : IDisposable
     [InlineData("/admin/faq")]
     [InlineData("/admin/faq/edit?id=faq-001")]
     [InlineData("/admin/misses")]
+    [InlineData("/admin/faq/duplicates")]
     public async Task FaqPages_Worker_Returns403(string path)
     {
         await LoginAsync(_client, WangFang);

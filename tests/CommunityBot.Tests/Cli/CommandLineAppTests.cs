@@ -102,6 +102,21 @@ public sealed class CommandLineAppTests : IDisposable
     }
 
     [Fact]
+    public async Task FaqDuplicates_ListsTheNearDuplicatePairAndRefusesABadThreshold()
+    {
+        await Run("", "faq", "import", Csv("kb.csv", Kb + "phone-again,物业的电话是多少,,0371-1234567\n"));
+
+        var (code, output, error) = await Run("", "faq", "duplicates");
+        var (badCode, _, badError) = await Run("", "faq", "duplicates", "--min", "1.5");
+
+        Assert.Equal(0, code);
+        Assert.Equal("1.000\tphone-again\t物业的电话是多少\tproperty-phone\t物业电话是多少", output.TrimEnd());
+        Assert.Contains("1 pairs of 4 enabled entries", error);
+        Assert.Equal(2, badCode);
+        Assert.Contains("--min", badError);
+    }
+
+    [Fact]
     public async Task Import_BadRow_ImportsNothingAndFails()
     {
         await Run("", "faq", "import", Csv("kb.csv", Kb));

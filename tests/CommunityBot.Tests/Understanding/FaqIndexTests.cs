@@ -82,4 +82,42 @@ public class FaqIndexTests
 
         Assert.Equal(before, small.Search(small.Prepare("物业电话"), 10));
     }
+
+    [Fact]
+    public void NearDuplicates_SameQuestionTwice_IsOnePairWithThePhrasingsAsWritten()
+    {
+        var index = FaqIndex.Build(
+        [
+            new FaqEntry { Id = "b-phone", Question = "物业电话是多少？", Answer = "1" },
+            new FaqEntry { Id = "a-phone", Question = "垃圾几点收", Similar = ["物业的电话是多少呀"], Answer = "2" },
+            new FaqEntry { Id = "dogs", Question = "小区里能养狗吗", Answer = "3" },
+        ], SynonymDictionary.Empty, learnSynonyms: false);
+
+        var pair = Assert.Single(index.NearDuplicates(0.8));
+
+        // Fillers (的, 呀) and punctuation aside the two phrasings are the same; the pair is listed once, ids in order.
+        Assert.Equal(("a-phone", "物业的电话是多少呀", "b-phone", "物业电话是多少？"), (pair.EntryA, pair.PhrasingA, pair.EntryB, pair.PhrasingB));
+        Assert.Equal(1.0, pair.Similarity, 3);
+    }
+
+    [Theory]
+    [InlineData("3号楼几点停水", "5号楼几点停水")]
+    [InlineData("小区里能养鸽子吗", "小区里不能养鸽子吗")]
+    public void NearDuplicates_OtherNumberOrNegation_IsNoPair(string first, string second)
+    {
+        var index = Index(first, second, "垃圾几点收");
+
+        Assert.Empty(index.NearDuplicates(0.5));
+    }
+
+    [Fact]
+    public void NearDuplicates_BelowTheThreshold_IsNoPair()
+    {
+        var index = Index("物业费多少钱一平", "暖气费多少钱一平", "垃圾几点收", "小区能养狗吗", "停水通知在哪看");
+
+        var similarity = Assert.Single(index.NearDuplicates(0.3)).Similarity;
+
+        Assert.InRange(similarity, 0.3, 0.95);
+        Assert.Empty(index.NearDuplicates(similarity + 0.01));
+    }
 }
