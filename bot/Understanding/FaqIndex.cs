@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CommunityBot.Faq;
 using CommunityBot.Understanding.Matching;
 
@@ -37,6 +38,10 @@ public sealed class FaqIndex
     private readonly SynonymDictionary _synonyms;
     private readonly LearnedSynonyms _learned;
     private readonly Dictionary<string, int[]> _entryPhrasings;
+
+    // Searches borrow a working space and give it back, so there are only as many as searches ever ran at once
+    // (about the number of cores: a search never waits), and they go with the index when it is replaced.
+    private readonly ConcurrentBag<Scratch> _scratches = [];
 
     private FaqIndex(Vocabulary vocabulary, Phrasing[] phrasings, float[] idf, float unknownIdf, Postings postings,
         SynonymDictionary synonyms, LearnedSynonyms learned)
@@ -167,7 +172,10 @@ public sealed class FaqIndex
         {
             maxDocs++;
         }
-        var scratch = Scratch.For(_phrasings.Length, _idf.Length);
+        if (!_scratches.TryTake(out var scratch))
+        {
+            scratch = new Scratch(_phrasings.Length, _idf.Length);
+        }
         try
         {
             var queryNorm = WeighQuery(query, scratch);
@@ -219,6 +227,7 @@ public sealed class FaqIndex
         finally
         {
             scratch.Clear();
+            _scratches.Add(scratch);
         }
     }
 
@@ -581,36 +590,18 @@ public sealed class FaqIndex
     }
 
     /// <summary>
-    /// Per-thread working space for one search, sized to the largest index the thread has searched and left
-    /// all-zero between searches, so a search allocates almost nothing.
+    /// Working space for one search, sized to this index and all-zero between searches, so a search allocates
+    /// almost nothing. The index keeps as many as searches have run at once (see <see cref="_scratches"/>).
     /// </summary>
-    private sealed class Scratch
+    private sealed class Scratch(int phrasings, int features)
     {
-        [ThreadStatic]
-        private static Scratch? _current;
-
-        public float[] Scores = [];     // phrasing → BM25 so far
-        public float[] Vector = [];     // feature → the query's weight
-        public int[] Counts = [];       // feature → occurrences in the query
+        public readonly float[] Scores = new float[phrasings];  // phrasing → BM25 so far
+        public readonly float[] Vector = new float[features];   // feature → the query's weight
+        public readonly int[] Counts = new int[features];       // feature → occurrences in the query
         public readonly List<int> Touched = [];
         public readonly List<int> Features = [];
         public readonly List<(int Id, float Boost)> Terms = [];
         public readonly Dictionary<(TermKind, string), int> Unknown = [];
-
-        public static Scratch For(int phrasings, int features)
-        {
-            var scratch = _current ??= new Scratch();
-            if (scratch.Scores.Length < phrasings)
-            {
-                scratch.Scores = new float[phrasings];
-            }
-            if (scratch.Vector.Length < features)
-            {
-                scratch.Vector = new float[features];
-                scratch.Counts = new int[features];
-            }
-            return scratch;
-        }
 
         public void Clear()
         {
