@@ -150,15 +150,16 @@ public static partial class FaqAdminEndpoints
             <tr>
               <td data-label="时间">{format.Time(m.At)}</td>
               <td data-label="居民的问题">{m.Text}</td>
-              <td data-label="最接近">{m.BestId ?? "—"}{(m.BestId is null ? "" : $"（{m.BestScore:0.00}）")}</td>
+              <td data-label="最接近">{(m.Chosen ? $"居民选了 {m.BestId}" : m.BestId is null ? "—" : $"{m.BestId}（{m.BestScore:0.00}）")}</td>
               <td>
-                <a class="button add-entry" href="/admin/faq/edit?question={Uri.EscapeDataString(m.Text)}">加为条目</a>
-                {(m.BestId is null ? Html.Empty : Html.Of($"""<a href="/admin/faq/edit?id={Uri.EscapeDataString(m.BestId)}&addPhrasing={Uri.EscapeDataString(m.Text)}">加为 {m.BestId} 的问法</a>"""))}
+                {(m.Chosen ? Html.Empty : Html.Of($"""<a class="button add-entry" href="/admin/faq/edit?question={Uri.EscapeDataString(m.Text)}">加为条目</a>"""))}
+                {(m.BestId is null ? Html.Empty : Html.Of($"""<a class="{(m.Chosen ? "button add-phrasing" : "add-phrasing")}" href="/admin/faq/edit?id={Uri.EscapeDataString(m.BestId)}&addPhrasing={Uri.EscapeDataString(m.Text)}">加为 {m.BestId} 的问法</a>"""))}
               </td>
             </tr>
             """));
         return AdminLayout.Page(http, "未答问题", Html.Of($"""
-            <p class="muted">助手没能回答的问题（最近 {recent.Count} 条，共 {misses.Count()} 条）。点“加为条目”会打开预填好的表单，保存即可。</p>
+            <p class="muted">助手没能直接回答的问题（最近 {recent.Count} 条，共 {misses.Count()} 条）：答不上来的，点“加为条目”会打开预填好的表单，保存即可；
+            “居民选了”的是助手给出「您是想问」后居民自己点选的条目，点“加为…的问法”把居民的说法加进去，下次就能直接回答。</p>
             <table class="responsive" id="misses">
               <thead><tr><th>时间</th><th>居民的问题</th><th>最接近的条目</th><th></th></tr></thead>
               <tbody>{rows}</tbody>

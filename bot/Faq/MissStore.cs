@@ -4,7 +4,10 @@ using LiteDB;
 
 namespace CommunityBot.Faq;
 
-/// <summary>Questions the assistant could not answer (collection <c>faq_misses</c>), for the office to add to the knowledge base.</summary>
+/// <summary>
+/// Questions the assistant could not answer directly (collection <c>faq_misses</c>): unanswered ones, and ones whose
+/// "您是想问" choice the resident made; for the office to add to the knowledge base.
+/// </summary>
 public sealed class MissStore : IMissLog
 {
     public const string CollectionName = "faq_misses";
@@ -29,6 +32,7 @@ public sealed class MissStore : IMissLog
             ["At"] = miss.At.UtcDateTime,
             ["BestId"] = miss.BestId is null ? BsonValue.Null : new BsonValue(miss.BestId),
             ["BestScore"] = miss.BestScore,
+            ["Chosen"] = miss.Chosen,
         };
         return _writer.WriteAsync(_ => _misses.Insert(document));
     }
@@ -42,7 +46,8 @@ public sealed class MissStore : IMissLog
                 d["ConversationId"].AsString,
                 new DateTimeOffset(DateTime.SpecifyKind(d["At"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
                 d["BestId"].IsNull ? null : d["BestId"].AsString,
-                d["BestScore"].AsDouble))
+                d["BestScore"].AsDouble,
+                d["Chosen"].IsBoolean && d["Chosen"].AsBoolean))
             .ToList();
 
     public int Count() => _misses.Count();

@@ -237,6 +237,31 @@ public sealed class AdminHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Misses_ResidentsChoice_OneClickAddsTheirWordsAndTheNextOneIsAnsweredAtOnce()
+    {
+        await LoginAsync(_client, Boss);
+        var store = _app.Services.GetRequiredService<FaqStore>();
+        var entry = store.Find("faq-021")!;
+        Assert.DoesNotContain("供水营业厅", await AskAsync(_app, _client, "自来水的钱上哪儿付"));
+        await _app.Services.GetRequiredService<CommunityBot.Faq.MissStore>().RecordAsync(
+            new("自来水的钱上哪儿付", "local", "g", DateTimeOffset.UtcNow, "faq-021", 0, Chosen: true), CancellationToken.None);
+
+        var misses = await _client.GetStringAsync("/admin/misses");
+        Assert.Contains("居民选了 faq-021", misses);
+        var link = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(misses, "class=\"button add-phrasing\" href=\"([^\"]+)\"").Groups[1].Value);
+        var form = await _client.GetStringAsync(link);
+        Assert.Contains("自来水的钱上哪儿付", form);
+        var saved = await PostFormAsync(_client, link, "/admin/faq/edit", new()
+        {
+            ["isNew"] = "false", ["id"] = entry.Id, ["question"] = entry.Question, ["answer"] = entry.Answer, ["category"] = entry.Category ?? "",
+            ["similar"] = string.Join("\n", entry.Similar.Append("自来水的钱上哪儿付")), ["enabled"] = "true",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Contains("供水营业厅", await AskAsync(_app, _client, "自来水的钱上哪儿付", "admin-test-group-4"));
+    }
+
+    [Fact]
     public async Task TicketList_Worker_SeesOwnTicketAndOtherCommunitySeesNone()
     {
         var number = await FileTicketAsync(_app);

@@ -57,6 +57,22 @@ public sealed class TurnRouterTests : IDisposable
     }
 
     [Fact]
+    public async Task Faq_UnsureAndChosen_RecordsTheResidentsWordsForTheChosenEntry()
+    {
+        var offered = "";
+        await _bot.Conversation()
+            .As("alice").Send("@小灵通 在哪交钱")
+            .AssertReply(r => offered = r.Buttons[1].Value)
+            .PressAt(1)
+            .AssertReply(r => Assert.Equal(AnswerOf(offered), r.Text))
+            .RunAsync();
+
+        // The resident's way of asking is missing from that entry: the office can add it in one click.
+        var miss = Assert.Single(_bot.Misses.Recent(10));
+        Assert.Equal(("在哪交钱", offered["faq:".Length..], true), (miss.Text, miss.BestId, miss.Chosen));
+    }
+
+    [Fact]
     public async Task Faq_UnsureAnsweredByNumber_AnswersThatChoice()
     {
         var offered = "";
@@ -85,7 +101,7 @@ public sealed class TurnRouterTests : IDisposable
             .RunAsync();
 
         var miss = Assert.Single(_bot.Misses.Recent(10));
-        Assert.Equal("在哪交钱", miss.Text);
+        Assert.Equal(("在哪交钱", null, false), (miss.Text, miss.BestId, miss.Chosen));
         Assert.Single(_bot.HelpRequests.Recent(10));
     }
 
