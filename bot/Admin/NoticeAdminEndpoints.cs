@@ -7,7 +7,7 @@ namespace CommunityBot.Admin;
 
 /// <summary>
 /// The notice pages (停水/停电 …): the list (in force, upcoming, past), posting one for buildings of one community,
-/// the detail with the residents' reports that joined it, and withdrawing. Community staff manage only their own
+/// the detail with the residents' reports that joined it, editing one that has not ended, and withdrawing. Community staff manage only their own
 /// community's notices; admin and street office every community's.
 /// </summary>
 public static partial class NoticeAdminEndpoints
@@ -20,6 +20,8 @@ public static partial class NoticeAdminEndpoints
         group.MapGet("/notices/new", NewPage);
         group.MapPost("/notices/new", CreateAsync);
         group.MapGet("/notices/{id:int}", Detail);
+        group.MapGet("/notices/{id:int}/edit", EditPage);
+        group.MapPost("/notices/{id:int}/edit", EditAsync);
         group.MapPost("/notices/{id:int}/withdraw", WithdrawAsync);
     }
 
@@ -107,8 +109,82 @@ public static partial class NoticeAdminEndpoints
         {
             "posted" => "已发布，助手已开始用这条通知回答居民。",
             "withdrawn" => "已撤回，助手不再用这条通知回答居民。",
+            "edited" => "已保存，助手已改用修改后的内容回答居民。",
             _ => null,
         });
+
+    private static IResult EditPage(HttpContext http, int id, NoticeStore store, GridDirectory directory, AdminFormat format, TimeProvider time)
+    {
+        var user = AdminSession.From(http.User);
+        if (store.Find(id) is not { } notice || !MayManage(user, notice))
+        {
+            return NotFound(http, id);
+        }
+
+        return IsEditable(notice, time.GetUtcNow().UtcDateTime)
+            ? Form(http, directory, NoticeForm.From(notice, format.Zone), problems: [], StatusCodes.Status200OK, editing: notice.Id)
+            : DetailPage(http, id, store, directory, format, time, null, NotEditable, StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>
+    /// 编辑: the posting form's checks on the new content, then one write that replaces the content and keeps the reports
+    /// that joined. The community stays the notice's own (another community's notice is a different notice).
+    /// </summary>
+    private static async Task<IResult> EditAsync(
+        HttpContext http, int id, IFormCollection posted, NoticeStore store, GridDirectory directory, AdminFormat format, TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        var user = AdminSession.From(http.User);
+        if (store.Find(id) is not { } existing || !MayManage(user, existing))
+        {
+            return NotFound(http, id);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        if (!IsEditable(existing, now))
+        {
+            return DetailPage(http, id, store, directory, format, time, null, NotEditable, StatusCodes.Status409Conflict);
+        }
+
+        var form = NoticeForm.Read(posted);
+        form.CommunityId = existing.CommunityId;
+        var problems = new List<string>();
+        if (Validate(form, directory.Current, format.Zone, now, problems) is not { } changed)
+        {
+            return Form(http, directory, form, problems, StatusCodes.Status400BadRequest, editing: id);
+        }
+
+        var saved = await store.UpdateAsync(id, n =>
+        {
+            // Re-checked on the writer thread: it may have been withdrawn while the form was open.
+            if (!IsEditable(n, now))
+            {
+                return false;
+            }
+
+            n.Title = changed.Title;
+            n.Text = changed.Text;
+            n.Category = changed.Category;
+            n.Keywords = changed.Keywords;
+            n.Places = changed.Places;
+            n.StartUtc = changed.StartUtc;
+            n.EndUtc = changed.EndUtc;
+            n.EditedUtc = now;
+            n.EditedBy = user.Name;
+            return true;
+        });
+        if (saved is null)
+        {
+            return DetailPage(http, id, store, directory, format, time, null, NotEditable, StatusCodes.Status409Conflict);
+        }
+
+        LogEdited(loggers.CreateLogger(typeof(NoticeAdminEndpoints).FullName!), id, user.Name);
+        return Results.Redirect($"/admin/notices/{id}?done=edited");
+    }
+
+    private const string NotEditable = "这条通知已经结束或撤回，不能编辑。如需再次通知，请发布新通知。";
+
+    private static bool IsEditable(Notice notice, DateTime nowUtc) => notice.WithdrawnUtc is null && notice.EndUtc > nowUtc;
 
     private static async Task<IResult> WithdrawAsync(
         HttpContext http, int id, NoticeStore store, GridDirectory directory, AdminFormat format, TimeProvider time, ILoggerFactory loggers)
@@ -166,8 +242,9 @@ public static partial class NoticeAdminEndpoints
               <td data-label="情况">{r.Description}</td>
             </tr>
             """));
-        var withdraw = notice.WithdrawnUtc is null && notice.EndUtc > now
+        var withdraw = IsEditable(notice, now)
             ? Html.Of($"""
+                <p><a class="button" href="/admin/notices/{notice.Id}/edit" id="notice-edit-link">编辑</a></p>
                 <form method="post" action="/admin/notices/{notice.Id}/withdraw" class="card" id="notice-withdraw">
                   {AdminLayout.Csrf(http)}
                   <p class="muted">撤回后助手不再用这条通知回答，之后的同类报修照常生成工单。</p>
@@ -188,6 +265,7 @@ public static partial class NoticeAdminEndpoints
                 <tr><th>关键词</th><td>{string.Join("、", notice.Keywords)}</td></tr>
                 <tr><th>内容</th><td>{notice.Text}</td></tr>
                 <tr><th>发布</th><td>{notice.Author}，{format.Time(notice.CreatedUtc)}</td></tr>
+                {(notice.EditedUtc is { } edited ? Html.Of($"""<tr><th>编辑</th><td id="notice-edited">已编辑（{format.Time(edited)}，{notice.EditedBy}）</td></tr>""") : Html.Empty)}
               </table>
             </div>
             {withdraw}
@@ -298,13 +376,14 @@ public static partial class NoticeAdminEndpoints
         return null;
     }
 
-    private static IResult Form(HttpContext http, GridDirectory directory, NoticeForm form, List<string> problems, int statusCode)
+    /// <summary>The posting form; with <paramref name="editing"/> the same form for that notice (编辑), its community fixed.</summary>
+    private static IResult Form(HttpContext http, GridDirectory directory, NoticeForm form, List<string> problems, int statusCode, int? editing = null)
     {
         var user = AdminSession.From(http.User);
         var snapshot = directory.Current;
         var communities = snapshot.Data.Communities.Where(c => user.Role != AdminRole.Community || c.Id == user.CommunityId);
         // Choosing the community reloads the page with its compounds (a plain GET form: no script needed on a phone).
-        var communityPicker = user.Role == AdminRole.Community
+        var communityPicker = user.Role == AdminRole.Community || editing is not null
             ? Html.Of($"""<p>社区：{CommunityName(directory, form.CommunityId)}</p>""")
             : Html.Of($"""
                 <form method="get" action="/admin/notices/new" class="card filters" id="notice-community">
@@ -323,7 +402,7 @@ public static partial class NoticeAdminEndpoints
             ? Html.Of($"""{AdminLayout.Message(problems.Count > 0 ? string.Join(" ", problems) : null, error: true)}<p class="muted">先选择社区。</p>""")
             : Html.Of($"""
                 {AdminLayout.Message(problems.Count > 0 ? string.Join(" ", problems) : null, error: true)}
-                <form method="post" action="/admin/notices/new" class="card" id="notice-new">
+                <form method="post" action="{(editing is { } id ? $"/admin/notices/{id}/edit" : "/admin/notices/new")}" class="card" id="{(editing is null ? "notice-new" : "notice-edit")}">
                   {AdminLayout.Csrf(http)}
                   <input type="hidden" name="community" value="{form.CommunityId}">
                   <label for="title">标题</label>
@@ -343,10 +422,10 @@ public static partial class NoticeAdminEndpoints
                   <textarea id="text" name="text" rows="5" required>{form.Text}</textarea>
                   <label for="keywords">补充关键词（可选；居民会怎么说，用逗号或空格分开。停水、停电等常用词会按分类和标题自动加上）</label>
                   <input type="text" id="keywords" name="keywords" value="{form.Keywords}">
-                  <p><button type="submit">发布</button> <a href="/admin/notices">取消</a></p>
+                  <p><button type="submit">{(editing is null ? "发布" : "保存")}</button> <a href="{(editing is { } back ? $"/admin/notices/{back}" : "/admin/notices")}">取消</a></p>
                 </form>
                 """);
-        return AdminLayout.Page(http, "发布通知", Html.Of($"{communityPicker}{body}"), statusCode);
+        return AdminLayout.Page(http, editing is null ? "发布通知" : "编辑通知", Html.Of($"{communityPicker}{body}"), statusCode);
     }
 
     private static bool MayManage(AdminSession user, Notice notice) =>
@@ -362,6 +441,9 @@ public static partial class NoticeAdminEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin console: notice {NoticeId} posted for community {CommunityId} by {Name}")]
     private static partial void LogPosted(ILogger logger, int noticeId, string communityId, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin console: notice {NoticeId} edited by {Name}")]
+    private static partial void LogEdited(ILogger logger, int noticeId, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin console: notice {NoticeId} withdrawn by {Name}")]
     private static partial void LogWithdrawn(ILogger logger, int noticeId, string name);
@@ -381,6 +463,26 @@ public static partial class NoticeAdminEndpoints
         public List<string> Compounds { get; init; } = [];
 
         public string BuildingsOf(string compoundId) => _buildings.GetValueOrDefault(compoundId, "");
+
+        /// <summary>A stored notice as the form shows it; the extra keywords are those the defaults would not add again.</summary>
+        public static NoticeForm From(Notice notice, TimeZoneInfo zone)
+        {
+            var defaults = NoticeKeywords.Defaults(notice.Category, notice.Title);
+            string Local(DateTime utc) =>
+                TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString(TimeFormat, CultureInfo.InvariantCulture);
+            return new NoticeForm
+            {
+                CommunityId = notice.CommunityId,
+                Title = notice.Title,
+                Text = notice.Text,
+                Category = notice.Category,
+                Keywords = string.Join("、", notice.Keywords.Where(k => !defaults.Contains(k, StringComparer.Ordinal))),
+                Start = Local(notice.StartUtc),
+                End = Local(notice.EndUtc),
+                Compounds = notice.Places.Select(p => p.CompoundId).ToList(),
+                _buildings = notice.Places.ToDictionary(p => p.CompoundId, p => BuildingName.FormatList(p.Buildings), StringComparer.Ordinal),
+            };
+        }
 
         public static NoticeForm Read(IFormCollection form) => new()
         {

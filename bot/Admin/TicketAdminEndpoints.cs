@@ -235,7 +235,7 @@ public static partial class TicketAdminEndpoints
         }
 
         var events = ticket.Events.OrderBy(e => e.At).Select(e => Html.Of($"""
-            <li class="{e.Kind.ToString().ToLowerInvariant()}"><strong>{format.Time(e.At)}</strong> {EventName(e.Kind)} · {Actor(scope, e.Actor ?? "")}{(e.Note is { Length: > 0 } eventNote ? Html.Of($"<div>{eventNote}</div>") : Html.Empty)}</li>
+            <li class="{e.Kind.ToString().ToLowerInvariant()}"><strong>{format.Time(e.At)}</strong> {EventName(e.Kind)} · {Actor(scope, ticket, e.Actor ?? "")}{(e.Note is { Length: > 0 } eventNote ? Html.Of($"<div>{eventNote}</div>") : Html.Empty)}</li>
             """));
         var handoff = page.Handoffs.ForTicket(ticket.Number).FirstOrDefault();
         var reporter = ticket.Reporter;
@@ -359,10 +359,12 @@ public static partial class TicketAdminEndpoints
 
     private static Html Selected(bool selected) => Html.Raw(selected ? " selected" : "");
 
-    private static string Actor(TicketScope scope, string actor) => actor switch
+    // The console is staff-only and already shows the reporter's name, so a resident's event names them too.
+    private static string Actor(TicketScope scope, Ticket ticket, string actor) => actor switch
     {
         "system" => "系统",
-        _ when actor.StartsWith("resident:", StringComparison.Ordinal) => "居民",
+        _ when actor.StartsWith("resident:", StringComparison.Ordinal) =>
+            "居民" + ticket.Supporters.Prepend(ticket.Reporter).FirstOrDefault(r => "resident:" + r.Key == actor)?.UserName,
         _ => scope.WorkerName(actor) ?? actor,
     };
 
@@ -392,6 +394,8 @@ public static partial class TicketAdminEndpoints
         TicketEventKind.Escalated => "升级",
         TicketEventKind.ContactAdded => "补充联系方式",
         TicketEventKind.Reminded => "催办",
+        TicketEventKind.RelayedToResident => "接管中发给居民",
+        TicketEventKind.RelayedFromResident => "接管中居民回复",
         _ => kind.ToString(),
     };
 

@@ -24,6 +24,9 @@ public sealed class Notice
     /// <summary>The console account that posted it.</summary>
     public string Author { get; set; } = "";
     public DateTime CreatedUtc { get; set; }
+    /// <summary>The last edit in the console (编辑), if any; the reports that joined the notice stay with it.</summary>
+    public DateTime? EditedUtc { get; set; }
+    public string? EditedBy { get; set; }
     public DateTime? WithdrawnUtc { get; set; }
     public string? WithdrawnBy { get; set; }
     /// <summary>Residents' reports that joined the notice; personal, shown only in the console.</summary>

@@ -116,6 +116,10 @@ public enum TicketEventKind
     ContactAdded,
     /// <summary>催办: a deadline is near and the assignee was reminded.</summary>
     Reminded,
+    /// <summary>During a take-over, what the worker wrote was relayed to the resident (the note is the text as typed).</summary>
+    RelayedToResident,
+    /// <summary>During a take-over, what the resident wrote was relayed to the worker (the note is the text as typed).</summary>
+    RelayedFromResident,
 }
 
 /// <summary>The statuses a street office reports on (待签收, 处理中, 已办结, 已关闭, 重办, 已退回).</summary>

@@ -25,7 +25,14 @@ public sealed partial class TicketDesk
         var text = (message.ButtonValue ?? message.Text).Trim();
         var photos = message.Attachments.Count > 0 ? $"（附{message.Attachments.Count}个附件）" : "";
         var utc = at.UtcDateTime;
-        await _writer.WriteAsync(_ =>
+        var relayed = new TicketEvent
+        {
+            At = utc,
+            Actor = "resident:" + TicketReporter.KeyOf(message.Conversation.Channel, message.Conversation.UserId),
+            Kind = TicketEventKind.RelayedFromResident,
+            Note = text + photos,
+        };
+        await RecordRelayAsync(handoff, relayed, () =>
         {
             handoff.LastActivityAt = utc;
             handoff.ResidentWaitingSince ??= utc;
@@ -35,6 +42,7 @@ public sealed partial class TicketDesk
                 $"居民{handoff.ResidentName}（工单 {handoff.TicketNumber}）：{text}{photos}"))]);
         });
         _outbox.Wake();
+        LogRelayed(handoff.TicketNumber, "resident", text);
         return true;
     }
 
@@ -53,7 +61,8 @@ public sealed partial class TicketDesk
         }
 
         var utc = at.UtcDateTime;
-        await _writer.WriteAsync(_ =>
+        var relayed = new TicketEvent { At = utc, Actor = handoff.WorkerId, Kind = TicketEventKind.RelayedToResident, Note = text };
+        await RecordRelayAsync(handoff, relayed, () =>
         {
             handoff.LastActivityAt = utc;
             handoff.ResidentWaitingSince = null;
@@ -62,7 +71,26 @@ public sealed partial class TicketDesk
             _outbox.Insert([_outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain($"网格员{handoff.WorkerName}：{text}"))]);
         });
         _outbox.Wake();
+        LogRelayed(handoff.TicketNumber, "worker", text);
         return "";
+    }
+
+    /// <summary>
+    /// Puts a relayed message on the ticket's timeline (staff-only: the console's ticket detail) in the same LiteDB write
+    /// as <paramref name="relay"/>, which stores the take-over and the relay's outbox message.
+    /// </summary>
+    private async Task RecordRelayAsync(Handoff handoff, TicketEvent relayed, Action relay)
+    {
+        var updated = await _store.UpdateAsync(handoff.TicketNumber, t =>
+        {
+            t.Events.Add(relayed);
+            return true;
+        }, _ => relay());
+        if (updated is null)
+        {
+            // The ticket is gone (should not happen): the message is still relayed rather than lost.
+            await _writer.WriteAsync(_ => relay());
+        }
     }
 
     /// <summary>
@@ -236,6 +264,10 @@ public sealed partial class TicketDesk
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber}: worker {WorkerId} took over the resident's thread")]
     private partial void LogTakenOver(string ticketNumber, string workerId);
+
+    // The text is the resident's or the worker's own words: personal data, Debug only.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ticket {TicketNumber}: take-over message relayed from the {From}: {Text}")]
+    private partial void LogRelayed(string ticketNumber, string from, string text);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber}: thread handed back to the assistant ({Why})")]
     private partial void LogHandedBack(string ticketNumber, string why);

@@ -163,16 +163,7 @@ public sealed class NoticeHttpTests : IDisposable
     public async Task Detail_ShowsTheJoinedReportsCountAndList_ListShowsItAsActive()
     {
         var notice = await PostDirectlyAsync();
-        var board = _app.Services.GetRequiredService<NoticeBoard>();
-        await board.JoinAsync(notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new GrievanceReport
-        {
-            Reporter = new ConversationReference { Channel = "webchat", ConversationId = "demo-group", IsGroup = true, UserId = "zhang", UserName = "张阿姨" },
-            Category = "水电气暖",
-            Description = "家里没水了",
-            CompoundId = "xingfuli",
-            CompoundName = "幸福里小区",
-            Building = "5",
-        }, _app.Time.GetUtcNow(), CancellationToken.None);
+        await JoinReportAsync(notice);
         await LoginAsync(_client, Boss);
 
         var detail = await (await _client.GetAsync($"/admin/notices/{notice.Id}")).Content.ReadAsStringAsync();
@@ -187,9 +178,147 @@ public sealed class NoticeHttpTests : IDisposable
         Assert.Contains("href=\"/admin/notices\"", list); // the console navigation links the pages
     }
 
+    [Fact]
+    public async Task Edit_ByAdmin_KeepsTheJoinedReportsShowsTheEditAndTheAssistantAnswersFromTheNewText()
+    {
+        var notice = await PostDirectlyAsync();
+        await JoinReportAsync(notice);
+        await LoginAsync(_client, Boss);
+        var detailPage = $"/admin/notices/{notice.Id}";
+        Assert.Contains($"href=\"{detailPage}/edit\"", await _client.GetStringAsync(detailPage));
+
+        var editPage = await _client.GetStringAsync(detailPage + "/edit");
+        Assert.Contains("value=\"停水通知\"", editPage);
+        Assert.Contains("value=\"5号楼\"", editPage);
+        Assert.Contains("value=\"2026-11-24T08:00\"", editPage);
+        Assert.Contains(WaterText, editPage);
+        Assert.Contains("name=\"keywords\" value=\"管网\"", editPage); // only the words the defaults would not add again
+        var form = WaterForm();
+        const string NewText = "幸福里5号楼、6号楼今天8点到20点停水，抢修主管道。";
+        form["buildings.xingfuli"] = "5-6号楼";
+        form["end"] = "2026-11-24T20:00";
+        form["text"] = NewText;
+
+        var response = await PostFormAsync(_client, detailPage + "/edit", detailPage + "/edit", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"{detailPage}?done=edited", response.Headers.Location?.OriginalString);
+        var edited = Assert.Single(Store.All());
+        Assert.Equal(notice.Id, edited.Id);
+        Assert.Equal(NewText, edited.Text);
+        Assert.Equal(["5号楼", "6号楼"], Assert.Single(edited.Places).Buildings);
+        Assert.Equal(new DateTime(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc), edited.EndUtc);
+        Assert.Contains("管网", edited.Keywords);
+        Assert.Equal("家里没水了", Assert.Single(edited.Reports).Description);
+        Assert.Equal(Boss, edited.Author); // the author stays who posted it
+        Assert.Contains("已编辑（2026-11-24 10:00，boss）", await _client.GetStringAsync(detailPage));
+
+        var reply = await AskAsync(_app, _client, "幸福里6号楼怎么停水了");
+        Assert.Contains(NewText, reply);
+        Assert.DoesNotContain(WaterText, reply);
+    }
+
+    [Fact]
+    public async Task Edit_WithAnUnknownBuilding_Returns400InChineseKeepsWhatWasTypedAndChangesNothing()
+    {
+        var notice = await PostDirectlyAsync();
+        await LoginAsync(_client, Boss);
+        var form = WaterForm();
+        form["buildings.xingfuli"] = "20号楼";
+        form["text"] = "改过的内容";
+
+        var response = await PostFormAsync(_client, $"/admin/notices/{notice.Id}/edit", $"/admin/notices/{notice.Id}/edit", form);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("幸福里小区没有20号楼。", html);
+        Assert.Contains("value=\"20号楼\"", html);
+        Assert.Contains("改过的内容", html);
+        Assert.Contains($"action=\"/admin/notices/{notice.Id}/edit\"", html);
+        var stored = Store.Find(notice.Id)!;
+        Assert.Equal(WaterText, stored.Text);
+        Assert.Equal(["5号楼"], Assert.Single(stored.Places).Buildings);
+        Assert.Null(stored.EditedUtc);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Edit_WithdrawnOrEnded_Returns409AndChangesNothing(bool withdrawn)
+    {
+        var notice = await PostDirectlyAsync();
+        if (withdrawn)
+        {
+            await Store.UpdateAsync(notice.Id, n =>
+            {
+                n.WithdrawnUtc = _app.Time.GetUtcNow().UtcDateTime;
+                n.WithdrawnBy = Boss;
+                return true;
+            });
+        }
+        else
+        {
+            _app.Time.Advance(TimeSpan.FromHours(9)); // 19:00, past the 18:00 end
+        }
+
+        await LoginAsync(_client, Boss);
+        var detailPage = $"/admin/notices/{notice.Id}";
+        Assert.DoesNotContain("/edit\"", await _client.GetStringAsync(detailPage));
+        var page = await _client.GetAsync(detailPage + "/edit");
+        var form = WaterForm();
+        form["end"] = "2026-11-25T18:00";
+        form["text"] = "改过的内容";
+        var response = await PostFormAsync(_client, detailPage, detailPage + "/edit", form);
+
+        Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("这条通知已经结束或撤回，不能编辑。", await response.Content.ReadAsStringAsync());
+        var stored = Store.Find(notice.Id)!;
+        Assert.Equal(WaterText, stored.Text);
+        Assert.Equal(notice.EndUtc, stored.EndUtc);
+        Assert.Null(stored.EditedUtc);
+    }
+
+    [Fact]
+    public async Task Edit_CommunityStaffOfAnotherCommunity_Returns404AndChangesNothing()
+    {
+        var notice = await PostDirectlyAsync();
+        await LoginAsync(_client, LiuAn); // 柳岸社区 (FH-02); the notice is 丰和里's (FH-01)
+        var form = WaterForm("FH-02");
+        form["text"] = "改过的内容";
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/admin/notices/{notice.Id}/edit")).StatusCode);
+        var response = await PostFormAsync(_client, "/admin/notices", $"/admin/notices/{notice.Id}/edit", form);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(WaterText, Store.Find(notice.Id)!.Text);
+        Assert.Null(Store.Find(notice.Id)!.EditedUtc);
+    }
+
+    [Fact]
+    public async Task Edit_CommunityStaffOfTheNoticesCommunity_IsSavedAndTheCommunityCannotBeMoved()
+    {
+        var notice = await PostDirectlyAsync(community: "FH-02", compoundId: "binheyuan", compoundName: "滨河苑");
+        await LoginAsync(_client, LiuAn);
+        var form = WaterForm("FH-01"); // a crafted post naming another community
+        form.Remove("buildings.xingfuli");
+        form["compound"] = "binheyuan";
+        form["text"] = "滨河苑全小区今天停水。";
+
+        var response = await PostFormAsync(_client, $"/admin/notices/{notice.Id}/edit", $"/admin/notices/{notice.Id}/edit", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var stored = Store.Find(notice.Id)!;
+        Assert.Equal("FH-02", stored.CommunityId);
+        Assert.Equal("滨河苑全小区今天停水。", stored.Text);
+        Assert.Empty(Assert.Single(stored.Places).Buildings);
+        Assert.Equal(LiuAn, stored.EditedBy);
+    }
+
     [Theory]
     [InlineData("/admin/notices")]
     [InlineData("/admin/notices/new")]
+    [InlineData("/admin/notices/1/edit")]
     public async Task NoticePages_Worker_Returns403(string path)
     {
         await LoginAsync(_client, WangFang);
@@ -198,19 +327,34 @@ public sealed class NoticeHttpTests : IDisposable
     }
 
     /// <summary>A 停水 notice for 幸福里小区5号楼 in force now (08:00–18:00 on 24 November), stored as the console stores one.</summary>
-    private Task<Notice> PostDirectlyAsync() => Store.CreateAsync(new Notice
+    private Task<Notice> PostDirectlyAsync(string community = "FH-01", string compoundId = "xingfuli", string compoundName = "幸福里小区") => Store.CreateAsync(new Notice
     {
         Title = "停水通知",
         Text = WaterText,
         Category = "水电气暖",
-        Keywords = NoticeKeywords.Defaults("水电气暖", "停水通知").ToList(),
-        CommunityId = "FH-01",
-        Places = [new NoticePlace { CompoundId = "xingfuli", CompoundName = "幸福里小区", Buildings = ["5号楼"] }],
+        Keywords = [.. NoticeKeywords.Defaults("水电气暖", "停水通知"), "管网"],
+        CommunityId = community,
+        Places = [new NoticePlace { CompoundId = compoundId, CompoundName = compoundName, Buildings = ["5号楼"] }],
         StartUtc = new DateTime(2026, 11, 24, 0, 0, 0, DateTimeKind.Utc),
         EndUtc = new DateTime(2026, 11, 24, 10, 0, 0, DateTimeKind.Utc),
         Author = Boss,
         CreatedUtc = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc),
     });
+
+    /// <summary>张阿姨 of 幸福里5号楼 reports 没水 and joins the notice, as the grievance dialog does.</summary>
+    private async Task JoinReportAsync(Notice notice)
+    {
+        var joined = await _app.Services.GetRequiredService<NoticeBoard>().JoinAsync(notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new GrievanceReport
+        {
+            Reporter = new ConversationReference { Channel = "webchat", ConversationId = "demo-group", IsGroup = true, UserId = "zhang", UserName = "张阿姨" },
+            Category = "水电气暖",
+            Description = "家里没水了",
+            CompoundId = "xingfuli",
+            CompoundName = "幸福里小区",
+            Building = "5",
+        }, _app.Time.GetUtcNow(), CancellationToken.None);
+        Assert.NotNull(joined);
+    }
 
     [Fact]
     public async Task DemoNotice_FirstStartWithTheDemoDirectory_AnswersAQuestionAboutIt()

@@ -198,6 +198,55 @@ public sealed class TicketConsoleHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task TicketAct_TakeOver_EachMessageBothWaysIsOnTheTimelineUntilEnded()
+    {
+        var number = await FileTicketAsync(_app);
+        await LoginAsync(_client, Boss);
+        var page = "/admin/tickets/" + number;
+        // Outside a take-over the resident's message is the assistant's business, not the ticket's.
+        await ResidentSaysAsync("@小灵通 物业电话多少");
+
+        await PostFormAsync(_client, page, page + "/act", new() { ["action"] = "TakeOver", ["note"] = "您好，我是街道的马骏，今晚去现场看看" });
+        _app.Time.Advance(TimeSpan.FromMinutes(2));
+        await ResidentSaysAsync("好的，我家是5号楼2单元");
+        _app.Time.Advance(TimeSpan.FromMinutes(1));
+        await PostFormAsync(_client, page, page + "/act", new() { ["action"] = "TakeOver", ["note"] = "<b>收到</b>，七点到" });
+        await PostFormAsync(_client, page, page + "/act", new() { ["action"] = "EndTakeOver", ["note"] = "" });
+        await ResidentSaysAsync("@小灵通 物业电话多少");
+
+        var ticket = Store.Find(number)!;
+        var relayed = ticket.Events.Where(e => e.Kind is TicketEventKind.RelayedToResident or TicketEventKind.RelayedFromResident).ToList();
+        Assert.Equal(
+            [
+                (TicketEventKind.RelayedToResident, "w-majun", "您好，我是街道的马骏，今晚去现场看看"),
+                (TicketEventKind.RelayedFromResident, "resident:" + ticket.Reporter.Key, "好的，我家是5号楼2单元"),
+                (TicketEventKind.RelayedToResident, "w-majun", "<b>收到</b>，七点到"),
+            ],
+            relayed.Select(e => (e.Kind, e.Actor, e.Note)).ToList());
+        Assert.Equal(_app.Time.GetUtcNow().UtcDateTime, relayed[2].At);
+        Assert.Equal(relayed[2].At - TimeSpan.FromMinutes(1), relayed[1].At);
+        var handedBack = ticket.Events.FindIndex(e => e.Kind == TicketEventKind.HandedBack);
+        Assert.True(handedBack > ticket.Events.IndexOf(relayed[2]), "结束接管 comes after the last relayed message");
+        Assert.DoesNotContain(ticket.Events.Skip(handedBack), e => e.Kind is TicketEventKind.RelayedToResident or TicketEventKind.RelayedFromResident);
+
+        // The console's detail shows who, when and the text, in order, escaped.
+        var timeline = await _client.GetStringAsync(page);
+        timeline = timeline[timeline.IndexOf("id=\"timeline\"", StringComparison.Ordinal)..];
+        var first = timeline.IndexOf("接管中发给居民 · 马骏<div>您好，我是街道的马骏，今晚去现场看看</div>", StringComparison.Ordinal);
+        var answer = timeline.IndexOf("接管中居民回复 · 居民张阿姨<div>好的，我家是5号楼2单元</div>", StringComparison.Ordinal);
+        var second = timeline.IndexOf("接管中发给居民 · 马骏<div>&lt;b&gt;收到&lt;/b&gt;，七点到</div>", StringComparison.Ordinal);
+        Assert.True(first >= 0 && answer > first && second > answer, timeline);
+    }
+
+    /// <summary>The reporter 张阿姨 writes in the demo group of the local chat.</summary>
+    private async Task ResidentSaysAsync(string text)
+    {
+        var posted = await _client.PostAsJsonAsync("/api/local/messages", new { conversationId = "demo-group", userId = "zhang", userName = "张阿姨", isGroup = true, text });
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        await _app.DeliverAsync();
+    }
+
+    [Fact]
     public async Task TicketAct_TakeOverWithoutMessage_Returns400AndTakesNothingOver()
     {
         var number = await FileTicketAsync(_app);

@@ -59,6 +59,61 @@ public sealed class WorkerActionJourneyTests : IDisposable
     }
 
     [Fact]
+    public async Task TakeOver_FromTheCard_EachRelayedMessageIsOnTheTimelineInOrderUntilEnded()
+    {
+        await _bot.FileNoiseComplaint("alice")
+            // Before the take-over the assistant answers and nothing goes on the timeline.
+            .InConversation("group-1", group: true)
+            .As("alice").Send("@小灵通 物业电话多少")
+            .AssertReply(r => Assert.Contains("物业", r.Text))
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .PressCardButton(FirstTicket, "接管")
+            .AssertReply(r => Assert.StartsWith("已接管", r.Text))
+            .InConversation("group-1", group: true)
+            .AssertReply(r => Assert.StartsWith("网格员王芳已接入", r.Text))
+            .As("alice").Send("@小灵通 师傅什么时候来")
+            .AssertNoReply()
+            // Another resident of the group is not in the take-over: served by the assistant, not recorded.
+            .As("bob").Send("@小灵通 物业电话多少")
+            .AssertReply(r => Assert.Contains("物业", r.Text))
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .AssertReply($"居民alice（工单 {FirstTicket}）：师傅什么时候来")
+            .Send("阿姨您好，今晚七点到")
+            .AssertNoReply()
+            .InConversation("group-1", group: true)
+            .AssertReply("网格员王芳：阿姨您好，今晚七点到")
+            .As("alice").Send("好的，我在家等")
+            .AssertNoReply()
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .AssertReply($"居民alice（工单 {FirstTicket}）：好的，我在家等")
+            .Send("结束接管")
+            .AssertReply($"已结束接管（工单 {FirstTicket}），对话交还助手。")
+            .InConversation("group-1", group: true)
+            .AssertReply(r => Assert.StartsWith("网格员王芳已结束这次对话", r.Text))
+            // After 结束接管 the resident talks to the assistant again, and nothing more is recorded.
+            .As("alice").Send("@小灵通 物业电话多少")
+            .AssertReply(r => Assert.Contains("物业", r.Text))
+            .RunAsync();
+
+        var ticket = Assert.Single(_bot.Tickets.All());
+        var alice = "resident:" + ticket.Reporter.Key;
+        var log = ticket.Events
+            .Where(e => e.Kind is TicketEventKind.TakenOver or TicketEventKind.HandedBack
+                or TicketEventKind.RelayedToResident or TicketEventKind.RelayedFromResident)
+            .Select(e => (e.Kind, e.Actor, e.Note ?? "")) // LiteDB reads an empty note back as null
+            .ToList();
+        Assert.Equal(
+            [
+                (TicketEventKind.TakenOver, FakeDirectory.GridWorker, ""),
+                (TicketEventKind.RelayedFromResident, alice, "师傅什么时候来"),
+                (TicketEventKind.RelayedToResident, FakeDirectory.GridWorker, "阿姨您好，今晚七点到"),
+                (TicketEventKind.RelayedFromResident, alice, "好的，我在家等"),
+                (TicketEventKind.HandedBack, "system", "网格员结束接管"),
+            ],
+            log);
+    }
+
+    [Fact]
     public async Task TakeOver_Idle30Minutes_ReturnsToTheAssistantAndTellsBoth()
     {
         await TakeOverAsync()
