@@ -1,5 +1,6 @@
 using CommunityBot.Storage;
 using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommunityBot.Tickets;
 
@@ -49,22 +50,23 @@ public sealed class TicketStore
     private readonly ILiteCollection<BsonDocument> _submissions;
     private readonly LiteDbWriter _writer;
 
-    public TicketStore(ILiteDatabase database, LiteDbWriter writer)
+    public TicketStore(ILiteDatabase database, LiteDbWriter writer, ILogger<TicketStore>? logger = null)
     {
         _writer = writer;
         _tickets = LiteDbCollections.Open<Ticket>(database, "tickets");
-        _tickets.EnsureIndex(t => t.Status);
-        _tickets.EnsureIndex(t => t.AssigneeId);
-        _tickets.EnsureIndex(t => t.DuplicateKey);
-        _tickets.EnsureIndex(QueueIndex, QueueKey);
-        _tickets.EnsureIndex(ReportedByIndex, ReportedByKey);
-        _tickets.EnsureIndex(t => t.CreatedAt);
-        _tickets.EnsureIndex(t => t.GridId);
-        _tickets.EnsureIndex(t => t.Category);
-        _tickets.EnsureIndex(LevelNowIndex, LevelNowKey);
-        _tickets.EnsureIndex(StatusTimeIndex, StatusTimeKey);
-        _tickets.EnsureIndex(CategoryTimeIndex, CategoryTimeKey);
-        _tickets.EnsureIndex(CoHandlersIndex, "$.CoHandlers[*]");
+        LiteDbIndexes.Ensure(database, _tickets, logger ?? NullLogger<TicketStore>.Instance,
+            ("Status", "$.Status"),
+            ("AssigneeId", "$.AssigneeId"),
+            ("DuplicateKey", "$.DuplicateKey"),
+            (QueueIndex, QueueKey),
+            (ReportedByIndex, ReportedByKey),
+            ("CreatedAt", "$.CreatedAt"),
+            ("GridId", "$.GridId"),
+            ("Category", "$.Category"),
+            (LevelNowIndex, LevelNowKey),
+            (StatusTimeIndex, StatusTimeKey),
+            (CategoryTimeIndex, CategoryTimeKey),
+            (CoHandlersIndex, "$.CoHandlers[*]"));
         _counters = LiteDbCollections.Open(database, "counters");
         _submissions = LiteDbCollections.Open(database, "ticket_submissions");
     }
