@@ -24,7 +24,8 @@ public static partial class AdminLoginEndpoints
         var name = form["name"].ToString().Trim();
         var password = form["password"].ToString();
         var returnUrl = form["returnUrl"].ToString();
-        var (outcome, user) = users.CheckPassword(name, password, time.GetUtcNow().UtcDateTime, options.Value.LockoutFailures, options.Value.LockoutDuration);
+        var address = ClientAddress(http);
+        var (outcome, user) = users.CheckPassword(name, password, address, time.GetUtcNow().UtcDateTime, options.Value);
         switch (outcome)
         {
             case LoginOutcome.Succeeded:
@@ -33,11 +34,21 @@ public static partial class AdminLoginEndpoints
                 return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/admin/tickets");
             case LoginOutcome.LockedOut:
                 LogLockedOut(logger, name);
-                return LoginPage(http, returnUrl, $"登录失败次数过多，账号已锁定 {options.Value.LockoutDuration.TotalMinutes:0} 分钟，请稍后再试。", StatusCodes.Status429TooManyRequests, name);
+                LogAttemptAddress(logger, name, address);
+                return LockedPage();
+            case LoginOutcome.AccountLockedOut:
+                LogAccountLockedOut(logger, name);
+                LogAttemptAddress(logger, name, address);
+                return LockedPage();
             default:
                 LogFailed(logger, name);
+                LogAttemptAddress(logger, name, address);
                 return LoginPage(http, returnUrl, "用户名或密码不正确。", StatusCodes.Status401Unauthorized, name);
         }
+
+        // The same words for both locks: the page does not tell an attacker which limit they reached.
+        IResult LockedPage() => LoginPage(
+            http, returnUrl, $"登录失败次数过多，账号已锁定 {options.Value.LockoutDuration.TotalMinutes:0} 分钟，请稍后再试。", StatusCodes.Status429TooManyRequests, name);
     }
 
     private static IResult LoginPage(HttpContext http, string? returnUrl, string? error, int statusCode, string name = "") =>
@@ -54,6 +65,13 @@ public static partial class AdminLoginEndpoints
             </form>
             """), statusCode);
 
+    /// <summary>
+    /// The address failures are counted against. Behind a reverse proxy this is the proxy's address (forwarded headers
+    /// are not trusted), so every user then shares one count, as before per-address counting.
+    /// </summary>
+    private static string ClientAddress(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "unknown";
+
     // Only our own console pages, so the login form cannot be used to send someone elsewhere.
     private static bool IsLocal(string? url) =>
         url is { Length: > 1 } && url.StartsWith("/admin", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\');
@@ -64,6 +82,13 @@ public static partial class AdminLoginEndpoints
     [LoggerMessage(Level = LogLevel.Warning, Message = "Admin console: failed sign-in as {Name}")]
     private static partial void LogFailed(ILogger logger, string name);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin console: {Name} is locked out after repeated failures")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin console: {Name} is locked out for one client address after repeated failures from it")]
     private static partial void LogLockedOut(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin console: {Name} is locked out for every address after repeated failures from many")]
+    private static partial void LogAccountLockedOut(ILogger logger, string name);
+
+    // A client address can identify a person, so it is kept out of the Warning lines above.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Admin console: the failed or refused sign-in as {Name} came from {Address}")]
+    private static partial void LogAttemptAddress(ILogger logger, string name, string address);
 }

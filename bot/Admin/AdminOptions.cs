@@ -7,10 +7,21 @@ public sealed class AdminOptions
 {
     public const string SectionName = "Admin";
 
-    /// <summary>Failed logins in a row that lock the account.</summary>
+    /// <summary>
+    /// Failed logins in a row from one client address that lock the account for that address (others can still sign
+    /// in, so an attacker cannot lock the real user out).
+    /// </summary>
     [Range(1, 100)]
     public int LockoutFailures { get; set; } = 5;
 
+    /// <summary>
+    /// Failed logins from all addresses together within <see cref="LockoutDuration"/> that lock the account for
+    /// everyone (password guessing spread over many addresses).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int AccountLockoutFailures { get; set; } = 50;
+
+    /// <summary>How long a lock lasts; also the window of <see cref="AccountLockoutFailures"/>, and how long an address's failures are remembered.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 

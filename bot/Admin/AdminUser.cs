@@ -14,7 +14,11 @@ public sealed class AdminUser
     public string? WorkerId { get; set; }
     /// <summary>An ASP.NET Core Identity <c>PasswordHasher</c> hash (PBKDF2 with a salt).</summary>
     public string PasswordHash { get; set; } = "";
-    public int FailedAttempts { get; set; }
+    /// <summary>Recent failed sign-ins per client address; a lock here keeps out that address only.</summary>
+    public List<LoginFailures> FailuresByAddress { get; set; } = [];
+    /// <summary>When each recent failure from any address happened, for the ceiling across addresses.</summary>
+    public List<DateTime> RecentFailures { get; set; } = [];
+    /// <summary>Set when the ceiling across addresses was reached: nobody can sign in to the account until then.</summary>
     public DateTime? LockedUntil { get; set; }
     public DateTime CreatedAt { get; set; }
 }

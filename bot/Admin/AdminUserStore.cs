@@ -35,7 +35,8 @@ public sealed class AdminUserStore
     public void Save(AdminUser user, string password)
     {
         user.PasswordHash = Hasher.HashPassword(user, password);
-        user.FailedAttempts = 0;
+        user.FailuresByAddress = [];
+        user.RecentFailures = [];
         user.LockedUntil = null;
         lock (_lock)
         {
@@ -44,10 +45,12 @@ public sealed class AdminUserStore
     }
 
     /// <summary>
-    /// Checks a password, counting failures: the <paramref name="failuresToLock"/>-th failure in a row locks the
-    /// account until <paramref name="now"/> + <paramref name="lockFor"/>; a success resets the count.
+    /// Checks a password from the client at <paramref name="address"/>, counting failures per account and address:
+    /// the <c>LockoutFailures</c>-th failure in a row from one address locks the account to that address for
+    /// <c>LockoutDuration</c>, and <c>AccountLockoutFailures</c> failures from all addresses within that duration lock it
+    /// to everyone. A success resets the count of its own address only.
     /// </summary>
-    public (LoginOutcome Outcome, AdminUser? User) CheckPassword(string name, string password, DateTime now, int failuresToLock, TimeSpan lockFor)
+    public (LoginOutcome Outcome, AdminUser? User) CheckPassword(string name, string password, string address, DateTime now, AdminOptions limits)
     {
         lock (_lock)
         {
@@ -58,7 +61,14 @@ public sealed class AdminUserStore
                 return (LoginOutcome.Failed, null);
             }
 
-            if (user.LockedUntil is { } until && until > now)
+            Forget(user, now, limits.LockoutDuration);
+            if (user.LockedUntil is { } accountUntil && accountUntil.ToUniversalTime() > now)
+            {
+                return (LoginOutcome.AccountLockedOut, null);
+            }
+
+            var failures = user.FailuresByAddress.Find(f => f.Address == address);
+            if (failures?.LockedUntil is { } until && until.ToUniversalTime() > now)
             {
                 return (LoginOutcome.LockedOut, null);
             }
@@ -66,16 +76,9 @@ public sealed class AdminUserStore
             var verified = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
             if (verified == PasswordVerificationResult.Failed)
             {
-                user.FailedAttempts = user.LockedUntil is null ? user.FailedAttempts + 1 : 1; // a lock that ran out starts a new count
-                user.LockedUntil = null;
-                if (user.FailedAttempts >= failuresToLock)
-                {
-                    user.LockedUntil = now + lockFor;
-                    user.FailedAttempts = 0;
-                }
-
+                var outcome = CountFailure(user, failures, address, now, limits);
                 _users.Update(user);
-                return (user.LockedUntil is null ? LoginOutcome.Failed : LoginOutcome.LockedOut, null);
+                return (outcome, null);
             }
 
             if (verified == PasswordVerificationResult.SuccessRehashNeeded)
@@ -83,10 +86,53 @@ public sealed class AdminUserStore
                 user.PasswordHash = Hasher.HashPassword(user, password);
             }
 
-            user.FailedAttempts = 0;
-            user.LockedUntil = null;
+            user.FailuresByAddress.RemoveAll(f => f.Address == address);
             _users.Update(user);
             return (LoginOutcome.Succeeded, user);
+        }
+    }
+
+    private static LoginOutcome CountFailure(AdminUser user, LoginFailures? failures, string address, DateTime now, AdminOptions limits)
+    {
+        if (failures is null)
+        {
+            failures = new LoginFailures { Address = address };
+            user.FailuresByAddress.Add(failures);
+        }
+
+        failures.Count++;
+        failures.LastAt = now;
+        user.RecentFailures.Add(now);
+        if (user.RecentFailures.Count >= limits.AccountLockoutFailures)
+        {
+            user.LockedUntil = now + limits.LockoutDuration;
+            user.RecentFailures.Clear();
+            return LoginOutcome.AccountLockedOut;
+        }
+
+        if (failures.Count >= limits.LockoutFailures)
+        {
+            failures.LockedUntil = now + limits.LockoutDuration;
+            failures.Count = 0;
+            return LoginOutcome.LockedOut;
+        }
+
+        return LoginOutcome.Failed;
+    }
+
+    /// <summary>
+    /// Drops what no longer counts: failures older than <paramref name="window"/>, and per-address entries whose lock ran
+    /// out or whose last failure is that old (a lock that ran out starts a new count). This also keeps the account's
+    /// document small however many addresses try it.
+    /// </summary>
+    private static void Forget(AdminUser user, DateTime now, TimeSpan window)
+    {
+        // LiteDB hands back stored times as local times; compare them as UTC like now.
+        user.RecentFailures.RemoveAll(at => at.ToUniversalTime() <= now - window);
+        user.FailuresByAddress.RemoveAll(f => f.LockedUntil is { } until ? until.ToUniversalTime() <= now : f.LastAt.ToUniversalTime() <= now - window);
+        if (user.LockedUntil is { } accountUntil && accountUntil.ToUniversalTime() <= now)
+        {
+            user.LockedUntil = null;
         }
     }
 }

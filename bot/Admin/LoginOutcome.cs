@@ -6,6 +6,8 @@ public enum LoginOutcome
     Succeeded,
     /// <summary>Unknown name or wrong password (the page does not say which).</summary>
     Failed,
-    /// <summary>Too many failures in a row; the account is locked for a while, even to the right password.</summary>
+    /// <summary>Too many failures in a row from this address; the account is locked to it for a while, even to the right password.</summary>
     LockedOut,
+    /// <summary>Too many failures from all addresses together; the account is locked to everyone for a while.</summary>
+    AccountLockedOut,
 }

@@ -15,7 +15,7 @@ public sealed partial class BroadcastService(
     /// <summary>The longest text a broadcast may carry (a WeCom markdown message holds 4096 bytes; this stays inside it).</summary>
     public const int MaxLength = 1000;
 
-    private readonly ILiteCollection<Broadcast> _broadcasts = OpenBroadcasts(database);
+    private readonly ILiteCollection<Broadcast> _broadcasts = OpenBroadcasts(database, logger);
 
     /// <summary>
     /// Records the broadcast and queues one message per group; returns the record once it is committed. When a
@@ -94,10 +94,10 @@ public sealed partial class BroadcastService(
         });
     }
 
-    private static ILiteCollection<Broadcast> OpenBroadcasts(ILiteDatabase database)
+    private static ILiteCollection<Broadcast> OpenBroadcasts(ILiteDatabase database, ILogger logger)
     {
         var broadcasts = LiteDbCollections.Open<Broadcast>(database, "broadcasts");
-        broadcasts.EnsureIndex(b => b.RequestId);
+        LiteDbIndexes.Ensure(database, broadcasts, logger, ("RequestId", "$.RequestId"));
         return broadcasts;
     }
 

@@ -1,5 +1,6 @@
 using CommunityBot.Storage;
 using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommunityBot.Clocks;
 
@@ -8,10 +9,10 @@ public sealed class TicketTimerStore
 {
     private readonly ILiteCollection<TicketTimer> _timers;
 
-    public TicketTimerStore(ILiteDatabase database)
+    public TicketTimerStore(ILiteDatabase database, ILogger<TicketTimerStore>? logger = null)
     {
         _timers = LiteDbCollections.Open<TicketTimer>(database, "ticket_timers");
-        _timers.EnsureIndex(t => t.NextAt);
+        LiteDbIndexes.Ensure(database, _timers, logger ?? NullLogger<TicketTimerStore>.Instance, ("NextAt", "$.NextAt"));
     }
 
     public TicketTimer? Find(string ticketNumber) => _timers.FindById(ticketNumber);

@@ -1,5 +1,6 @@
 using CommunityBot.Storage;
 using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommunityBot.Faq;
 
@@ -14,11 +15,11 @@ public sealed class FaqStore
     private readonly ILiteCollection<BsonDocument> _faq;
     private readonly Lock _writeLock = new();
 
-    public FaqStore(ILiteDatabase database)
+    public FaqStore(ILiteDatabase database, ILogger<FaqStore>? logger = null)
     {
         _database = database;
         _faq = LiteDbCollections.Open(database, CollectionName);
-        _faq.EnsureIndex(nameof(FaqEntry.Enabled));
+        LiteDbIndexes.Ensure(database, _faq, logger ?? NullLogger<FaqStore>.Instance, ("Enabled", "$.Enabled"));
     }
 
     public int Count() => _faq.Count();

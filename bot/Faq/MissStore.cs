@@ -1,6 +1,7 @@
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Storage;
 using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommunityBot.Faq;
 
@@ -15,11 +16,11 @@ public sealed class MissStore : IMissLog
     private readonly ILiteCollection<BsonDocument> _misses;
     private readonly LiteDbWriter _writer;
 
-    public MissStore(ILiteDatabase database, LiteDbWriter writer)
+    public MissStore(ILiteDatabase database, LiteDbWriter writer, ILogger<MissStore>? logger = null)
     {
         _writer = writer;
         _misses = LiteDbCollections.Open(database, CollectionName);
-        _misses.EnsureIndex("At");
+        LiteDbIndexes.Ensure(database, _misses, logger ?? NullLogger<MissStore>.Instance, ("At", "$.At"));
     }
 
     public Task RecordAsync(FaqMiss miss, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace CommunityBot.Handoff;
 /// </summary>
 public sealed partial class HelpRequestStore(ILiteDatabase database, LiteDbWriter writer, ILogger<HelpRequestStore> logger) : IHumanHelp
 {
-    private readonly ILiteCollection<HelpRequestDocument> _requests = CreateCollection(database);
+    private readonly ILiteCollection<HelpRequestDocument> _requests = CreateCollection(database, logger);
 
     public async Task RequestAsync(HelpRequest request, CancellationToken cancellationToken)
     {
@@ -31,10 +31,10 @@ public sealed partial class HelpRequestStore(ILiteDatabase database, LiteDbWrite
     public IReadOnlyList<HelpRequestDocument> Recent(int limit) =>
         _requests.Query().OrderByDescending(r => r.At).Limit(limit).ToList();
 
-    private static ILiteCollection<HelpRequestDocument> CreateCollection(ILiteDatabase database)
+    private static ILiteCollection<HelpRequestDocument> CreateCollection(ILiteDatabase database, ILogger logger)
     {
         var collection = LiteDbCollections.Open<HelpRequestDocument>(database, "help_requests");
-        collection.EnsureIndex(r => r.At);
+        LiteDbIndexes.Ensure(database, collection, logger, ("At", "$.At"));
         return collection;
     }
 

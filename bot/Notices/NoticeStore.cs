@@ -1,5 +1,6 @@
 using CommunityBot.Storage;
 using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommunityBot.Notices;
 
@@ -11,12 +12,13 @@ public sealed class NoticeStore
     private readonly ILiteCollection<Notice> _notices;
     private readonly LiteDbWriter _writer;
 
-    public NoticeStore(ILiteDatabase database, LiteDbWriter writer)
+    public NoticeStore(ILiteDatabase database, LiteDbWriter writer, ILogger<NoticeStore>? logger = null)
     {
         _writer = writer;
         _notices = LiteDbCollections.Open<Notice>(database, CollectionName);
-        _notices.EnsureIndex(n => n.EndUtc);
-        _notices.EnsureIndex(n => n.CommunityId);
+        LiteDbIndexes.Ensure(database, _notices, logger ?? NullLogger<NoticeStore>.Instance,
+            ("EndUtc", "$.EndUtc"),
+            ("CommunityId", "$.CommunityId"));
     }
 
     public Notice? Find(int id) => _notices.FindById(id);

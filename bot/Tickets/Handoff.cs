@@ -1,5 +1,6 @@
 using CommunityBot.Storage;
 using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommunityBot.Tickets;
 
@@ -36,11 +37,12 @@ public sealed class HandoffStore
 {
     private readonly ILiteCollection<Handoff> _handoffs;
 
-    public HandoffStore(ILiteDatabase database)
+    public HandoffStore(ILiteDatabase database, ILogger<HandoffStore>? logger = null)
     {
         _handoffs = LiteDbCollections.Open<Handoff>(database, "handoffs");
-        _handoffs.EnsureIndex(h => h.WorkerKey);
-        _handoffs.EnsureIndex(h => h.TicketNumber);
+        LiteDbIndexes.Ensure(database, _handoffs, logger ?? NullLogger<HandoffStore>.Instance,
+            ("WorkerKey", "$.WorkerKey"),
+            ("TicketNumber", "$.TicketNumber"));
     }
 
     public Handoff? ForResident(string residentKey) => _handoffs.FindById(residentKey);

@@ -41,6 +41,13 @@ public sealed class TicketOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan HandoffSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the id of a message that said 提交 is kept, so that a channel's redelivery of it returns the same receipt.
+    /// Channels redeliver within minutes; older ids are deleted by the hourly cleanup.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:10:00", "365.00:00:00")]
+    public TimeSpan SubmissionRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>The office's UTC offset, for ticket numbers and displayed times (Beijing: 08:00).</summary>
     public TimeSpan UtcOffset { get; set; } = TimeSpan.FromHours(8);
 

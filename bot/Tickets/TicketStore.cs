@@ -1,5 +1,6 @@
 using CommunityBot.Storage;
 using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommunityBot.Tickets;
 
@@ -16,6 +17,7 @@ public sealed class TicketStore
     private const string StatusTimeIndex = "StatusTime";
     private const string CategoryTimeIndex = "CategoryTime";
     private const string CoHandlersIndex = "CoHandlers";
+    private const string SubmittedAtIndex = "at";
 
     /// <summary>
     /// The key of an open ticket (待签收/处理中/重办) in its assignee's queue: assignee and the deadline that counts
@@ -49,28 +51,38 @@ public sealed class TicketStore
     private readonly ILiteCollection<BsonDocument> _submissions;
     private readonly LiteDbWriter _writer;
 
-    public TicketStore(ILiteDatabase database, LiteDbWriter writer)
+    public TicketStore(ILiteDatabase database, LiteDbWriter writer, ILogger<TicketStore>? logger = null)
     {
         _writer = writer;
         _tickets = LiteDbCollections.Open<Ticket>(database, "tickets");
-        _tickets.EnsureIndex(t => t.Status);
-        _tickets.EnsureIndex(t => t.AssigneeId);
-        _tickets.EnsureIndex(t => t.DuplicateKey);
-        _tickets.EnsureIndex(QueueIndex, QueueKey);
-        _tickets.EnsureIndex(ReportedByIndex, ReportedByKey);
-        _tickets.EnsureIndex(t => t.CreatedAt);
-        _tickets.EnsureIndex(t => t.GridId);
-        _tickets.EnsureIndex(t => t.Category);
-        _tickets.EnsureIndex(LevelNowIndex, LevelNowKey);
-        _tickets.EnsureIndex(StatusTimeIndex, StatusTimeKey);
-        _tickets.EnsureIndex(CategoryTimeIndex, CategoryTimeKey);
-        _tickets.EnsureIndex(CoHandlersIndex, "$.CoHandlers[*]");
+        LiteDbIndexes.Ensure(database, _tickets, logger ?? NullLogger<TicketStore>.Instance,
+            ("Status", "$.Status"),
+            ("AssigneeId", "$.AssigneeId"),
+            ("DuplicateKey", "$.DuplicateKey"),
+            (QueueIndex, QueueKey),
+            (ReportedByIndex, ReportedByKey),
+            ("CreatedAt", "$.CreatedAt"),
+            ("GridId", "$.GridId"),
+            ("Category", "$.Category"),
+            (LevelNowIndex, LevelNowKey),
+            (StatusTimeIndex, StatusTimeKey),
+            (CategoryTimeIndex, CategoryTimeKey),
+            (CoHandlersIndex, "$.CoHandlers[*]"));
         _counters = LiteDbCollections.Open(database, "counters");
         _submissions = LiteDbCollections.Open(database, "ticket_submissions");
+        LiteDbIndexes.Ensure(database, _submissions, logger ?? NullLogger<TicketStore>.Instance, (SubmittedAtIndex, "$.at"));
     }
 
     /// <summary>The ticket a submission (the channel's id of the message that said 提交) opened, if it did.</summary>
     public string? TicketOfSubmission(string submissionKey) => _submissions.FindById(submissionKey)?["ticket"].AsString;
+
+    /// <summary>
+    /// Forgets submissions recorded before <paramref name="cutoffUtc"/> (channels redeliver within minutes, so older ones
+    /// never match again), in one delete that reads the expired rows through the time index. Rows written before the
+    /// time was recorded have none and count as expired. Returns how many were removed.
+    /// </summary>
+    public int DeleteSubmissionsBefore(DateTime cutoffUtc) =>
+        _submissions.DeleteMany("$.at < @0", new BsonValue(DateTime.SpecifyKind(cutoffUtc, DateTimeKind.Utc)));
 
     public Ticket? Find(string number) => _tickets.FindById(number);
 
@@ -239,7 +251,7 @@ public sealed class TicketStore
         _tickets.Insert(ticket);
         if (ticket.SubmissionKey is { } submission)
         {
-            _submissions.Upsert(new BsonDocument { ["_id"] = submission, ["ticket"] = ticket.Number });
+            _submissions.Upsert(new BsonDocument { ["_id"] = submission, ["ticket"] = ticket.Number, ["at"] = ticket.CreatedAt });
         }
 
         alsoWrite?.Invoke(ticket);

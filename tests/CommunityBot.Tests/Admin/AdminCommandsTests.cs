@@ -76,6 +76,6 @@ public sealed class AdminCommandsTests : IDisposable
     private (LoginOutcome Outcome, AdminUser? User) CheckPassword(string name, string password)
     {
         using var database = StorageExtensions.OpenDatabase(new StorageOptions { DataDir = Path.Combine(_dir, "data") });
-        return new AdminUserStore(database).CheckPassword(name, password, DateTime.UtcNow, 5, TimeSpan.FromMinutes(15));
+        return new AdminUserStore(database).CheckPassword(name, password, "127.0.0.1", DateTime.UtcNow, new AdminOptions());
     }
 }

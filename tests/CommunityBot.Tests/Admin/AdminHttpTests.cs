@@ -89,8 +89,52 @@ public sealed class AdminHttpTests : IDisposable
         }
         Assert.Equal(HttpStatusCode.Redirect, (await LoginAsync(_client, Boss)).StatusCode);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(_client, Boss, "wrong-again")).StatusCode);
-        Assert.Equal(1, _app.Services.GetRequiredService<AdminUserStore>().Find(Boss)!.FailedAttempts);
+        // A fresh count: four more failures are still only failures, the fifth locks.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(_client, Boss, "wrong-again-" + i)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginAsync(_client, Boss, "wrong-again-5")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_FiveFailuresFromOneAddress_LockThatAddressButNotTheRealUsersOwn()
+    {
+        using var attacker = Client(_app, "203.0.113.7");
+        using var owner = Client(_app, "198.51.100.20");
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(attacker, Boss, "guess-" + i)).StatusCode);
+        }
+
+        var fifth = await LoginAsync(attacker, Boss, "guess-5");
+        Assert.Equal(HttpStatusCode.TooManyRequests, fifth.StatusCode);
+        Assert.Contains("登录失败次数过多，账号已锁定 15 分钟", await fifth.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginAsync(attacker, Boss)).StatusCode);
+
+        var mine = await LoginAsync(owner, Boss);
+        Assert.Equal(HttpStatusCode.Redirect, mine.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/admin/tickets")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_FailuresFromManyAddresses_ReachTheCeilingAndLockTheAccountForEveryone()
+    {
+        // 50 wrong passwords, at most 4 from any one address, so no address lock is what stops them.
+        for (var i = 0; i < 50; i++)
+        {
+            using var client = Client(_app, $"203.0.113.{i / 4 + 1}");
+            var expected = i < 49 ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests;
+            Assert.Equal(expected, (await LoginAsync(client, Boss, "spray-" + i)).StatusCode);
+        }
+
+        using var owner = Client(_app, "198.51.100.20");
+        var refused = await LoginAsync(owner, Boss);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("登录失败次数过多，账号已锁定 15 分钟", await refused.Content.ReadAsStringAsync());
+
+        _app.Time.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(HttpStatusCode.Redirect, (await LoginAsync(owner, Boss)).StatusCode);
     }
 
     [Fact]
@@ -99,7 +143,7 @@ public sealed class AdminHttpTests : IDisposable
         var response = await _client.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = Boss, ["password"] = Password }));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, _app.Services.GetRequiredService<AdminUserStore>().Find(Boss)!.FailedAttempts);
+        Assert.Empty(_app.Services.GetRequiredService<AdminUserStore>().Find(Boss)!.RecentFailures);
     }
 
     [Fact]

@@ -34,6 +34,14 @@ public static partial class AdminTestKit
     public static HttpClient Client(BotApplication app) =>
         app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
+    /// <summary>A browser at the client address <paramref name="address"/>, with its own cookies.</summary>
+    public static HttpClient Client(BotApplication app, string address)
+    {
+        var client = Client(app);
+        client.DefaultRequestHeaders.Add(BotApplication.ClientAddressHeader, address);
+        return client;
+    }
+
     public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string name, string password = Password) =>
         await PostFormAsync(client, "/admin/login", "/admin/login", new() { ["name"] = name, ["password"] = password });
 

@@ -4,6 +4,7 @@ using CommunityBot.Faq;
 using CommunityBot.Notifications;
 using CommunityBot.Understanding;
 using LiteDB;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -78,9 +79,31 @@ public sealed class BotApplication : WebApplicationFactory<Program>
                 services.AddHttpClient<WeComClient>().ConfigurePrimaryHttpMessageHandler(() => weCom);
             }
 
+            services.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
+
             var outboxService = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(OutboxService));
             services.Remove(outboxService);
         });
+    }
+
+    /// <summary>The header a test sets to stand for the client's address (the test server has no real connection).</summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
+    private sealed class ClientAddressFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (System.Net.IPAddress.TryParse(context.Request.Headers[ClientAddressHeader].ToString(), out var address))
+                {
+                    context.Connection.RemoteIpAddress = address;
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     protected override void Dispose(bool disposing)

@@ -31,6 +31,7 @@ public sealed class BotHarness : IDisposable
     /// <param name="wrapDesk">Wraps the ticket desk the router uses (e.g. to fail after a ticket is written).</param>
     public BotHarness(IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null, Func<ITicketDesk, ITicketDesk>? wrapDesk = null)
     {
+        _dialogOptions = dialogOptions ?? new DialogOptions();
         Database = new LiteDatabase(new MemoryStream());
         Writer = new LiteDbWriter(Database, NullLogger<LiteDbWriter>.Instance);
         Faq = new FaqStore(Database);
@@ -91,6 +92,12 @@ public sealed class BotHarness : IDisposable
     public CancellationToken TurnToken { get; set; } = CancellationToken.None;
 
     private readonly Dictionary<string, Queue<OutboundMessage>> _inboxes = new(StringComparer.Ordinal);
+    private readonly DialogOptions _dialogOptions;
+
+    /// <summary>The hourly cleanup over this bot's stores (default settings); call <c>Sweep</c> to run a round.</summary>
+    public ConversationCleanupService Cleanup(TicketOptions? ticketOptions = null) => new(
+        new ProcessedMessageLog(Database), States, Tickets, Time, MsOptions.Create(new TurnOptions()), MsOptions.Create(_dialogOptions),
+        MsOptions.Create(ticketOptions ?? new TicketOptions()), NullLogger<ConversationCleanupService>.Instance);
 
     /// <summary>What the bot sent to <paramref name="conversationId"/> and no test has read yet.</summary>
     public Queue<OutboundMessage> InboxOf(string conversationId)

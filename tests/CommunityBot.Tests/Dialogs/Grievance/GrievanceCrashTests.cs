@@ -54,6 +54,31 @@ public sealed class GrievanceCrashTests : IDisposable
     }
 
     [Fact]
+    public async Task Submit_CrashThenAnHourlyCleanupBeforeTheRedelivery_RedeliveryStillGivesTheSameReceipt()
+    {
+        await ToConfirmation(_bot.Conversation()).RunAsync();
+        _bot.TurnToken = _crash.Token;
+        _desk!.DieAfterFiling = true;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _bot.Conversation().As("alice").Send("提交", messageId: "submit-1").RunAsync());
+
+        // The cleanup runs between the crash and the channel's retry a few minutes later: the submission is well within
+        // its retention and must survive it.
+        _bot.Time.Advance(TimeSpan.FromMinutes(5));
+        _bot.Cleanup().Sweep(_bot.Time.GetUtcNow());
+
+        _bot.TurnToken = CancellationToken.None;
+        await _bot.Conversation()
+            .As("alice").Send("提交", messageId: "submit-1")
+            .AssertReply($"已登记，工单号 {TicketFlows.FirstTicket}。由王芳负责，30分钟内响应。查询进度请@我说「我的工单」。")
+            .InConversation(TicketFlows.WorkerChat, group: false)
+            .AssertReply(r => Assert.Equal("新工单 " + TicketFlows.FirstTicket, r.Title))
+            .InConversation("private-alice", group: false)
+            .AssertReply(r => Assert.StartsWith($"您在群里反映的问题已登记（工单 {TicketFlows.FirstTicket}）", r.Text))
+            .RunAsync();
+        Assert.Single(_bot.Tickets.All());
+    }
+
+    [Fact]
     public async Task Submit_CrashMidTurn_LeavesTheDialogAtTheConfirmationStep()
     {
         await ToConfirmation(_bot.Conversation()).RunAsync();
