@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using CommunityBot.Faq;
 using CommunityBot.Understanding.Matching;
 
@@ -536,55 +537,59 @@ public sealed class FaqIndex
 
         private static List<(int Doc, float Score)> TopOf(List<int> docs, float[] scores, int k)
         {
-            // A min-heap of the k best so far; its root is the worst of them (lowest score, then highest number).
-            var heap = new List<int>(Math.Min(k, docs.Count));
-            foreach (var doc in docs)
+            // A min-heap of the k best so far; its root is the worst of them (lowest score, then highest number), so
+            // most documents are turned away by one comparison with the root.
+            var heap = new int[Math.Min(k, docs.Count)];
+            var size = 0;
+            foreach (var doc in CollectionsMarshal.AsSpan(docs))
             {
-                if (heap.Count < k)
+                if (size < heap.Length)
                 {
-                    heap.Add(doc);
-                    Up(heap, heap.Count - 1);
+                    heap[size] = doc;
+                    SiftUp(heap, size++, scores);
                 }
-                else if (Better(doc, heap[0]))
+                else if (Better(doc, heap[0], scores))
                 {
                     heap[0] = doc;
-                    Down(heap, 0);
+                    SiftDown(heap, 0, scores);
                 }
             }
             var top = heap.Select(d => (d, scores[d])).ToList();
-            top.Sort((x, y) => Better(x.d, y.d) ? -1 : Better(y.d, x.d) ? 1 : 0);
+            top.Sort((x, y) => Better(x.d, y.d, scores) ? -1 : Better(y.d, x.d, scores) ? 1 : 0);
             return top;
+        }
 
-            bool Better(int a, int b) => scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+        private static bool Better(int a, int b, float[] scores) => scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
 
-            void Up(List<int> h, int i)
+        private static void SiftUp(int[] heap, int i, float[] scores)
+        {
+            while (i > 0 && Better(heap[(i - 1) / 2], heap[i], scores))
             {
-                while (i > 0 && Better(h[(i - 1) / 2], h[i]))
-                {
-                    (h[i], h[(i - 1) / 2]) = (h[(i - 1) / 2], h[i]);
-                    i = (i - 1) / 2;
-                }
+                (heap[i], heap[(i - 1) / 2]) = (heap[(i - 1) / 2], heap[i]);
+                i = (i - 1) / 2;
             }
+        }
 
-            void Down(List<int> h, int i)
+        private static void SiftDown(int[] heap, int i, float[] scores)
+        {
+            while (true)
             {
-                while (true)
+                var worst = i;
+                var left = 2 * i + 1;
+                if (left < heap.Length && Better(heap[worst], heap[left], scores))
                 {
-                    var worst = i;
-                    foreach (var child in (ReadOnlySpan<int>)[2 * i + 1, 2 * i + 2])
-                    {
-                        if (child < h.Count && Better(h[worst], h[child]))
-                        {
-                            worst = child;
-                        }
-                    }
-                    if (worst == i)
-                    {
-                        return;
-                    }
-                    (h[i], h[worst]) = (h[worst], h[i]);
-                    i = worst;
+                    worst = left;
                 }
+                if (left + 1 < heap.Length && Better(heap[worst], heap[left + 1], scores))
+                {
+                    worst = left + 1;
+                }
+                if (worst == i)
+                {
+                    return;
+                }
+                (heap[i], heap[worst]) = (heap[worst], heap[i]);
+                i = worst;
             }
         }
     }
@@ -637,3 +642,4 @@ public sealed record FaqHit(string EntryId, float Bm25, double Similarity, doubl
 /// sorts before <see cref="EntryB"/>.
 /// </summary>
 public sealed record FaqDuplicate(string EntryA, string PhrasingA, string EntryB, string PhrasingB, double Similarity);
+
