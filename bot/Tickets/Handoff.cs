@@ -51,6 +51,9 @@ public sealed class HandoffStore
     public Handoff? ForWorker(string workerKey) =>
         _handoffs.Find(h => h.WorkerKey == workerKey).OrderByDescending(h => h.LastActivityAt).FirstOrDefault();
 
+    /// <summary>Every live take-over by the worker (from any chat or the console); there are few, so this reads them all.</summary>
+    public IReadOnlyList<Handoff> ForWorkerId(string workerId) => _handoffs.Find(h => h.WorkerId == workerId).ToList();
+
     public IReadOnlyList<Handoff> ForTicket(string ticketNumber) => _handoffs.Find(h => h.TicketNumber == ticketNumber).ToList();
 
     public IReadOnlyList<Handoff> All() => _handoffs.FindAll().ToList();

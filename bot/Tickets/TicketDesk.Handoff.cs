@@ -48,7 +48,8 @@ public sealed partial class TicketDesk
 
     public async Task<string?> RelayFromWorkerAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        if (message.Conversation.IsGroup || message.ButtonValue is not null || _handoffs.ForWorker(message.StateKey) is not { } handoff)
+        if (message.Conversation.IsGroup || message.ButtonValue is not null
+            || (_handoffs.ForWorker(message.StateKey) ?? ConsoleTakeOverOf(message.Conversation)) is not { } handoff)
         {
             return null;
         }
@@ -73,6 +74,23 @@ public sealed partial class TicketDesk
         _outbox.Wake();
         LogRelayed(handoff.TicketNumber, "worker", text);
         return "";
+    }
+
+    /// <summary>
+    /// A take-over started from the admin console is keyed by the console page, but the resident's answers reach the
+    /// worker's private chat, and the worker answers there: a private message from a directory worker continues their
+    /// most recently active console take-over.
+    /// </summary>
+    private Handoff? ConsoleTakeOverOf(ConversationReference conversation)
+    {
+        if (_assignment.FindWorker(conversation.Channel, conversation.UserId) is not { } worker)
+        {
+            return null;
+        }
+        var console = DirectoryAssignment.AdminChannel + "/";
+        return _handoffs.ForWorkerId(worker.Id)
+            .Where(h => h.WorkerKey.StartsWith(console, StringComparison.Ordinal))
+            .MaxBy(h => h.LastActivityAt);
     }
 
     /// <summary>
@@ -160,6 +178,12 @@ public sealed partial class TicketDesk
             _handoffs.Put(handoff);
             _outbox.Insert([_outbox.Create(resident, OutboundMessage.Plain(
                 $"网格员{worker.Name}已接入（工单 {t.Number}），接下来您的消息会直接转给TA。"))]);
+            if (request.Actor.Channel == DirectoryAssignment.AdminChannel)
+            {
+                // The resident's answers will arrive in this private chat: say so, and that replying here works too.
+                _outbox.Insert([_outbox.Create(workerAddress, OutboundMessage.Plain(
+                    $"您在管理台接管了居民{ticket.Reporter.UserName}的对话（工单 {t.Number}）。居民的消息会转到这里，您在这里回复也会转给居民；回复「{EndTakeOverCommand}」交还助手。"))]);
+            }
         });
         _outbox.Wake();
         LogTakenOver(ticket.Number, worker.Id);

@@ -238,6 +238,43 @@ public sealed class TicketConsoleHttpTests : IDisposable
         Assert.True(first >= 0 && answer > first && second > answer, timeline);
     }
 
+    [Fact]
+    public async Task TicketAct_ConsoleTakeOver_TheWorkerAnswersFromTheirPrivateChat()
+    {
+        var number = await FileTicketAsync(_app);
+        await LoginAsync(_client, Boss); // linked to 马骏, whose local-chat id is worker-majun
+        var page = "/admin/tickets/" + number;
+        await PostFormAsync(_client, page, page + "/act", new() { ["action"] = "TakeOver", ["note"] = "您好，我是街道的马骏" });
+        await ResidentSaysAsync("好的，我家是5号楼2单元");
+
+        var privateChat = await BotTextsAsync(WebChatDemo.PrivateConversationId("worker-majun"), "worker-majun");
+        Assert.Contains(privateChat, t => t.StartsWith("您在管理台接管了居民张阿姨的对话", StringComparison.Ordinal));
+        Assert.Contains($"居民张阿姨（工单 {number}）：好的，我家是5号楼2单元", privateChat);
+
+        await WorkerSaysPrivatelyAsync("收到，我七点到");
+        Assert.Contains("网格员马骏：收到，我七点到", await BotTextsAsync("demo-group", "zhang"));
+        Assert.Contains(Store.Find(number)!.Events, e => e.Kind == TicketEventKind.RelayedToResident && e.Note == "收到，我七点到");
+
+        await WorkerSaysPrivatelyAsync("结束接管");
+        Assert.Empty(_app.Services.GetRequiredService<HandoffStore>().ForTicket(number));
+    }
+
+    private async Task WorkerSaysPrivatelyAsync(string text)
+    {
+        var posted = await _client.PostAsJsonAsync("/api/local/messages", new
+        {
+            conversationId = WebChatDemo.PrivateConversationId("worker-majun"), userId = "worker-majun", userName = "马骏", isGroup = false, text,
+        });
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        await _app.DeliverAsync();
+    }
+
+    private async Task<List<string>> BotTextsAsync(string conversationId, string userId)
+    {
+        var messages = await _client.GetFromJsonAsync<WebChatEndpoints.MessagesResult>($"/api/local/conversations/{conversationId}/messages?userId={userId}");
+        return messages!.Messages.Where(m => m.From == "bot").Select(m => m.Text).ToList();
+    }
+
     /// <summary>The reporter 张阿姨 writes in the demo group of the local chat.</summary>
     private async Task ResidentSaysAsync(string text)
     {
