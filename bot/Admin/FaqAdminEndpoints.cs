@@ -173,7 +173,7 @@ public static partial class FaqAdminEndpoints
     /// </summary>
     private static IResult Duplicates(HttpContext http, FaqStore store, FaqMatcher matcher, string? min)
     {
-        var threshold = Cli.FaqDuplicates.DefaultMinSimilarity;
+        var threshold = FaqIndex.DuplicateSimilarity;
         string? problem = null;
         if (!string.IsNullOrWhiteSpace(min))
         {

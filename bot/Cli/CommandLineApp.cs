@@ -77,7 +77,7 @@ public static class CommandLineApp
             return 0;
         }));
 
-        var minSimilarity = new Option<double>("--min") { Description = "Lowest similarity (0–1) of a pair to list.", DefaultValueFactory = _ => FaqDuplicates.DefaultMinSimilarity };
+        var minSimilarity = new Option<double>("--min") { Description = "Lowest similarity (0–1) of a pair to list.", DefaultValueFactory = _ => FaqIndex.DuplicateSimilarity };
         var duplicates = new Command("duplicates", "List pairs of enabled entries that say nearly the same (merge them: a resident gets either).") { minSimilarity };
         duplicates.SetAction(parse => WithStore(parse.GetValue(dataDir), error, store =>
             FaqDuplicates.Run(store, parse.GetValue(minSimilarity), output, error)));

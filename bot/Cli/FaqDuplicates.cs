@@ -7,12 +7,6 @@ namespace CommunityBot.Cli;
 /// <summary>The <c>faq duplicates</c> verb: entry pairs that say nearly the same, one tab-separated line each (similarity, entry, its phrasing, entry, its phrasing).</summary>
 public static class FaqDuplicates
 {
-    /// <summary>
-    /// Chosen on faq-open's knowledge base (eval/README.md, "Near-duplicate entries"): at 0.8 nearly every pair listed
-    /// is the same question; below it, pairs that differ in one word of substance start to appear.
-    /// </summary>
-    public const double DefaultMinSimilarity = 0.8;
-
     public static int Run(FaqStore store, double minSimilarity, TextWriter output, TextWriter error)
     {
         if (minSimilarity is <= 0 or > 1)

@@ -31,6 +31,13 @@ public sealed class FaqIndex
     // question anyway, and the bound keeps its cost bounded.
     private const int MaxWords = 250, MaxUnits = 250, MaxTerms = 1000;
 
+    /// <summary>
+    /// The default lowest similarity of <see cref="NearDuplicates"/> (CLI and console), chosen on faq-open's knowledge base
+    /// (eval/README.md, "Near-duplicate entries"): at 0.8 nearly every pair listed
+    /// is the same question; below it, pairs that differ in one word of substance start to appear.
+    /// </summary>
+    public const double DuplicateSimilarity = 0.8;
+
     private readonly Vocabulary _vocabulary;
     private readonly Phrasing[] _phrasings;
     private readonly float[] _idf;
