@@ -5,15 +5,18 @@ using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Storage;
 using LiteDB;
+using Microsoft.Extensions.Options;
 using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace CommunityBot.Broadcasts;
 
 /// <summary>
 /// The group conversations the bot is in, so that the console can broadcast to them. A turn records its group
-/// inside the turn's own write, and only when the group is new or its last-seen time is more than
-/// <see cref="Staleness"/> old: most turns cost one dictionary lookup and no write.
-/// All writes go through the <see cref="LiteDbWriter"/> thread, so read-modify-write needs no lock here.
+/// inside the turn's own write, and only when the message was authenticated (<see cref="InboundMessage.Authenticated"/>:
+/// a forged activity must not plant a broadcast target) and the group is new or its last-seen time is more than
+/// <see cref="Staleness"/> old: most turns cost one dictionary lookup and no write. Bounded by
+/// <see cref="GroupRegistryOptions"/>. All writes go through the <see cref="LiteDbWriter"/> thread, so
+/// read-modify-write needs no lock here.
 /// </summary>
 public sealed class GroupRegistry
 {
@@ -25,8 +28,11 @@ public sealed class GroupRegistry
     private readonly ILiteCollection<ChatGroup> _groups;
     private readonly ConcurrentDictionary<string, DateTime> _lastWritten = new(StringComparer.Ordinal);
 
-    public GroupRegistry(ILiteDatabase database)
+    private readonly GroupRegistryOptions _options;
+
+    public GroupRegistry(ILiteDatabase database, IOptions<GroupRegistryOptions>? options = null)
     {
+        _options = options?.Value ?? new GroupRegistryOptions();
         _groups = LiteDbCollections.Open<ChatGroup>(database, "chat_groups");
         foreach (var group in _groups.FindAll())
         {
@@ -35,6 +41,10 @@ public sealed class GroupRegistry
     }
 
     public static string KeyOf(string channel, string conversationId) => channel + "/" + conversationId;
+
+    /// <summary>Whether the group of <paramref name="message"/> should be recorded now: never for an unauthenticated message.</summary>
+    public bool ShouldRecord(InboundMessage message, DateTimeOffset now) =>
+        message.Authenticated && ShouldRecord(message.Conversation, now);
 
     /// <summary>
     /// Whether <paramref name="conversation"/> should be recorded now (a group not seen, or not recorded for an hour);
@@ -68,17 +78,31 @@ public sealed class GroupRegistry
         }
     }
 
-    /// <summary>Inserts or refreshes the group (call on the writer thread, e.g. inside the turn's write).</summary>
-    public void Record(ConversationReference conversation, DateTimeOffset now)
+    /// <summary>
+    /// Inserts or refreshes the group (call on the writer thread, e.g. inside the turn's write). A new group first makes
+    /// room (<see cref="GroupRegistryOptions"/>); false when there is none, and the group is not recorded.
+    /// </summary>
+    public bool Record(ConversationReference conversation, DateTimeOffset now)
     {
         var key = KeyOf(conversation.Channel, conversation.ConversationId);
-        var group = _groups.FindById(key) ?? new ChatGroup
+        var group = _groups.FindById(key);
+        if (group is null)
         {
-            Key = key,
-            Channel = conversation.Channel,
-            ConversationId = conversation.ConversationId,
-            FirstSeen = now.UtcDateTime,
-        };
+            if (!MakeRoom(now.UtcDateTime))
+            {
+                _lastWritten.TryRemove(key, out _);
+                return false;
+            }
+
+            group = new ChatGroup
+            {
+                Key = key,
+                Channel = conversation.Channel,
+                ConversationId = conversation.ConversationId,
+                FirstSeen = now.UtcDateTime,
+            };
+        }
+
         group.Reference = JsonSerializer.Serialize(Anonymous(conversation), DialogJson.Options);
         group.LastSeen = now.UtcDateTime;
         if (string.IsNullOrWhiteSpace(group.Name) && conversation.Properties.TryGetValue(NameProperty, out var name) && name.Trim().Length > 0)
@@ -87,6 +111,37 @@ public sealed class GroupRegistry
         }
 
         _groups.Upsert(group);
+        return true;
+    }
+
+    /// <summary>Drops unassigned groups not seen within the retention, then, at the limit, the least recently seen unassigned one.</summary>
+    private bool MakeRoom(DateTime now)
+    {
+        var cutoff = now - _options.UnassignedRetention;
+        foreach (var stale in _groups.Find(g => g.CommunityId == null && g.LastSeen < cutoff).Select(g => g.Key).ToList())
+        {
+            Forget(stale);
+        }
+
+        if (_groups.Count() < _options.MaxGroups)
+        {
+            return true;
+        }
+
+        var oldest = _groups.Find(g => g.CommunityId == null).MinBy(g => g.LastSeen);
+        if (oldest is null)
+        {
+            return false;
+        }
+
+        Forget(oldest.Key);
+        return true;
+    }
+
+    private void Forget(string key)
+    {
+        _groups.Delete(key);
+        _lastWritten.TryRemove(key, out _);
     }
 
     public IReadOnlyList<ChatGroup> All() =>

@@ -101,7 +101,7 @@ public sealed partial class TurnPipeline(
     private async Task CommitAsync(string key, TurnContext turn, LiteDbDialogStateStore.TurnStateWrites state)
     {
         var entries = turn.Replies.Select(r => outbox.Create(turn.Inbound.Conversation, r)).ToList();
-        var recordGroup = groups.ShouldRecord(turn.Inbound.Conversation, turn.Now);
+        var recordGroup = groups.ShouldRecord(turn.Inbound, turn.Now);
         // The message id, the dialog state and the replies are committed together: a crash leaves all or none.
         await writer.WriteAsync(_ =>
         {

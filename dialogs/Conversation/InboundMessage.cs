@@ -15,6 +15,11 @@ public sealed record InboundMessage
     public string? ButtonValue { get; init; }
     public IReadOnlyList<InboundAttachment> Attachments { get; init; } = [];
     public DateTimeOffset Timestamp { get; init; }
+    /// <summary>
+    /// True when the endpoint verified where the delivery came from: a Bot Connector token, a WeCom signature, or a
+    /// request to the local chat from this machine. Only such a message may register its group for broadcasts.
+    /// </summary>
+    public bool Authenticated { get; init; }
 
     public string Channel => Conversation.Channel;
     public string UserId => Conversation.UserId;

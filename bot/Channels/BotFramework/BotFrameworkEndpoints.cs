@@ -22,6 +22,7 @@ public static partial class BotFrameworkEndpoints
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        HostExposure.Register(builder.Services);
 
         builder.Services.AddHttpClient(BotFrameworkAuth.HttpClientName);
         builder.Services.AddSingleton(sp => new BotFrameworkAuth(
@@ -29,6 +30,7 @@ public static partial class BotFrameworkEndpoints
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(BotFrameworkAuth.HttpClientName),
             sp.GetRequiredService<ILogger<BotFrameworkAuth>>()));
 
+        builder.Services.AddSingleton(sp => new ServiceUrlPolicy(sp.GetRequiredService<IOptions<BotFrameworkOptions>>().Value));
         builder.Services.AddSingleton<IConnectorTokenProvider, MsalConnectorTokenProvider>();
         builder.Services.AddSingleton<PrivateConversations>();
         builder.Services.AddHttpClient<ConnectorClient>();
@@ -36,18 +38,38 @@ public static partial class BotFrameworkEndpoints
         return builder;
     }
 
-    /// <summary>Maps <c>POST /api/messages</c>, where Bot Framework channels deliver activities.</summary>
+    /// <summary>
+    /// Maps <c>POST /api/messages</c>, where Bot Framework channels deliver activities, and says at start-up when it
+    /// refuses or accepts unauthenticated activities beyond this machine.
+    /// </summary>
     public static IEndpointRouteBuilder MapBotFrameworkEndpoints(this IEndpointRouteBuilder app)
     {
+        var settings = app.ServiceProvider.GetRequiredService<IOptions<BotFrameworkOptions>>().Value;
+        var exposure = app.ServiceProvider.GetRequiredService<HostExposure>();
+        var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerCategory);
+        if (!settings.AuthenticationEnabled && settings.AllowUnauthenticated)
+        {
+            LogUnauthenticatedAllowed(logger, Describe(exposure));
+        }
+        else if (!settings.AuthenticationEnabled && !exposure.IsLoopbackOnly)
+        {
+            LogUnauthenticatedRefused(logger, Describe(exposure));
+        }
+
         app.MapPost(Route, HandleActivityAsync);
         return app;
     }
 
+    private static string Describe(HostExposure exposure) =>
+        exposure.IsLoopbackOnly ? "loopback only" : string.Join(", ", exposure.PublicAddresses);
+
     private static async Task<IResult> HandleActivityAsync(
         HttpContext http,
         [FromServices] BotFrameworkAuth auth,
+        [FromServices] ServiceUrlPolicy serviceUrls,
         [FromServices] ITurnProcessor turns,
         [FromServices] IOptions<BotFrameworkOptions> options,
+        [FromServices] HostExposure exposure,
         [FromServices] TimeProvider time,
         [FromServices] ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -60,6 +82,15 @@ public static partial class BotFrameworkEndpoints
         if (settings.AuthenticationEnabled && string.IsNullOrWhiteSpace(authorization))
         {
             LogUnauthorized(logger, "no Authorization header");
+            return TypedResults.Unauthorized();
+        }
+
+        // Without an app id nobody is authenticated: only this machine may speak, unless the operator opted in.
+        if (!settings.AuthenticationEnabled && !settings.AllowUnauthenticated && !exposure.IsLocal(http))
+        {
+            LogUnauthorized(logger, exposure.IsLoopbackOnly
+                ? "no app id, and the request is not from this machine (a proxy or another address)"
+                : "no app id on a non-loopback binding");
             return TypedResults.Unauthorized();
         }
 
@@ -90,10 +121,32 @@ public static partial class BotFrameworkEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid activity", detail: problem);
         }
 
-        var authResult = await auth.AuthenticateAsync(authorization, activity!.ChannelId, activity.ServiceUrl, cancellationToken);
+        // Each endpoint owns its channels: an activity naming WeCom, the local chat or the console is not one of ours.
+        if (activity!.ChannelId is { Length: > 0 } channelId && !settings.EffectiveChannelIds.Contains(channelId, StringComparer.Ordinal))
+        {
+            LogForbidden(logger, "a channel this endpoint does not serve", channelId);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Channel not served here",
+                detail: "/api/messages takes activities of the Bot Framework channels configured in BotFramework:ChannelIds only.");
+        }
+
+        var authResult = await auth.AuthenticateAsync(authorization, activity.ChannelId, activity.ServiceUrl, cancellationToken);
         if (!authResult.Succeeded)
         {
             return TypedResults.Unauthorized();
+        }
+
+        // Replies go to serviceUrl: only to Microsoft's service hosts (authenticated), or this machine (not).
+        if (activity.Type is (ActivityTypes.Message or ActivityTypes.ConversationUpdate) && !serviceUrls.Allows(activity.ServiceUrl))
+        {
+            LogForbidden(logger, "a serviceUrl host that is not allowed", activity.ChannelId!);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Service URL not allowed",
+                detail: settings.AuthenticationEnabled
+                    ? "The activity's serviceUrl is not on a host in BotFramework:ServiceHosts."
+                    : "Without authentication the activity's serviceUrl must be on this machine or in BotFramework:UnauthenticatedServiceHosts.");
         }
 
         if (activity.Type == ActivityTypes.Invoke)
@@ -104,7 +157,9 @@ public static partial class BotFrameworkEndpoints
             return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
         }
 
-        var inbound = ActivityMapper.ToInbound(activity, time.GetUtcNow());
+        var inbound = ActivityMapper.ToInbound(activity, time.GetUtcNow()) is { } mapped
+            ? mapped with { Authenticated = settings.AuthenticationEnabled }
+            : null;
         if (inbound is null)
         {
             LogIgnored(logger, activity.Type!, activity.ChannelId ?? "");
@@ -143,6 +198,18 @@ public static partial class BotFrameworkEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bot Framework request rejected with 401: {Reason}")]
     private static partial void LogUnauthorized(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot Framework request rejected with 403: {Reason} ({ChannelId})")]
+    private static partial void LogForbidden(ILogger logger, string reason, string channelId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "BotFramework:MicrosoftAppId is empty and the server listens on {Addresses}: " +
+        "/api/messages refuses every activity with 401. Set BotFramework:MicrosoftAppId (and BotFramework__MicrosoftAppPassword) " +
+        "for Teams, or BotFramework:AllowUnauthenticated=true for an Emulator on a private network")]
+    private static partial void LogUnauthenticatedRefused(ILogger logger, string addresses);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "BotFramework:AllowUnauthenticated is on and there is no app id: /api/messages accepts " +
+        "unauthenticated activities from anyone who reaches the server (listening on {Addresses}), who can speak as any user")]
+    private static partial void LogUnauthenticatedAllowed(ILogger logger, string addresses);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bot Framework request rejected with 400: {Reason}")]
     private static partial void LogBadRequest(ILogger logger, string reason);

@@ -35,6 +35,7 @@ public sealed partial class ConnectorClient : IChannelClient
     private readonly ILogger<ConnectorClient> _logger;
     private readonly HashSet<string> _channels;
     private readonly PrivateConversations _privateConversations;
+    private readonly ServiceUrlPolicy _serviceUrls;
 
     public ConnectorClient(
         HttpClient http,
@@ -51,6 +52,7 @@ public sealed partial class ConnectorClient : IChannelClient
         _time = time;
         _logger = logger;
         _channels = new HashSet<string>(_options.EffectiveChannelIds, StringComparer.OrdinalIgnoreCase);
+        _serviceUrls = new ServiceUrlPolicy(_options);
     }
 
     public bool Handles(string channel) => _channels.Contains(channel);
@@ -59,6 +61,7 @@ public sealed partial class ConnectorClient : IChannelClient
     /// Posts the message as a reply to <see cref="ConversationReference.ReplyToId"/>, or to the conversation when there is none.
     /// A reference with a user but no conversation id (a worker's card) first opens the 1:1 conversation with that user;
     /// the id is remembered for the life of the process (the Connector returns the same 1:1 conversation again anyway).
+    /// A service URL the <see cref="ServiceUrlPolicy"/> does not allow is never contacted: <see cref="ChannelDeliveryRejectedException"/>.
     /// </summary>
     public async Task SendAsync(ConversationReference to, OutboundMessage message, CancellationToken cancellationToken)
     {
@@ -66,7 +69,7 @@ public sealed partial class ConnectorClient : IChannelClient
         {
             if (string.IsNullOrEmpty(to.UserId))
             {
-                throw new InvalidOperationException("The conversation reference has neither a conversation id nor a user to open one with.");
+                throw new ChannelDeliveryRejectedException("The conversation reference has neither a conversation id nor a user to open one with.");
             }
 
             var key = $"{to.ServiceUrl}|{to.UserId}";
@@ -117,11 +120,19 @@ public sealed partial class ConnectorClient : IChannelClient
         return created.Id;
     }
 
-    private static Uri RequireServiceUrl(string? serviceUrl)
+    private Uri RequireServiceUrl(string? serviceUrl)
     {
-        if (string.IsNullOrWhiteSpace(serviceUrl) || !Uri.TryCreate(serviceUrl, UriKind.Absolute, out _))
+        if (string.IsNullOrWhiteSpace(serviceUrl) || !Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri))
         {
-            throw new InvalidOperationException("The conversation reference has no Bot Framework serviceUrl to send to.");
+            throw new ChannelDeliveryRejectedException("The conversation reference has no Bot Framework serviceUrl to send to.");
+        }
+
+        // Also for references stored before the inbound check existed, or configured (Clocks:District:ServiceUrl).
+        if (!_serviceUrls.Allows(uri))
+        {
+            LogServiceUrlRefused(uri.IdnHost);
+            throw new ChannelDeliveryRejectedException(
+                $"The serviceUrl host '{uri.IdnHost}' is not allowed ({(_options.AuthenticationEnabled ? "BotFramework:ServiceHosts" : "loopback or BotFramework:UnauthenticatedServiceHosts")}); nothing was sent.");
         }
 
         // Paths are relative to the service URL, which Teams gives both with and without a trailing slash.
@@ -215,6 +226,9 @@ public sealed partial class ConnectorClient : IChannelClient
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not sending to the Bot Framework service host {Host}: it is not allowed")]
+    private partial void LogServiceUrlRefused(string host);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sent to {Channel} conversation {ConversationId}: {StatusCode}")]
     private partial void LogSent(string channel, string conversationId, int statusCode);

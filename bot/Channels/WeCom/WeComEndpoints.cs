@@ -157,7 +157,8 @@ public static partial class WeComEndpoints
         }
 
         LogReceived(logger, inbound.Id, inbound.Conversation.ConversationId, inbound.Text);
-        var outcome = await turns.ProcessAsync(inbound, cancellationToken);
+        // The callback's signature was verified above.
+        var outcome = await turns.ProcessAsync(inbound with { Authenticated = true }, cancellationToken);
         LogProcessed(logger, inbound.Id, outcome);
         return TypedResults.Ok();
     }

@@ -26,6 +26,7 @@ public static partial class WebChatEndpoints
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        HostExposure.Register(builder.Services);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<WebChatMailbox>();
         builder.Services.AddSingleton<WebChatClient>();
@@ -35,32 +36,63 @@ public static partial class WebChatEndpoints
     }
 
     /// <summary>
-    /// Serves the page (index.html, chat.css, chat.js from the web root, with "/" → index.html) and maps
-    /// the API under <c>/api/local</c>. Does nothing when <see cref="WebChatOptions.Enabled"/> is false.
+    /// Serves the page (index.html, chat.css, chat.js from the web root, with "/" → index.html) and maps the API under
+    /// <c>/api/local</c>, for this machine only unless <see cref="WebChatOptions.AllowRemote"/>. Serves neither when
+    /// <see cref="WebChatOptions.Enabled"/> is false or the server listens beyond loopback without that opt-in.
     /// </summary>
     public static WebApplication MapWebChatEndpoints(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value.Enabled)
+        var options = app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value;
+        var exposure = app.Services.GetRequiredService<HostExposure>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebChatEndpoints));
+        var served = options.Enabled && (exposure.IsLoopbackOnly || options.AllowRemote);
+        if (options.Enabled && !served)
+        {
+            LogNotServed(logger, string.Join(", ", exposure.PublicAddresses));
+        }
+        else if (served && options.AllowRemote)
+        {
+            LogServedRemotely(logger);
+        }
+
+        // On a loopback binding a request through a proxy or from another address is not served either.
+        bool Serves(HttpContext http) => served && (options.AllowRemote || HostExposure.IsLocalRequest(http));
+
+        // The web root also holds the console's stylesheet (/admin/admin.css), which is served whatever the chat's settings.
+        app.UseWhen(http => Serves(http) || http.Request.Path.StartsWithSegments("/admin"), files =>
+        {
+            files.UseDefaultFiles();
+            files.UseStaticFiles();
+        });
+        if (!served)
         {
             return app;
         }
 
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
-
-        var api = app.MapGroup("/api/local").WithTags("WebChat");
+        var api = app.MapGroup("/api/local").WithTags("WebChat")
+            .AddEndpointFilter((context, next) => Serves(context.HttpContext) ? next(context) : ValueTask.FromResult<object?>(TypedResults.NotFound()));
         api.MapPost("/messages", PostMessageAsync);
         api.MapGet("/conversations/{conversationId}/messages", GetMessagesAsync);
-        // Workers appear only when the host has a grid directory (the page works without one).
-        api.MapGet("/demo", (IOptions<WebChatOptions> options, IServiceProvider services) =>
+        // Workers appear only when the host has a grid directory (the page works without one), and only to this machine.
+        api.MapGet("/demo", (HttpContext http, IOptions<WebChatOptions> options, HostExposure exposure, IServiceProvider services) =>
             TypedResults.Ok(WebChatDemo.Describe(
                 options.Value.BotName,
-                services.GetService<Directory.GridDirectory>() is { } directory ? WebChatDemo.WorkersFor(directory.Current) : [])));
+                exposure.IsLocal(http) && services.GetService<Directory.GridDirectory>() is { } directory ? WebChatDemo.WorkersFor(directory.Current) : [])));
         return app;
     }
 
+    /// <summary>
+    /// Whether this caller may act as <paramref name="userId"/>: anyone as a resident, only this machine as a directory
+    /// worker (whose private chat carries residents' phone numbers and rooms, and who answers residents in a take-over).
+    /// </summary>
+    private static bool MayActAs(HttpContext http, string userId, HostExposure exposure, IServiceProvider services) =>
+        exposure.IsLocal(http)
+        || services.GetService<Directory.GridDirectory>()?.Current.FindWorker(Directory.WorkerChannels.WebChat, userId) is null;
+
     private static async Task<Results<Accepted<PostMessageResult>, ProblemHttpResult>> PostMessageAsync(
         HttpContext http,
+        HostExposure exposure,
+        IServiceProvider services,
         WebChatMailbox mailbox,
         ITurnProcessor turns,
         IOptions<WebChatOptions> options,
@@ -78,6 +110,13 @@ public static partial class WebChatEndpoints
         {
             return BadRequest(error);
         }
+
+        if (!MayActAs(http, inbound.UserId, exposure, services))
+        {
+            return WorkerOnlyHere();
+        }
+
+        inbound = inbound with { Authenticated = exposure.IsLocal(http) };
 
         // Kept before the turn runs, so every tab of the conversation sees the post even if the turn fails.
         var posted = mailbox.Append(inbound.Conversation.ConversationId, new WebChatEntry
@@ -105,6 +144,9 @@ public static partial class WebChatEndpoints
         string? after,
         string? wait,
         string? userId,
+        HttpContext http,
+        HostExposure exposure,
+        IServiceProvider services,
         WebChatMailbox mailbox,
         IOptions<WebChatOptions> options,
         TimeProvider time,
@@ -119,6 +161,11 @@ public static partial class WebChatEndpoints
         if (userId is not null && !WebChatMapper.IsValidId(userId))
         {
             return BadRequest("用户编号无效。Invalid userId: 1–64 characters of A–Z, a–z, 0–9, _ - : .");
+        }
+
+        if (userId is not null && !MayActAs(http, userId, exposure, services))
+        {
+            return WorkerOnlyHere();
         }
 
         if (!TryParseQuery(after, long.MaxValue, out var watermark))
@@ -227,8 +274,21 @@ public static partial class WebChatEndpoints
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid web chat request");
 
+    private static ProblemHttpResult WorkerOnlyHere() => TypedResults.Problem(
+        "工作人员身份只能在运行本服务的电脑上使用。A directory worker's identity is only available on the machine the bot runs on.",
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Worker identity not available here");
+
     private static ProblemHttpResult TooLarge() =>
         BadRequest($"请求过大：最多 {MaxBodyBytes / 1024} KB。The request body is too large: at most {MaxBodyBytes / 1024} KB.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The local chat page is not served: the server listens on {Addresses}. " +
+        "Open it on a loopback binding (Urls http://localhost:3978), or set WebChat:AllowRemote=true to serve it there")]
+    private static partial void LogNotServed(ILogger logger, string addresses);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WebChat:AllowRemote is on: the local chat page and its API are served to every caller " +
+        "who reaches the server, unauthenticated (as residents only)")]
+    private static partial void LogServedRemotely(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Web chat message {MessageId} in {ConversationId}: {Outcome}")]
     private static partial void LogTurn(ILogger logger, string messageId, string conversationId, TurnOutcome outcome);

@@ -7,8 +7,18 @@ public sealed class WebChatOptions
 {
     public const string SectionName = "WebChat";
 
-    /// <summary>Serves the page and its API; turn it off on a public deployment that only talks to real channels.</summary>
+    /// <summary>
+    /// Serves the page and its API, to this machine only: on a non-loopback binding they are absent (404), and a
+    /// request through a proxy or from another address is not served (see <see cref="HostExposure"/>).
+    /// </summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Also serves the page and its API on a non-loopback binding and to other machines (a demo on a LAN), with a
+    /// warning at every start. Such callers are unauthenticated: they chat as residents only, never as a directory
+    /// worker, and do not register groups.
+    /// </summary>
+    public bool AllowRemote { get; set; }
 
     /// <summary>The name residents @-mention in the demo group, and the name the bot's bubbles carry.</summary>
     [Required, MaxLength(32)]

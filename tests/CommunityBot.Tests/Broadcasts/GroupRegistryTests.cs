@@ -94,4 +94,74 @@ public sealed class GroupRegistryTests : IDisposable
         Assert.False(restarted.ShouldRecord(conversation, _bot.Time.GetUtcNow().AddMinutes(30)));
         Assert.True(restarted.ShouldRecord(conversation, _bot.Time.GetUtcNow().AddMinutes(61)));
     }
+
+    [Fact]
+    public void Group_UnauthenticatedMessage_IsNotRecorded()
+    {
+        var message = new InboundMessage
+        {
+            Id = "1",
+            Conversation = new ConversationReference { Channel = "msteams", ConversationId = "forged", IsGroup = true },
+            Authenticated = false,
+        };
+
+        Assert.False(_bot.Groups.ShouldRecord(message, _bot.Time.GetUtcNow()));
+        Assert.True(_bot.Groups.ShouldRecord(message with { Authenticated = true }, _bot.Time.GetUtcNow()));
+    }
+
+    [Fact]
+    public void Registry_AtTheLimit_DropsTheLeastRecentlySeenUnassignedGroup()
+    {
+        var registry = Bounded(maxGroups: 10);
+        var start = _bot.Time.GetUtcNow();
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(registry.Record(Group("g" + i), start.AddMinutes(i)));
+        }
+
+        registry.Assign(GroupRegistry.KeyOf("test", "g0"), null, "FH-01", null); // the oldest, but staff tied it to a community
+
+        Assert.True(registry.Record(Group("g10"), start.AddMinutes(10)));
+
+        var keys = registry.All().Select(g => g.ConversationId).ToList();
+        Assert.Equal(10, keys.Count);
+        Assert.Contains("g0", keys);
+        Assert.DoesNotContain("g1", keys);
+        Assert.Contains("g10", keys);
+        Assert.True(registry.ShouldRecord(Group("g1"), start.AddMinutes(11))); // seen again, it comes back
+    }
+
+    [Fact]
+    public void Registry_AtTheLimitWithEveryGroupAssigned_DoesNotRecordANewOne()
+    {
+        var registry = Bounded(maxGroups: 10);
+        for (var i = 0; i < 10; i++)
+        {
+            registry.Record(Group("g" + i), _bot.Time.GetUtcNow());
+            registry.Assign(GroupRegistry.KeyOf("test", "g" + i), null, "FH-01", null);
+        }
+
+        Assert.False(registry.Record(Group("new"), _bot.Time.GetUtcNow()));
+        Assert.Equal(10, registry.All().Count);
+        Assert.Null(registry.Find(GroupRegistry.KeyOf("test", "new")));
+    }
+
+    [Fact]
+    public void Registry_UnassignedGroupPastRetention_IsDroppedWhenANewGroupArrives()
+    {
+        var registry = Bounded(maxGroups: 100);
+        var start = _bot.Time.GetUtcNow();
+        registry.Record(Group("quiet"), start);
+        registry.Record(Group("assigned"), start);
+        registry.Assign(GroupRegistry.KeyOf("test", "assigned"), null, "FH-01", null);
+
+        registry.Record(Group("new"), start.AddDays(181));
+
+        Assert.Equal(["assigned", "new"], registry.All().Select(g => g.ConversationId).Order());
+    }
+
+    private GroupRegistry Bounded(int maxGroups) =>
+        new(_bot.Database, Microsoft.Extensions.Options.Options.Create(new GroupRegistryOptions { MaxGroups = maxGroups }));
+
+    private static ConversationReference Group(string id) => new() { Channel = "test", ConversationId = id, IsGroup = true };
 }

@@ -62,6 +62,9 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         builder.UseSetting("Nlu:Enabled", "false");
         // The demo directory is seeded as in production, its demo notice only where a test asks for it.
         builder.UseSetting("Directory:DemoNotice", "false");
+        // The Teams payloads in Payloads/ come unauthenticated from Teams' service host: allow replies to it (a test that
+        // needs the default, loopback only, sets this key itself).
+        builder.UseSetting(UnauthenticatedServiceHostSetting, "smba.trafficmanager.net");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -85,6 +88,9 @@ public sealed class BotApplication : WebApplicationFactory<Program>
             services.Remove(outboxService);
         });
     }
+
+    /// <summary>The host the test host allows unauthenticated activities to name as their serviceUrl.</summary>
+    public const string UnauthenticatedServiceHostSetting = "BotFramework:UnauthenticatedServiceHosts:0";
 
     /// <summary>The header a test sets to stand for the client's address (the test server has no real connection).</summary>
     public const string ClientAddressHeader = "X-Test-Client-Address";

@@ -167,6 +167,7 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
             ButtonValue = buttonValue,
             Attachments = attachments ?? [],
             Timestamp = harness.Time.GetUtcNow(),
+            Authenticated = true, // as a verified channel delivers it
         };
         Outcomes.Add(await harness.Pipeline.ProcessAsync(message, harness.TurnToken));
         await harness.Dispatcher.DispatchDueAsync(CancellationToken.None);

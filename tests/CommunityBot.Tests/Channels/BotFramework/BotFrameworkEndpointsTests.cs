@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using CommunityBot.Tests.Harness;
 
 namespace CommunityBot.Tests.Channels.BotFramework;
 
@@ -17,6 +19,7 @@ public sealed class BotFrameworkEndpointsTests : IAsyncDisposable
 {
     private readonly TestConnectorKeys _keys = new();
     private readonly RecordingTurnProcessor _turns = new();
+    private readonly CollectingLoggerProvider _logs = new();
     private WebApplication? _app;
 
     public async ValueTask DisposeAsync()
@@ -28,10 +31,11 @@ public sealed class BotFrameworkEndpointsTests : IAsyncDisposable
     }
 
     /// <summary>A bare host with only this channel and a fake pipeline (Program's wiring is tested after merge).</summary>
-    private async Task<HttpClient> StartAsync(string? appId = TestConnectorKeys.AppId)
+    private async Task<HttpClient> StartAsync(string? appId = TestConnectorKeys.AppId, Dictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
+        builder.Logging.AddProvider(_logs);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["BotFramework:MicrosoftAppId"] = appId,
@@ -39,7 +43,10 @@ public sealed class BotFrameworkEndpointsTests : IAsyncDisposable
             ["BotFramework:OpenIdMetadataUrl"] = TestConnectorKeys.MetadataUrl,
             ["BotFramework:EmulatorOpenIdMetadataUrl"] = TestConnectorKeys.EmulatorMetadataUrl,
             ["BotFramework:MaxBodyBytes"] = "8192",
+            // The payloads name Teams' service host; without an app id it must be allowed explicitly.
+            ["BotFramework:UnauthenticatedServiceHosts:0"] = "smba.trafficmanager.net",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.AddBotFrameworkChannel();
         builder.Services.AddHttpClient(BotFrameworkAuth.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => _keys.Handler);
         builder.Services.AddSingleton<ITurnProcessor>(_turns);
@@ -111,6 +118,33 @@ public sealed class BotFrameworkEndpointsTests : IAsyncDisposable
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
+    public async Task Startup_PublicBindingWithoutAppId_WarnsWhichSettingToSetAndRefuses()
+    {
+        var client = await StartAsync(appId: null, new() { ["Urls"] = "http://+:3978" });
+
+        var response = await client.SendAsync(Post(Payload("teams-personal.json")));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(_turns.Messages);
+        var warning = Assert.Single(_logs.Logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("refuses every activity", StringComparison.Ordinal));
+        Assert.Contains("BotFramework:MicrosoftAppId", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("BotFramework:AllowUnauthenticated", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("http://+:3978", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_AllowUnauthenticated_WarnsAndAccepts()
+    {
+        var client = await StartAsync(appId: null, new() { ["Urls"] = "http://192.168.1.10:3978", ["BotFramework:AllowUnauthenticated"] = "true" });
+
+        var response = await client.SendAsync(Post(Payload("teams-personal.json")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_turns.Messages);
+        Assert.Contains(_logs.Logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("AllowUnauthenticated is on", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using CommunityBot.Channels;
 using CommunityBot.Channels.BotFramework;
 using CommunityBot.Dialogs.Conversation;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,8 +27,11 @@ public class ConnectorClientTests
 
     private readonly RecordingTimeProvider _time = new(s_now);
 
+    // With an app id, as in production: the Teams service host is on the default allow-list.
+    private static BotFrameworkOptions Authenticated() => new() { MicrosoftAppId = "11111111-2222-3333-4444-555555555555" };
+
     private ConnectorClient CreateClient(FakeHttpHandler handler, string? token = null, BotFrameworkOptions? options = null) =>
-        new(new HttpClient(handler), new FixedTokenProvider(token), Options.Create(options ?? new BotFrameworkOptions()), _time, new PrivateConversations(),
+        new(new HttpClient(handler), new FixedTokenProvider(token), Options.Create(options ?? Authenticated()), _time, new PrivateConversations(),
             NullLogger<ConnectorClient>.Instance);
 
     private static HttpResponseMessage Ok() => FakeHttpHandler.Status(HttpStatusCode.OK, """{"id":"1"}""");
@@ -203,7 +207,8 @@ public class ConnectorClientTests
         var client = new ConnectorClient(new HttpClient(handler), tokens, Options.Create(new BotFrameworkOptions()), _time, new PrivateConversations(),
             NullLogger<ConnectorClient>.Instance);
 
-        await client.SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+        // Without an app id only a loopback service URL is contacted (the Emulator's).
+        await client.SendAsync(s_group with { ServiceUrl = "http://localhost:56789/" }, OutboundMessage.Plain("x"), CancellationToken.None);
 
         Assert.Null(Assert.Single(handler.Requests).Authorization);
     }
@@ -213,9 +218,44 @@ public class ConnectorClientTests
     {
         var handler = FakeHttpHandler.Sequence(Ok);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() =>
             CreateClient(handler).SendAsync(s_group with { ServiceUrl = null }, OutboundMessage.Plain("x"), CancellationToken.None));
         Assert.Empty(handler.Requests);
+    }
+
+    [Theory]
+    [InlineData("https://attacker.example/")]
+    [InlineData("https://smba.trafficmanager.net.attacker.example/")]
+    [InlineData("http://smba.trafficmanager.net/apac/")] // the bot's token never goes over plain http
+    [InlineData("https://user@attacker.example/")]
+    public async Task Send_ServiceHostNotAllowed_IsRejectedWithoutAnyCall(string serviceUrl)
+    {
+        var handler = FakeHttpHandler.Sequence(Ok);
+
+        await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() =>
+            CreateClient(handler, token: "token-123").SendAsync(s_group with { ServiceUrl = serviceUrl }, OutboundMessage.Plain("x"), CancellationToken.None));
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Send_WithoutAppIdToAPublicHost_IsRejectedWithoutAnyCall()
+    {
+        var handler = FakeHttpHandler.Sequence(Ok);
+
+        await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() =>
+            CreateClient(handler, options: new BotFrameworkOptions()).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Send_RegionalDirectLineHost_IsAllowedByTheWildcard()
+    {
+        var handler = FakeHttpHandler.Sequence(Ok);
+
+        await CreateClient(handler).SendAsync(
+            s_group with { Channel = "directline", ServiceUrl = "https://europe.directline.botframework.com/" }, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
