@@ -59,6 +59,7 @@ public sealed partial class OutboxDispatcher(
         var before = Interlocked.Read(ref _delivered);
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Task[] running;
             lock (_lock)
             {
@@ -137,6 +138,11 @@ public sealed partial class OutboxDispatcher(
 
         _running.RemoveWhere(t => t.IsCompleted);
         _bulkPacedUntil = null;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         // Replies first: a bulk entry takes a free slot only when no reply is ready.
         while (_inFlight < _options.MaxParallelConversations &&
             (_replies.TryDequeue(out var conversation) || TryTakeBulk(now, out conversation)))

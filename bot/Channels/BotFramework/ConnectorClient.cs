@@ -86,7 +86,7 @@ public sealed partial class ConnectorClient : IChannelClient
             : $"{conversationPath}/{Uri.EscapeDataString(to.ReplyToId)}";
         var activity = ActivityMapper.ToReply(to, message);
 
-        using var response = await PostAsync(RequireServiceUrl(to.ServiceUrl), path, activity, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync(RequireServiceUrl(to.ServiceUrl), path, "a message", activity, cancellationToken).ConfigureAwait(false);
         LogSent(to.Channel, to.ConversationId, (int)response.StatusCode);
     }
 
@@ -108,7 +108,7 @@ public sealed partial class ConnectorClient : IChannelClient
                 : JsonSerializer.SerializeToElement(new { tenant = new { id = tenantId } }),
         };
 
-        using var response = await PostAsync(RequireServiceUrl(serviceUrl), "v3/conversations", parameters, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync(RequireServiceUrl(serviceUrl), "v3/conversations", "a new conversation", parameters, cancellationToken).ConfigureAwait(false);
         var created = await response.Content.ReadFromJsonAsync<ResourceResponsePayload>(ActivityPayload.JsonOptions, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(created?.Id))
         {
@@ -132,9 +132,10 @@ public sealed partial class ConnectorClient : IChannelClient
     /// <summary>
     /// One POST, no waiting here: the outbox decides when to try again. 429 asks to wait (its Retry-After, for this
     /// conversation alone, not a failed attempt); 412/502/503/504 are worth a retry with backoff (a failed attempt); every
-    /// other status, 500 included, is one Teams says never to retry (A.4.2): the message is undeliverable.
+    /// other status, 500 included, is one Teams says never to retry (A.4.2): the message is undeliverable. Errors name
+    /// <paramref name="what"/> was posted, not the path, which holds the conversation id (they are logged and shown to staff).
     /// </summary>
-    private async Task<HttpResponseMessage> PostAsync<T>(Uri serviceUrl, string path, T body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> PostAsync<T>(Uri serviceUrl, string path, string what, T body, CancellationToken cancellationToken)
     {
         var url = new Uri(serviceUrl, path);
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
@@ -160,17 +161,17 @@ public sealed partial class ConnectorClient : IChannelClient
             {
                 var wait = RetryAfter(response);
                 LogThrottled(url.AbsolutePath, wait);
-                throw new ChannelRetryLaterException($"Bot Connector answered 429 to POST {url.AbsolutePath}.", wait, "conversation");
+                throw new ChannelRetryLaterException($"Bot Connector answered 429 to {what}.", wait, "conversation");
             }
 
             if (status is HttpStatusCode.PreconditionFailed or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
             {
-                throw new HttpRequestException($"Bot Connector answered {(int)status} {status} to POST {url.AbsolutePath}.", null, status);
+                throw new HttpRequestException($"Bot Connector answered {(int)status} {status} to {what}.", null, status);
             }
 
             var errorCode = await ReadErrorCodeAsync(response, cancellationToken).ConfigureAwait(false);
             throw new ConnectorException(status, errorCode,
-                $"Bot Connector answered {(int)status} {status}{(errorCode is null ? "" : $" ({errorCode})")} (not retryable) to POST {url.AbsolutePath}.");
+                $"Bot Connector answered {(int)status} {status}{(errorCode is null ? "" : $" ({errorCode})")} (not retryable) to {what}.");
         }
     }
 

@@ -159,6 +159,7 @@ public class ConnectorClientTests
         Assert.Equal("BadArgument", ex.ErrorCode);
         Assert.Contains("400", ex.Message);
         Assert.DoesNotContain("13800000000", ex.Message);
+        Assert.DoesNotContain("abc", ex.Message); // nor the conversation id: errors are logged and shown to staff
     }
 
     [Theory]
