@@ -87,6 +87,26 @@ public sealed class OutboxDispatcherTests : IDisposable
         Assert.Empty(bot.Outbox.All());
     }
 
+    [Fact]
+    public async Task Service_ACommittedReply_IsSentWhenTheCommitWakesIt_WithoutWaitingForAPoll()
+    {
+        var channel = new FlakyChannel(dead: _ => false);
+        var (outbox, dispatcher) = Create(channel, new OutboxOptions { PollInterval = TimeSpan.FromMinutes(10) });
+        using var service = new OutboxService(outbox, dispatcher, MsOptions.Create(new OutboxOptions { PollInterval = TimeSpan.FromMinutes(10) }),
+            NullLogger<OutboxService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await outbox.SendAsync(To("g" + i), OutboundMessage.Plain("答复 " + i), CancellationToken.None);
+            var sent = i + 1;
+            // The fake clock never moves: only the wake-up after each commit can have sent it.
+            Assert.True(SpinWait.SpinUntil(() => channel.Delivered.Count == sent && outbox.All().Count == 0, TimeSpan.FromSeconds(30)));
+        }
+
+        await service.StopAsync(CancellationToken.None);
+    }
+
     private (Outbox, OutboxDispatcher) Create(IChannelClient channel, OutboxOptions options)
     {
         var wrapped = MsOptions.Create(options);
