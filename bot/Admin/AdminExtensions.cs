@@ -68,6 +68,8 @@ public static class AdminExtensions
         BroadcastAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         // Community staff edit their own community; import and export of the whole are checked per endpoint.
         DirectoryAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
+        // Delivery status for the office (the page refuses community staff): counts and failed messages, no personal data.
+        OutboxAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
         return app;
     }

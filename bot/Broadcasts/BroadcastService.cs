@@ -7,7 +7,8 @@ namespace CommunityBot.Broadcasts;
 
 /// <summary>
 /// Sends a broadcast: the record and one outbox message per group are written in one commit, then the outbox
-/// dispatcher delivers them at each channel's pace. Progress is read back from what is left in the outbox.
+/// dispatcher delivers them as bulk (paced below each channel's limits, behind every reply that is due). Progress is read
+/// back from what is left in the outbox.
 /// </summary>
 public sealed partial class BroadcastService(
     ILiteDatabase database, LiteDbWriter writer, Outbox outbox, TimeProvider time, ILogger<BroadcastService> logger)
@@ -39,6 +40,7 @@ public sealed partial class BroadcastService(
         {
             var entry = outbox.Create(GroupRegistry.ReferenceOf(g), message);
             entry.BroadcastId = broadcast.Id;
+            entry.Bulk = true;
             return entry;
         }).ToList();
 

@@ -1,5 +1,6 @@
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Hosting;
+using CommunityBot.Notifications;
 using CommunityBot.Tickets;
 using Microsoft.Extensions.Options;
 
@@ -7,16 +8,19 @@ namespace CommunityBot.Conversation;
 
 /// <summary>
 /// Hourly (and at start): forgets message ids past the de-duplication window, dialog states that have expired and
-/// 提交 message ids past <see cref="TicketOptions.SubmissionRetention"/>.
+/// 提交 message ids past <see cref="TicketOptions.SubmissionRetention"/>, and purges outbox messages that failed longer
+/// ago than <see cref="OutboxOptions.FailedRetention"/>.
 /// </summary>
 public sealed partial class ConversationCleanupService(
     ProcessedMessageLog processed,
     LiteDbDialogStateStore states,
     TicketStore tickets,
+    Outbox outbox,
     TimeProvider time,
     IOptions<TurnOptions> turnOptions,
     IOptions<DialogOptions> dialogOptions,
     IOptions<TicketOptions> ticketOptions,
+    IOptions<OutboxOptions> outboxOptions,
     ILogger<ConversationCleanupService> logger) : PeriodicService(time, logger)
 {
     protected override TimeSpan Interval => TimeSpan.FromHours(1);
@@ -29,7 +33,8 @@ public sealed partial class ConversationCleanupService(
         var ids = processed.DeleteOlderThan(now - turnOptions.Value.DedupeWindow);
         var idle = states.DeleteIdleSince(now - dialogOptions.Value.Expiry);
         var submissions = tickets.DeleteSubmissionsBefore((now - ticketOptions.Value.SubmissionRetention).UtcDateTime);
-        LogSwept(ids, idle, submissions);
+        var failed = outbox.DeleteFailedBefore(now - outboxOptions.Value.FailedRetention);
+        LogSwept(ids, idle, submissions, failed);
     }
 
     protected override Task RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -38,6 +43,6 @@ public sealed partial class ConversationCleanupService(
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Forgot {Ids} old message ids, {States} expired dialog states and {Submissions} old submissions")]
-    private partial void LogSwept(int ids, int states, int submissions);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Forgot {Ids} old message ids, {States} expired dialog states and {Submissions} old submissions; purged {Failed} failed outbox messages")]
+    private partial void LogSwept(int ids, int states, int submissions, int failed);
 }

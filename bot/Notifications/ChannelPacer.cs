@@ -1,45 +1,35 @@
 namespace CommunityBot.Notifications;
 
 /// <summary>
-/// A sliding-minute send budget per channel (<see cref="OutboxOptions.ChannelMessagesPerMinute"/>), so that a
-/// broadcast to many groups goes out at a pace the channel accepts instead of all at once. Channels without a
-/// configured budget are not paced. Per-robot and per-member limits stay in the channel clients (WeComClient).
+/// Paces bulk sends per channel (<see cref="OutboxOptions.BulkMessagesPerSecond"/>): a token bucket that fills at the
+/// channel's rate and holds one second's worth. Replies never take from it. Channels without a rate are not paced.
+/// Not thread-safe: the dispatcher calls it under its lock.
 /// </summary>
 public sealed class ChannelPacer(TimeProvider time, OutboxOptions options)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, (double Tokens, DateTimeOffset At)> _buckets = new(StringComparer.Ordinal);
 
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _sent = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
-
-    /// <summary>Takes one send from <paramref name="channel"/>'s minute; false when the budget is used up for now.</summary>
-    public bool TryTake(string channel)
+    /// <summary>Takes one bulk send from <paramref name="channel"/>; otherwise returns how long until one is free.</summary>
+    public TimeSpan? TryTake(string channel)
     {
-        if (!options.ChannelMessagesPerMinute.TryGetValue(channel, out var perMinute) || perMinute <= 0)
+        if (!options.BulkMessagesPerSecond.TryGetValue(channel, out var perSecond) || perSecond <= 0)
         {
-            return true;
+            return null;
         }
 
         var now = time.GetUtcNow();
-        lock (_lock)
+        var (tokens, at) = _buckets.TryGetValue(channel, out var bucket) ? bucket : (perSecond, now);
+        tokens = Math.Min(perSecond, tokens + Math.Max(0, (now - at).TotalSeconds) * perSecond);
+        if (tokens < 1)
         {
-            if (!_sent.TryGetValue(channel, out var sent))
-            {
-                _sent[channel] = sent = new Queue<DateTimeOffset>();
-            }
-
-            while (sent.Count > 0 && sent.Peek() <= now - Window)
-            {
-                sent.Dequeue();
-            }
-
-            if (sent.Count >= perMinute)
-            {
-                return false;
-            }
-
-            sent.Enqueue(now);
-            return true;
+            _buckets[channel] = (tokens, now);
+            return TimeSpan.FromSeconds((1 - tokens) / perSecond);
         }
+
+        _buckets[channel] = (tokens - 1, now);
+        return null;
     }
+
+    /// <summary>True when the channel's bulk sends are paced (and so spaced per conversation too).</summary>
+    public bool Paces(string channel) => options.BulkMessagesPerSecond.TryGetValue(channel, out var perSecond) && perSecond > 0;
 }

@@ -11,7 +11,9 @@ namespace CommunityBot.Notifications;
 /// <summary>
 /// The durable outbox: messages are written here (in the same LiteDB file as everything else) before a
 /// channel is answered, and the <see cref="OutboxDispatcher"/> delivers them. A delivered message is
-/// deleted; a crash before delivery leaves it here to be sent after restart.
+/// deleted; a crash before delivery leaves it here to be sent after restart. What a commit inserts is also handed to
+/// the dispatcher in memory (<see cref="TakeCommitted"/>), so it never scans the collection to find new work; it reads
+/// the whole collection only once, at start (<see cref="Pending"/>).
 /// </summary>
 public sealed class Outbox : ITurnSender
 {
@@ -19,6 +21,7 @@ public sealed class Outbox : ITurnSender
     private readonly TimeProvider _time;
     private readonly OutboxOptions _options;
     private readonly SemaphoreSlim _signal = new(0);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<OutboxMessage> _committed = new();
 
     private readonly LiteDbWriter _writer;
 
@@ -47,15 +50,32 @@ public sealed class Outbox : ITurnSender
         };
     }
 
-    /// <summary>Stores entries built by <see cref="Create"/>, inside the caller's write (no wake-up; call <see cref="Wake"/> after it commits).</summary>
-    public void Insert(IEnumerable<OutboxMessage> messages) => _messages.InsertBulk(messages);
+    /// <summary>
+    /// Stores entries built by <see cref="Create"/>, inside the caller's write (no wake-up; call <see cref="Wake"/> after
+    /// it commits). Once that write commits, the entries are queued for the dispatcher in commit order.
+    /// </summary>
+    public void Insert(IEnumerable<OutboxMessage> messages)
+    {
+        var list = messages as IReadOnlyCollection<OutboxMessage> ?? messages.ToList();
+        _messages.InsertBulk(list);
+        _writer.AfterCommit(() =>
+        {
+            foreach (var message in list)
+            {
+                _committed.Enqueue(message);
+            }
+        });
+    }
 
     public async Task SendAsync(ConversationReference to, OutboundMessage message, CancellationToken cancellationToken)
     {
         var entry = Create(to, message);
-        await _writer.WriteAsync(_ => _messages.Insert(entry));
+        await _writer.WriteAsync(_ => Insert([entry]));
         Wake();
     }
+
+    /// <summary>The next committed entry not yet handed to the dispatcher, if any.</summary>
+    internal bool TakeCommitted([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OutboxMessage? message) => _committed.TryDequeue(out message);
 
     /// <summary>Tells the dispatcher there is something new to deliver.</summary>
     public void Wake()
@@ -81,19 +101,34 @@ public sealed class Outbox : ITurnSender
         }
     }
 
-    /// <summary>Pending entries, oldest first (due or waiting for a retry: the dispatcher keeps each conversation in order).</summary>
-    public IReadOnlyList<OutboxMessage> Pending(int limit) =>
+    /// <summary>Every pending entry, oldest first (read once by the dispatcher at start; then it is told of new ones).</summary>
+    public IReadOnlyList<OutboxMessage> Pending() =>
         _messages.Query()
             .Where(m => m.Status == OutboxStatus.Pending)
             .OrderBy(m => m.Id)
-            .Limit(limit)
             .ToList();
-
-    public bool IsDue(OutboxMessage message) => message.DueAt <= _time.GetUtcNow().UtcDateTime;
 
     public IReadOnlyList<OutboxMessage> All() => _messages.FindAll().ToList();
 
-    /// <summary>Removes delivered messages, all in one write.</summary>
+    /// <summary>How many entries wait to be delivered, and how many failed (kept for <see cref="OutboxOptions.FailedRetention"/>).</summary>
+    public (int Pending, int Failed) Counts()
+    {
+        var failed = _messages.Count(m => m.Status == OutboxStatus.Failed);
+        return (_messages.Count() - failed, failed);
+    }
+
+    /// <summary>The most recently failed entries first.</summary>
+    public IReadOnlyList<OutboxMessage> Failed(int limit) =>
+        _messages.Query().Where(m => m.Status == OutboxStatus.Failed).OrderByDescending(m => m.FailedAt).Limit(limit).ToList();
+
+    /// <summary>Purges failed entries given up on before <paramref name="cutoff"/> (the hourly cleanup); returns how many.</summary>
+    public int DeleteFailedBefore(DateTimeOffset cutoff)
+    {
+        var utc = cutoff.UtcDateTime;
+        return _messages.DeleteMany(m => m.Status == OutboxStatus.Failed && m.FailedAt < utc);
+    }
+
+    /// <summary>Removes delivered messages in one write (the writer commits many conversations' deletes together).</summary>
     internal Task MarkDeliveredAsync(IReadOnlyCollection<ObjectId> delivered) => _writer.WriteAsync(_ =>
     {
         foreach (var id in delivered)
@@ -102,6 +137,7 @@ public sealed class Outbox : ITurnSender
         }
     });
 
+    /// <summary>Counts a failed attempt: retried later with backoff, or failed once <see cref="OutboxOptions.MaxAttempts"/> are used.</summary>
     internal Task MarkFailedAttemptAsync(OutboxMessage message, string error)
     {
         message.Attempts++;
@@ -109,6 +145,7 @@ public sealed class Outbox : ITurnSender
         if (message.Attempts >= _options.MaxAttempts)
         {
             message.Status = OutboxStatus.Failed;
+            message.FailedAt = _time.GetUtcNow().UtcDateTime;
         }
         else
         {
@@ -118,6 +155,15 @@ public sealed class Outbox : ITurnSender
             message.DueAt = _time.GetUtcNow().UtcDateTime + delay;
         }
 
+        return _writer.WriteAsync(_ => _messages.Update(message));
+    }
+
+    /// <summary>Fails a message that can never be delivered, at once and without counting attempts.</summary>
+    internal Task MarkUndeliverableAsync(OutboxMessage message, string error)
+    {
+        message.LastError = error;
+        message.Status = OutboxStatus.Failed;
+        message.FailedAt = _time.GetUtcNow().UtcDateTime;
         return _writer.WriteAsync(_ => _messages.Update(message));
     }
 }

@@ -15,17 +15,25 @@ public sealed class OutboxMessage
     public string Message { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime DueAt { get; set; }
+    /// <summary>Failed attempts (a channel's "retry later" is not one).</summary>
     public int Attempts { get; set; }
     public OutboxStatus Status { get; set; }
     public string? LastError { get; set; }
     /// <summary>The broadcast this message belongs to, if any (its history counts what is still here).</summary>
     public string? BroadcastId { get; set; }
+    /// <summary>
+    /// Part of a bulk send (a broadcast, a sweep's reminders): paced below the channel's limits and always behind any
+    /// reply that is due; a turn's replies are not bulk.
+    /// </summary>
+    public bool Bulk { get; set; }
+    /// <summary>When it was given up on (<see cref="OutboxStatus.Failed"/>); purged after <see cref="OutboxOptions.FailedRetention"/>.</summary>
+    public DateTime? FailedAt { get; set; }
 }
 
 /// <summary>Where an outbox message is in its life.</summary>
 public enum OutboxStatus
 {
     Pending,
-    /// <summary>Gave up after the configured number of attempts; kept for staff to see.</summary>
+    /// <summary>Gave up (undeliverable, or the configured number of attempts used); kept for staff to see, then purged.</summary>
     Failed,
 }

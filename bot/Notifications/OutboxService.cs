@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Notifications;
 
-/// <summary>Runs the dispatcher in the background: at once when woken, and on every poll interval for retries.</summary>
+/// <summary>
+/// Runs the dispatcher in the background: starts what is due at once when woken (a commit, a finished send), and sleeps
+/// until the next retry or paced bulk send falls due, at most <see cref="OutboxOptions.PollInterval"/>.
+/// </summary>
 public sealed partial class OutboxService(
     Outbox outbox, OutboxDispatcher dispatcher, IOptions<OutboxOptions> options, ILogger<OutboxService> logger) : BackgroundService
 {
@@ -10,21 +13,30 @@ public sealed partial class OutboxService(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var wait = options.Value.PollInterval;
             try
             {
-                await dispatcher.DispatchDueAsync(stoppingToken);
-                await outbox.WaitForWorkAsync(options.Value.PollInterval, stoppingToken);
+                if (dispatcher.Start(stoppingToken) is { } next && next < wait)
+                {
+                    wait = next;
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogTickFailed(ex);
+            }
+
+            try
+            {
+                await outbox.WaitForWorkAsync(wait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogTickFailed(ex);
-                await outbox.WaitForWorkAsync(options.Value.PollInterval, stoppingToken);
+                break;
             }
         }
+
+        await dispatcher.StopAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox dispatch failed; retrying on the next tick")]

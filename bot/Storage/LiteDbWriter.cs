@@ -18,6 +18,7 @@ public sealed partial class LiteDbWriter : IDisposable
     private readonly ILogger<LiteDbWriter> _logger;
     private readonly BlockingCollection<IWork> _queue = new();
     private readonly Thread _thread;
+    private readonly List<Action> _afterCommit = [];
 
     public LiteDbWriter(ILiteDatabase database, ILogger<LiteDbWriter> logger)
     {
@@ -48,6 +49,22 @@ public sealed partial class LiteDbWriter : IDisposable
         }
 
         return work.Completion.Task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the write that calls this is committed (before its caller's task completes),
+    /// and never if it is rolled back. Outside a write (no transaction on the writer thread) it runs at once.
+    /// </summary>
+    public void AfterCommit(Action action)
+    {
+        if (Thread.CurrentThread == _thread)
+        {
+            _afterCommit.Add(action);
+        }
+        else
+        {
+            action();
+        }
     }
 
     public void Dispose()
@@ -82,6 +99,7 @@ public sealed partial class LiteDbWriter : IDisposable
 
     private bool TryCommitTogether(List<IWork> batch)
     {
+        _afterCommit.Clear();
         try
         {
             _database.BeginTrans();
@@ -94,6 +112,7 @@ public sealed partial class LiteDbWriter : IDisposable
         }
         catch (Exception ex)
         {
+            _afterCommit.Clear();
             SafeRollback();
             if (batch.Count > 1)
             {
@@ -105,6 +124,12 @@ public sealed partial class LiteDbWriter : IDisposable
             return true;
         }
 
+        foreach (var action in _afterCommit)
+        {
+            action();
+        }
+
+        _afterCommit.Clear();
         foreach (var work in batch)
         {
             work.Complete();

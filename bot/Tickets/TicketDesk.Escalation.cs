@@ -84,6 +84,8 @@ public sealed partial class TicketDesk
         }, _ =>
         {
             timers.Put(timer!);
+            // A sweep's reminders and escalations are a batch: paced as bulk, behind residents' replies.
+            messages.ForEach(m => m.Bulk = true);
             _outbox.Insert(messages);
         });
         if (updated is not null && escalatedTo is not null)

@@ -73,15 +73,7 @@ public sealed class BotFrameworkOptions : IValidatableObject
     /// </summary>
     public string[]? UnauthenticatedServiceHosts { get; set; }
 
-    /// <summary>Attempts per Connector call, the first included, for the statuses Teams says to retry (429, 412, 502, 503, 504).</summary>
-    [Range(1, 10)]
-    public int MaxSendAttempts { get; set; } = 5;
-
-    /// <summary>First backoff delay when the Connector gives no Retry-After; doubles with each attempt, plus jitter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Upper bound on any wait between attempts, including one asked for by Retry-After.</summary>
+    /// <summary>Upper bound on a wait asked for by Retry-After (the outbox tries again then, and waits again if told to).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -22,9 +22,10 @@ public sealed class PrivateConversations
 /// channel: Teams, Web Chat, Direct Line, the Emulator.
 /// </summary>
 /// <remarks>
-/// Retries are written here rather than with a resilience handler because Teams gives exact rules
-/// (A.4.2): wait for Retry-After on 429, back off with jitter on 412/502/503/504, never retry anything
-/// else; and the waits go through <see cref="TimeProvider"/> so tests can check them without waiting.
+/// Each call is one request; Teams' retry rules (A.4.2) are kept by the outbox, which does the waiting without holding
+/// anything else up: a 429 throws <see cref="ChannelRetryLaterException"/> with its Retry-After, 412/502/503/504 an
+/// <see cref="HttpRequestException"/> (retried with backoff), and any other refusal a <see cref="ConnectorException"/>,
+/// which is an <see cref="UndeliverableException"/> (never retried).
 /// </remarks>
 public sealed partial class ConnectorClient : IChannelClient
 {
@@ -61,7 +62,7 @@ public sealed partial class ConnectorClient : IChannelClient
     /// Posts the message as a reply to <see cref="ConversationReference.ReplyToId"/>, or to the conversation when there is none.
     /// A reference with a user but no conversation id (a worker's card) first opens the 1:1 conversation with that user;
     /// the id is remembered for the life of the process (the Connector returns the same 1:1 conversation again anyway).
-    /// A service URL the <see cref="ServiceUrlPolicy"/> does not allow is never contacted: <see cref="ChannelDeliveryRejectedException"/>.
+    /// A service URL the <see cref="ServiceUrlPolicy"/> does not allow is never contacted: <see cref="UndeliverableException"/>.
     /// </summary>
     public async Task SendAsync(ConversationReference to, OutboundMessage message, CancellationToken cancellationToken)
     {
@@ -69,7 +70,7 @@ public sealed partial class ConnectorClient : IChannelClient
         {
             if (string.IsNullOrEmpty(to.UserId))
             {
-                throw new ChannelDeliveryRejectedException("The conversation reference has neither a conversation id nor a user to open one with.");
+                throw new UndeliverableException("The conversation reference has neither a conversation id nor a user to open one with.");
             }
 
             var key = $"{to.ServiceUrl}|{to.UserId}";
@@ -88,7 +89,7 @@ public sealed partial class ConnectorClient : IChannelClient
             : $"{conversationPath}/{Uri.EscapeDataString(to.ReplyToId)}";
         var activity = ActivityMapper.ToReply(to, message);
 
-        using var response = await PostAsync(RequireServiceUrl(to.ServiceUrl), path, activity, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync(RequireServiceUrl(to.ServiceUrl), path, "a message", activity, cancellationToken).ConfigureAwait(false);
         LogSent(to.Channel, to.ConversationId, (int)response.StatusCode);
     }
 
@@ -110,7 +111,7 @@ public sealed partial class ConnectorClient : IChannelClient
                 : JsonSerializer.SerializeToElement(new { tenant = new { id = tenantId } }),
         };
 
-        using var response = await PostAsync(RequireServiceUrl(serviceUrl), "v3/conversations", parameters, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync(RequireServiceUrl(serviceUrl), "v3/conversations", "a new conversation", parameters, cancellationToken).ConfigureAwait(false);
         var created = await response.Content.ReadFromJsonAsync<ResourceResponsePayload>(ActivityPayload.JsonOptions, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(created?.Id))
         {
@@ -124,14 +125,14 @@ public sealed partial class ConnectorClient : IChannelClient
     {
         if (string.IsNullOrWhiteSpace(serviceUrl) || !Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri))
         {
-            throw new ChannelDeliveryRejectedException("The conversation reference has no Bot Framework serviceUrl to send to.");
+            throw new UndeliverableException("The conversation reference has no Bot Framework serviceUrl to send to.");
         }
 
         // Also for references stored before the inbound check existed, or configured (Clocks:District:ServiceUrl).
         if (!_serviceUrls.Allows(uri))
         {
             LogServiceUrlRefused(uri.IdnHost);
-            throw new ChannelDeliveryRejectedException(
+            throw new UndeliverableException(
                 $"The serviceUrl host '{uri.IdnHost}' is not allowed ({(_options.AuthenticationEnabled ? "BotFramework:ServiceHosts" : "loopback or BotFramework:UnauthenticatedServiceHosts")}); nothing was sent.");
         }
 
@@ -139,53 +140,54 @@ public sealed partial class ConnectorClient : IChannelClient
         return new Uri(serviceUrl.EndsWith('/') ? serviceUrl : serviceUrl + "/");
     }
 
-    private async Task<HttpResponseMessage> PostAsync<T>(Uri serviceUrl, string path, T body, CancellationToken cancellationToken)
+    /// <summary>
+    /// One POST, no waiting here: the outbox decides when to try again. 429 asks to wait (its Retry-After, for this
+    /// conversation alone, not a failed attempt); 412/502/503/504 are worth a retry with backoff (a failed attempt); every
+    /// other status, 500 included, is one Teams says never to retry (A.4.2): the message is undeliverable. Errors name
+    /// <paramref name="what"/> was posted, not the path, which holds the conversation id (they are logged and shown to staff).
+    /// </summary>
+    private async Task<HttpResponseMessage> PostAsync<T>(Uri serviceUrl, string path, string what, T body, CancellationToken cancellationToken)
     {
         var url = new Uri(serviceUrl, path);
-        for (var attempt = 1; ; attempt++)
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            Content = JsonContent.Create(body, options: ActivityPayload.JsonOptions),
+        };
+        var token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var status = response.StatusCode;
+            if (status == HttpStatusCode.TooManyRequests)
             {
-                Content = JsonContent.Create(body, options: ActivityPayload.JsonOptions),
-            };
-            var token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-            if (token is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                var wait = RetryAfter(response);
+                LogThrottled(url.AbsolutePath, wait);
+                throw new ChannelRetryLaterException($"Bot Connector answered 429 to {what}.", wait, "conversation");
             }
 
-            var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
+            if (status is HttpStatusCode.PreconditionFailed or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
             {
-                return response;
+                throw new HttpRequestException($"Bot Connector answered {(int)status} {status} to {what}.", null, status);
             }
 
-            using (response)
-            {
-                var status = response.StatusCode;
-                if (!IsRetryable(status) || attempt >= _options.MaxSendAttempts)
-                {
-                    var errorCode = await ReadErrorCodeAsync(response, cancellationToken).ConfigureAwait(false);
-                    var reason = IsRetryable(status) ? $"after {attempt} attempts" : "(not retryable)";
-                    throw new ConnectorException(status, errorCode,
-                        $"Bot Connector answered {(int)status} {status}{(errorCode is null ? "" : $" ({errorCode})")} {reason} to POST {url.AbsolutePath}.");
-                }
-
-                var delay = RetryDelay(response, attempt);
-                LogRetrying((int)status, url.AbsolutePath, delay, attempt, _options.MaxSendAttempts);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            }
+            var errorCode = await ReadErrorCodeAsync(response, cancellationToken).ConfigureAwait(false);
+            throw new ConnectorException(status, errorCode,
+                $"Bot Connector answered {(int)status} {status}{(errorCode is null ? "" : $" ({errorCode})")} (not retryable) to {what}.");
         }
     }
 
-    private static bool IsRetryable(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests
-        or HttpStatusCode.PreconditionFailed
-        or HttpStatusCode.BadGateway
-        or HttpStatusCode.ServiceUnavailable
-        or HttpStatusCode.GatewayTimeout;
-
-    /// <summary>Retry-After when the Connector sent one (seconds or a date), else exponential backoff with jitter; capped either way.</summary>
-    private TimeSpan RetryDelay(HttpResponseMessage response, int attempt)
+    /// <summary>The wait Retry-After asks for (seconds or a date), capped at <see cref="BotFrameworkOptions.MaxRetryDelay"/>; null without one.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         TimeSpan? asked = response.Headers.RetryAfter switch
         {
@@ -194,18 +196,13 @@ public sealed partial class ConnectorClient : IChannelClient
             _ => null,
         };
 
-        TimeSpan delay;
-        if (asked is { } retryAfter)
+        return asked switch
         {
-            delay = retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter;
-        }
-        else
-        {
-            var backoff = _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
-            delay = backoff + backoff * (Random.Shared.NextDouble() * 0.25);
-        }
-
-        return delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
+            null => null,
+            { } wait when wait < TimeSpan.Zero => TimeSpan.Zero,
+            { } wait when wait > _options.MaxRetryDelay => _options.MaxRetryDelay,
+            { } wait => wait,
+        };
     }
 
     private static async Task<string?> ReadErrorCodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -233,6 +230,6 @@ public sealed partial class ConnectorClient : IChannelClient
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sent to {Channel} conversation {ConversationId}: {StatusCode}")]
     private partial void LogSent(string channel, string conversationId, int statusCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot Connector answered {StatusCode} to POST {Path}; retrying in {Delay} (attempt {Attempt} of {MaxAttempts})")]
-    private partial void LogRetrying(int statusCode, string path, TimeSpan delay, int attempt, int maxAttempts);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Bot Connector throttled POST {Path}; Retry-After {Wait}")]
+    private partial void LogThrottled(string path, TimeSpan? wait);
 }

@@ -12,7 +12,8 @@ namespace CommunityBot.Channels.WeCom;
 /// Sends to WeCom: replies through the callback's single-use <c>response_url</c> (protocols B.1.7), falling back to
 /// the group robot webhook (B.2.3) or an app message (B.2.4) when it is used up or expired; app messages and
 /// template cards to grid workers with a cached access_token (B.3). Rate limits are kept here, and a send over a
-/// limit throws <see cref="WeComRetryLaterException"/> so the outbox retries it instead of WeCom dropping it.
+/// limit throws <see cref="ChannelRetryLaterException"/> (scoped to the robot, member or API, kept in <see cref="WeComSendLedger"/>)
+/// so the outbox tries it again later, without counting an attempt, instead of WeCom dropping it.
 /// </summary>
 public sealed partial class WeComClient : IBatchingChannelClient
 {
@@ -102,7 +103,7 @@ public sealed partial class WeComClient : IBatchingChannelClient
         ThrowIfBlocked(limitKey, "group robot webhook");
         if (_ledger.TryAcquire(limitKey, _options.WebhookMessagesPerMinute) is { } wait)
         {
-            throw RetryLater($"group robot webhook limit of {_options.WebhookMessagesPerMinute}/min reached", wait);
+            throw RetryLater($"group robot webhook limit of {_options.WebhookMessagesPerMinute}/min reached", wait, "group robot");
         }
 
         var body = new JsonObject
@@ -165,7 +166,7 @@ public sealed partial class WeComClient : IBatchingChannelClient
         // "每应用对同一个成员不可超过30次/分钟 … 超过部分会被丢弃不下发" (B.2.4): hold back rather than lose it.
         if (_ledger.TryAcquire(limitKey, _options.AppMessagesPerMemberPerMinute) is { } wait)
         {
-            throw RetryLater($"app message limit of {_options.AppMessagesPerMemberPerMinute}/min per member reached", wait);
+            throw RetryLater($"app message limit of {_options.AppMessagesPerMemberPerMinute}/min per member reached", wait, "member");
         }
 
         message["touser"] = userId;
@@ -288,9 +289,9 @@ public sealed partial class WeComClient : IBatchingChannelClient
                 // 接口调用超过限制: stop calling for the block period instead of retrying in a tight loop.
                 _ledger.Block(limitKey, _options.RateLimitBackoff);
                 LogBackingOff(api, result.ErrorCode, _options.RateLimitBackoff);
-                throw RetryLater($"{api} refused with errcode {result.ErrorCode} (rate limit)", _options.RateLimitBackoff);
+                throw RetryLater($"{api} refused with errcode {result.ErrorCode} (rate limit)", _options.RateLimitBackoff, limitKey.StartsWith("webhook:", StringComparison.Ordinal) ? "group robot" : api);
             case -1:
-                throw RetryLater($"{api} refused with errcode -1 (系统繁忙)", TimeSpan.FromSeconds(5));
+                throw RetryLater($"{api} refused with errcode -1 (系统繁忙)", TimeSpan.FromSeconds(5), api);
             default:
                 throw new WeComApiException(api, result.ErrorCode, $"WeCom {api} failed with errcode {result.ErrorCode}: {result.ErrorMessage}");
         }
@@ -300,12 +301,12 @@ public sealed partial class WeComClient : IBatchingChannelClient
     {
         if (_ledger.BlockedFor(limitKey) is { } left)
         {
-            throw RetryLater($"{what} is backing off after a WeCom rate-limit error", left);
+            throw RetryLater($"{what} is backing off after a WeCom rate-limit error", left, what);
         }
     }
 
-    private static WeComRetryLaterException RetryLater(string reason, TimeSpan wait) =>
-        new($"WeCom {reason}; retry after {Math.Ceiling(wait.TotalSeconds)} s.", wait);
+    private static ChannelRetryLaterException RetryLater(string reason, TimeSpan wait, string scope) =>
+        new($"WeCom {reason}; retry after {Math.Ceiling(wait.TotalSeconds)} s.", wait, scope);
 
     private Uri Api(string relative) => new(new Uri(_options.ApiBaseUrl), relative);
 

@@ -240,7 +240,7 @@ public sealed class EscalationLadderTests
     private static TicketDesk RestartedDesk(BotHarness bot, ClockOptions? clocks = null) => new(
         new TicketStore(bot.Database, bot.Writer),
         bot.Directory,
-        new Outbox(bot.Database, bot.Writer, bot.Time, MsOptions.Create(new OutboxOptions())),
+        bot.Outbox, // one outbox per process: the dispatcher that carries on is told of what it commits
         new HandoffStore(bot.Database),
         bot.Writer,
         bot.Directory,

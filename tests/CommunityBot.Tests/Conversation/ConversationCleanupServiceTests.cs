@@ -1,5 +1,6 @@
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Engine;
+using CommunityBot.Notifications;
 using CommunityBot.Storage;
 using CommunityBot.Tickets;
 using LiteDB;
@@ -82,14 +83,16 @@ public sealed class ConversationCleanupServiceTests : IDisposable
         Assert.Contains("$.at", indexes);
     }
 
-    private ConversationCleanupService Cleanup(TicketOptions options) => new(
+    private ConversationCleanupService Cleanup(TicketOptions options, OutboxOptions? outboxOptions = null) => new(
         new ProcessedMessageLog(_database),
         new LiteDbDialogStateStore(_database, _writer),
         _tickets,
+        new Outbox(_database, _writer, new FakeTimeProvider(Now), MsOptions.Create(outboxOptions ?? new OutboxOptions())),
         new FakeTimeProvider(Now),
         MsOptions.Create(new TurnOptions()),
         MsOptions.Create(new DialogOptions()),
         MsOptions.Create(options),
+        MsOptions.Create(outboxOptions ?? new OutboxOptions()),
         NullLogger<ConversationCleanupService>.Instance);
 
     private async Task<string> SubmitAsync(string submissionKey, DateTimeOffset at)

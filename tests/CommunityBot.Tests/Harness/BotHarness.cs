@@ -96,8 +96,8 @@ public sealed class BotHarness : IDisposable
 
     /// <summary>The hourly cleanup over this bot's stores (default settings); call <c>Sweep</c> to run a round.</summary>
     public ConversationCleanupService Cleanup(TicketOptions? ticketOptions = null) => new(
-        new ProcessedMessageLog(Database), States, Tickets, Time, MsOptions.Create(new TurnOptions()), MsOptions.Create(_dialogOptions),
-        MsOptions.Create(ticketOptions ?? new TicketOptions()), NullLogger<ConversationCleanupService>.Instance);
+        new ProcessedMessageLog(Database), States, Tickets, Outbox, Time, MsOptions.Create(new TurnOptions()), MsOptions.Create(_dialogOptions),
+        MsOptions.Create(ticketOptions ?? new TicketOptions()), MsOptions.Create(new OutboxOptions()), NullLogger<ConversationCleanupService>.Instance);
 
     /// <summary>What the bot sent to <paramref name="conversationId"/> and no test has read yet.</summary>
     public Queue<OutboundMessage> InboxOf(string conversationId)

@@ -65,7 +65,7 @@ public class ConnectorClientTests
     }
 
     [Fact]
-    public async Task Send_429WithRetryAfterSeconds_WaitsThatLongThenSucceeds()
+    public async Task Send_429WithRetryAfterSeconds_AsksTheOutboxToWaitThatLongWithoutSleeping()
     {
         var handler = FakeHttpHandler.Sequence(
             () =>
@@ -76,85 +76,75 @@ public class ConnectorClientTests
             },
             Ok);
 
-        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<ChannelRetryLaterException>(() =>
+            CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
 
-        Assert.Equal(2, handler.Requests.Count);
-        Assert.Equal([TimeSpan.FromSeconds(7)], _time.Delays);
+        Assert.Single(handler.Requests);
+        Assert.Equal(TimeSpan.FromSeconds(7), ex.RetryAfter);
+        Assert.Equal("conversation", ex.Scope);
+        Assert.Empty(_time.Delays);
     }
 
     [Fact]
-    public async Task Send_429WithRetryAfterDate_WaitsUntilThatTime()
+    public async Task Send_429WithRetryAfterDate_AsksToWaitUntilThatTime()
     {
-        var handler = FakeHttpHandler.Sequence(
-            () =>
-            {
-                var throttled = FakeHttpHandler.Status(HttpStatusCode.TooManyRequests);
-                throttled.Headers.RetryAfter = new RetryConditionHeaderValue(s_now.AddSeconds(30));
-                return throttled;
-            },
-            Ok);
+        var handler = FakeHttpHandler.Sequence(() =>
+        {
+            var throttled = FakeHttpHandler.Status(HttpStatusCode.TooManyRequests);
+            throttled.Headers.RetryAfter = new RetryConditionHeaderValue(s_now.AddSeconds(30));
+            return throttled;
+        });
 
-        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<ChannelRetryLaterException>(() =>
+            CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
 
-        Assert.Equal(2, handler.Requests.Count);
-        Assert.Equal([TimeSpan.FromSeconds(30)], _time.Delays);
+        Assert.Equal(TimeSpan.FromSeconds(30), ex.RetryAfter);
     }
 
     [Fact]
     public async Task Send_429WithHugeRetryAfter_WaitIsCapped()
     {
-        var handler = FakeHttpHandler.Sequence(
-            () =>
-            {
-                var throttled = FakeHttpHandler.Status(HttpStatusCode.TooManyRequests);
-                throttled.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromHours(1));
-                return throttled;
-            },
-            Ok);
+        var handler = FakeHttpHandler.Sequence(() =>
+        {
+            var throttled = FakeHttpHandler.Status(HttpStatusCode.TooManyRequests);
+            throttled.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromHours(1));
+            return throttled;
+        });
 
-        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
-
-        Assert.Equal([TimeSpan.FromSeconds(60)], _time.Delays);
-    }
-
-    [Fact]
-    public async Task Send_429WithoutRetryAfter_BacksOffWithJitter()
-    {
-        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.TooManyRequests), Ok);
-
-        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
-
-        Assert.Equal(2, handler.Requests.Count);
-        Assert.InRange(Assert.Single(_time.Delays), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.25));
-    }
-
-    [Fact]
-    public async Task Send_503Then200_RetriesWithBackoff()
-    {
-        var handler = FakeHttpHandler.Sequence(
-            () => FakeHttpHandler.Status(HttpStatusCode.ServiceUnavailable),
-            () => FakeHttpHandler.Status(HttpStatusCode.BadGateway),
-            Ok);
-
-        await CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
-
-        Assert.Equal(3, handler.Requests.Count);
-        Assert.Equal(2, _time.Delays.Count);
-        Assert.InRange(_time.Delays[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.25));
-        Assert.InRange(_time.Delays[1], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5));
-    }
-
-    [Fact]
-    public async Task Send_503Always_GivesUpAfterMaxAttempts()
-    {
-        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.ServiceUnavailable));
-
-        var ex = await Assert.ThrowsAsync<ConnectorException>(() =>
+        var ex = await Assert.ThrowsAsync<ChannelRetryLaterException>(() =>
             CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
-        Assert.Equal(5, handler.Requests.Count);
-        Assert.Equal(4, _time.Delays.Count);
+        Assert.Equal(TimeSpan.FromSeconds(60), ex.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Send_429WithoutRetryAfter_LeavesTheWaitToTheOutbox()
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.TooManyRequests));
+
+        var ex = await Assert.ThrowsAsync<ChannelRetryLaterException>(() =>
+            CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
+
+        Assert.Null(ex.RetryAfter);
+        Assert.Empty(_time.Delays);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.PreconditionFailed)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.GatewayTimeout)]
+    public async Task Send_RetryableStatus_FailsThisAttemptOnceForTheOutboxToRetry(HttpStatusCode status)
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(status), Ok);
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
+
+        Assert.IsNotAssignableFrom<UndeliverableException>(ex);
+        Assert.Equal(status, ex.StatusCode);
+        Assert.Single(handler.Requests);
+        Assert.Empty(_time.Delays);
     }
 
     [Fact]
@@ -172,9 +162,11 @@ public class ConnectorClientTests
         Assert.Equal("BadArgument", ex.ErrorCode);
         Assert.Contains("400", ex.Message);
         Assert.DoesNotContain("13800000000", ex.Message);
+        Assert.DoesNotContain("abc", ex.Message); // nor the conversation id: errors are logged and shown to staff
     }
 
     [Theory]
+    [InlineData(HttpStatusCode.Unauthorized)]
     [InlineData(HttpStatusCode.Forbidden)]
     [InlineData(HttpStatusCode.NotFound)]
     [InlineData(HttpStatusCode.RequestEntityTooLarge)]
@@ -183,20 +175,21 @@ public class ConnectorClientTests
     {
         var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(status));
 
-        await Assert.ThrowsAsync<ConnectorException>(() =>
+        var ex = await Assert.ThrowsAsync<ConnectorException>(() =>
             CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
 
+        Assert.IsAssignableFrom<UndeliverableException>(ex); // the outbox fails it at once
         Assert.Single(handler.Requests);
     }
 
     [Fact]
-    public async Task Send_WithAppToken_SendsBearerHeaderOnEveryAttempt()
+    public async Task Send_WithAppToken_SendsBearerHeader()
     {
-        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.PreconditionFailed), Ok);
+        var handler = FakeHttpHandler.Sequence(Ok);
 
         await CreateClient(handler, token: "token-123").SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None);
 
-        Assert.All(handler.Requests, r => Assert.Equal("Bearer token-123", r.Authorization));
+        Assert.Equal("Bearer token-123", Assert.Single(handler.Requests).Authorization);
     }
 
     [Fact]
@@ -218,7 +211,7 @@ public class ConnectorClientTests
     {
         var handler = FakeHttpHandler.Sequence(Ok);
 
-        await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() =>
+        await Assert.ThrowsAsync<UndeliverableException>(() =>
             CreateClient(handler).SendAsync(s_group with { ServiceUrl = null }, OutboundMessage.Plain("x"), CancellationToken.None));
         Assert.Empty(handler.Requests);
     }
@@ -232,7 +225,7 @@ public class ConnectorClientTests
     {
         var handler = FakeHttpHandler.Sequence(Ok);
 
-        await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() =>
+        await Assert.ThrowsAsync<UndeliverableException>(() =>
             CreateClient(handler, token: "token-123").SendAsync(s_group with { ServiceUrl = serviceUrl }, OutboundMessage.Plain("x"), CancellationToken.None));
         Assert.Empty(handler.Requests);
     }
@@ -242,7 +235,7 @@ public class ConnectorClientTests
     {
         var handler = FakeHttpHandler.Sequence(Ok);
 
-        await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() =>
+        await Assert.ThrowsAsync<UndeliverableException>(() =>
             CreateClient(handler, options: new BotFrameworkOptions()).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
         Assert.Empty(handler.Requests);
     }

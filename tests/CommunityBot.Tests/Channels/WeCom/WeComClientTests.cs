@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommunityBot.Channels;
 using CommunityBot.Channels.WeCom;
 using CommunityBot.Dialogs.Conversation;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -180,8 +181,8 @@ public sealed class WeComClientTests : IDisposable
     {
         _wecom.Answer("webhook/send", 45009);
 
-        var first = await Assert.ThrowsAsync<WeComRetryLaterException>(() => Client().SendWebhookMarkdownAsync("HOOKKEY", "一", CancellationToken.None));
-        var second = await Assert.ThrowsAsync<WeComRetryLaterException>(() => Client().SendWebhookMarkdownAsync("HOOKKEY", "一", CancellationToken.None));
+        var first = await Assert.ThrowsAsync<ChannelRetryLaterException>(() => Client().SendWebhookMarkdownAsync("HOOKKEY", "一", CancellationToken.None));
+        var second = await Assert.ThrowsAsync<ChannelRetryLaterException>(() => Client().SendWebhookMarkdownAsync("HOOKKEY", "一", CancellationToken.None));
 
         Assert.Equal(TimeSpan.FromSeconds(60), first.RetryAfter);
         Assert.True(second.RetryAfter > TimeSpan.Zero);
@@ -201,7 +202,7 @@ public sealed class WeComClientTests : IDisposable
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        var error = await Assert.ThrowsAsync<WeComRetryLaterException>(() => Client().SendWebhookMarkdownAsync("HOOKKEY", "第21条", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ChannelRetryLaterException>(() => Client().SendWebhookMarkdownAsync("HOOKKEY", "第21条", CancellationToken.None));
 
         Assert.Equal(TimeSpan.FromSeconds(40), error.RetryAfter);
         Assert.Contains("retry after", error.Message, StringComparison.Ordinal);
@@ -220,7 +221,7 @@ public sealed class WeComClientTests : IDisposable
             await Client().SendAppTextAsync("zhangsan", "消息" + i, CancellationToken.None);
         }
 
-        await Assert.ThrowsAsync<WeComRetryLaterException>(() => Client().SendAppTextAsync("zhangsan", "第31条", CancellationToken.None));
+        await Assert.ThrowsAsync<ChannelRetryLaterException>(() => Client().SendAppTextAsync("zhangsan", "第31条", CancellationToken.None));
         await Client().SendAppTextAsync("lisi", "别人不受影响", CancellationToken.None);
 
         Assert.Equal(31, _wecom.CallsTo("message/send").Count);

@@ -55,7 +55,7 @@ public sealed class WeComHttpTests : IDisposable
         ["text"] = new JsonObject { ["content"] = text },
     }.ToJsonString();
 
-    private Task<HttpResponseMessage> PostCallbackAsync(string plaintext, Func<string, string>? tamperSignature = null)
+    private Task<HttpResponseMessage> PostCallbackAsync(string plaintext, Func<string, string>? tamperSignature = null, HttpClient? client = null)
     {
         var encrypt = _crypto.Encrypt(Encoding.UTF8.GetBytes(plaintext));
         const string timestamp = "1700000000";
@@ -63,7 +63,7 @@ public sealed class WeComHttpTests : IDisposable
         var signature = _crypto.Sign(timestamp, nonce, encrypt);
         signature = tamperSignature?.Invoke(signature) ?? signature;
         var body = new JsonObject { ["encrypt"] = encrypt }.ToJsonString();
-        return _client.PostAsync(
+        return (client ?? _client).PostAsync(
             $"/api/wecom?msg_signature={signature}&timestamp={timestamp}&nonce={nonce}",
             new StringContent(body, Encoding.UTF8, "application/json"));
     }
@@ -105,6 +105,50 @@ public sealed class WeComHttpTests : IDisposable
 
         var call = Assert.Single(_wecom.Calls);
         Assert.Equal("已记录您反映的问题。\n\n网格员会尽快联系您。", call.Body!["markdown"]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GroupRobotRateLimited_FarMoreTimesThanMaxAttempts_TheReplyIsKeptAndDelivered()
+    {
+        var wecom = new FakeWeComHandler();
+        using var app = new BotApplication(new Dictionary<string, string?>
+        {
+            ["WeCom:Token"] = Token,
+            ["WeCom:EncodingAESKey"] = Key,
+            ["WeCom:WebhookKeys:wrkSFfCgAAxxxx"] = "HOOKKEY",
+        })
+        {
+            WeComHandler = wecom,
+        };
+        using var client = app.CreateClient();
+        app.UseTestKnowledgeBase();
+        // The response_url is refused (used up), so the reply falls back to the group robot, which is rate-limited
+        // (45009, then 45033) many more times than Outbox:MaxAttempts (8) before it takes the message.
+        wecom.Answer("aibot/response", 600001);
+        var limited = Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? 45009 : 45033).ToArray();
+        wecom.Answer("webhook/send", limited);
+        await PostCallbackAsync(GroupText("MSG-RL", "@小灵通 物业电话多少"), client: client);
+
+        var delivered = 0;
+        for (var round = 0; round < 25 && delivered == 0; round++)
+        {
+            delivered = await app.DeliverAsync();
+            var waiting = app.Services.GetRequiredService<Outbox>().All();
+            if (delivered == 0)
+            {
+                var entry = Assert.Single(waiting);
+                Assert.Equal(OutboxStatus.Pending, entry.Status);
+                Assert.Equal(0, entry.Attempts); // a rate limit is the channel asking to wait, not a failure
+            }
+
+            app.Time.Advance(TimeSpan.FromSeconds(61)); // WeCom:RateLimitBackoff
+        }
+
+        Assert.Equal(1, delivered);
+        var calls = wecom.CallsTo("webhook/send");
+        Assert.Equal(21, calls.Count);
+        Assert.Contains(DemoKnowledgeBase.PropertyPhoneAnswer, calls[^1].Body!["markdown"]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(app.Services.GetRequiredService<Outbox>().All());
     }
 
     [Fact]
