@@ -18,7 +18,7 @@ namespace CommunityBot.Notifications;
 /// <item>Bulk messages (<see cref="OutboxMessage.Bulk"/>) are paced per channel (<see cref="ChannelPacer"/>) and per
 /// conversation, and a reply that is due always goes first.</item>
 /// <item>A failed send (an error, or longer than <see cref="OutboxOptions.SendTimeout"/>) is retried with backoff and holds
-/// back only the messages behind it in the same conversation; an <see cref="UndeliverableException"/> (or no client for
+/// back only the messages behind it in the same conversation; an <see cref="ChannelDeliveryRejectedException"/> (or no client for
 /// the channel) fails the message at once.</item>
 /// <item>Each conversation's delivered messages are deleted right after its send (the writer commits many conversations'
 /// deletes together), so a crash re-sends at most what was in flight.</item>
@@ -327,7 +327,7 @@ public sealed partial class OutboxDispatcher(
         {
             if (client is null)
             {
-                throw new UndeliverableException($"No channel client delivers to '{entry.Channel}'.");
+                throw new ChannelDeliveryRejectedException($"No channel client delivers to '{entry.Channel}'.");
             }
 
             ConversationReference to;
@@ -339,7 +339,7 @@ public sealed partial class OutboxDispatcher(
             }
             catch (JsonException ex)
             {
-                throw new UndeliverableException("The stored address or message cannot be read.", ex);
+                throw new ChannelDeliveryRejectedException("The stored address or message cannot be read.", ex);
             }
 
             using var timeout = new CancellationTokenSource(_options.SendTimeout, time);
@@ -372,7 +372,7 @@ public sealed partial class OutboxDispatcher(
 
             return Outcome.RetryLater;
         }
-        catch (UndeliverableException ex)
+        catch (ChannelDeliveryRejectedException ex)
         {
             LogUndeliverable(ex, entry.Channel);
             await outbox.MarkUndeliverableAsync(entry, ex.Message);

@@ -25,7 +25,7 @@ public sealed class PrivateConversations
 /// Each call is one request; Teams' retry rules (A.4.2) are kept by the outbox, which does the waiting without holding
 /// anything else up: a 429 throws <see cref="ChannelRetryLaterException"/> with its Retry-After, 412/502/503/504 an
 /// <see cref="HttpRequestException"/> (retried with backoff), and any other refusal a <see cref="ConnectorException"/>,
-/// which is an <see cref="UndeliverableException"/> (never retried).
+/// which is an <see cref="ChannelDeliveryRejectedException"/> (never retried).
 /// </remarks>
 public sealed partial class ConnectorClient : IChannelClient
 {
@@ -70,7 +70,7 @@ public sealed partial class ConnectorClient : IChannelClient
         {
             if (string.IsNullOrEmpty(to.UserId))
             {
-                throw new UndeliverableException("The conversation reference has neither a conversation id nor a user to open one with.");
+                throw new ChannelDeliveryRejectedException("The conversation reference has neither a conversation id nor a user to open one with.");
             }
 
             var key = $"{to.ServiceUrl}|{to.UserId}";
@@ -125,7 +125,7 @@ public sealed partial class ConnectorClient : IChannelClient
     {
         if (string.IsNullOrWhiteSpace(serviceUrl) || !Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri))
         {
-            throw new UndeliverableException("The conversation reference has no Bot Framework serviceUrl to send to.");
+            throw new ChannelDeliveryRejectedException("The conversation reference has no Bot Framework serviceUrl to send to.");
         }
 
         // Also for references stored before the inbound check existed, or configured (Clocks:District:ServiceUrl).

@@ -7,7 +7,7 @@ namespace CommunityBot.Channels.BotFramework;
 /// so the outbox fails the message at once.
 /// The message names the status and the Connector's error code, never the text that was being sent.
 /// </summary>
-public sealed class ConnectorException(HttpStatusCode statusCode, string? errorCode, string message) : UndeliverableException(message)
+public sealed class ConnectorException(HttpStatusCode statusCode, string? errorCode, string message) : ChannelDeliveryRejectedException(message)
 {
     public HttpStatusCode StatusCode { get; } = statusCode;
 

@@ -64,7 +64,8 @@ public sealed partial class WeComClient : IBatchingChannelClient
             var chatId = to.Properties.GetValueOrDefault(WeComMessageMapper.ChatIdKey, to.ConversationId);
             if (!_options.WebhookKeys.TryGetValue(chatId, out var key))
             {
-                throw new WeComApiException("webhook/send", 0,
+                // Nothing this process can send to: fail it at once (shown to staff) rather than retry for 20 minutes.
+                throw new ChannelDeliveryRejectedException(
                     $"The response_url of group {chatId} is used up or expired and no group robot webhook key is configured for it (WeCom:WebhookKeys).");
             }
 
@@ -156,7 +157,7 @@ public sealed partial class WeComClient : IBatchingChannelClient
     {
         if (!_options.AppMessagesEnabled)
         {
-            throw new WeComApiException("message/send", 0,
+            throw new ChannelDeliveryRejectedException(
                 "App messages need WeCom:CorpId, WeCom:AgentId and the environment variable WeCom__Secret.");
         }
 

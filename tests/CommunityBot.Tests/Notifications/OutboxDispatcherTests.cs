@@ -88,6 +88,24 @@ public sealed class OutboxDispatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispatch_AWriteThatRollsBack_ItsEntriesAreNeverSent()
+    {
+        var channel = new FlakyChannel(dead: _ => false);
+        var (outbox, dispatcher) = Create(channel, new OutboxOptions());
+        var entry = Reply(outbox, "g1");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _writer.WriteAsync(_ =>
+        {
+            outbox.Insert([entry]);
+            throw new InvalidOperationException("the turn failed after queuing its reply (test)");
+        }));
+        await outbox.SendAsync(To("g2"), OutboundMessage.Plain("答复"), CancellationToken.None);
+
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Equal("g2", Assert.Single(channel.Delivered).ConversationId);
+    }
+
+    [Fact]
     public async Task Service_ACommittedReply_IsSentWhenTheCommitWakesIt_WithoutWaitingForAPoll()
     {
         var channel = new FlakyChannel(dead: _ => false);

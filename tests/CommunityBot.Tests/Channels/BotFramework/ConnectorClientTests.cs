@@ -141,7 +141,7 @@ public class ConnectorClientTests
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() =>
             CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
 
-        Assert.IsNotAssignableFrom<UndeliverableException>(ex);
+        Assert.IsNotAssignableFrom<ChannelDeliveryRejectedException>(ex);
         Assert.Equal(status, ex.StatusCode);
         Assert.Single(handler.Requests);
         Assert.Empty(_time.Delays);
@@ -178,7 +178,7 @@ public class ConnectorClientTests
         var ex = await Assert.ThrowsAsync<ConnectorException>(() =>
             CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
 
-        Assert.IsAssignableFrom<UndeliverableException>(ex); // the outbox fails it at once
+        Assert.IsAssignableFrom<ChannelDeliveryRejectedException>(ex); // the outbox fails it at once
         Assert.Single(handler.Requests);
     }
 
@@ -211,7 +211,7 @@ public class ConnectorClientTests
     {
         var handler = FakeHttpHandler.Sequence(Ok);
 
-        await Assert.ThrowsAsync<UndeliverableException>(() =>
+        await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() =>
             CreateClient(handler).SendAsync(s_group with { ServiceUrl = null }, OutboundMessage.Plain("x"), CancellationToken.None));
         Assert.Empty(handler.Requests);
     }

@@ -91,12 +91,12 @@ public sealed class WeComClientTests : IDisposable
     }
 
     [Fact]
-    public async Task SendAsync_ExpiredAndNoWebhookKey_ThrowsClearError()
+    public async Task SendAsync_ExpiredAndNoWebhookKey_RejectedForGoodWithClearError()
     {
         _options.WebhookKeys.Clear();
         var to = Group(_time.GetUtcNow().AddSeconds(-1));
 
-        var error = await Assert.ThrowsAsync<WeComApiException>(() => Client().SendAsync(to, OutboundMessage.Plain("x"), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() => Client().SendAsync(to, OutboundMessage.Plain("x"), CancellationToken.None));
 
         Assert.Contains("WeCom:WebhookKeys", error.Message, StringComparison.Ordinal);
         Assert.Empty(_wecom.Calls);
@@ -245,11 +245,11 @@ public sealed class WeComClientTests : IDisposable
     }
 
     [Fact]
-    public async Task SendAppText_AppNotConfigured_ThrowsClearError()
+    public async Task SendAppText_AppNotConfigured_RejectedForGoodWithClearError()
     {
         _options.Secret = null;
 
-        var error = await Assert.ThrowsAsync<WeComApiException>(() => Client().SendAppTextAsync("zhangsan", "x", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() => Client().SendAppTextAsync("zhangsan", "x", CancellationToken.None));
 
         Assert.Contains("WeCom__Secret", error.Message, StringComparison.Ordinal);
         Assert.Empty(_wecom.Calls);
