@@ -62,7 +62,7 @@ public sealed partial class ConnectorClient : IChannelClient
     /// Posts the message as a reply to <see cref="ConversationReference.ReplyToId"/>, or to the conversation when there is none.
     /// A reference with a user but no conversation id (a worker's card) first opens the 1:1 conversation with that user;
     /// the id is remembered for the life of the process (the Connector returns the same 1:1 conversation again anyway).
-    /// A service URL the <see cref="ServiceUrlPolicy"/> does not allow is never contacted: <see cref="UndeliverableException"/>.
+    /// A service URL the <see cref="ServiceUrlPolicy"/> does not allow is never contacted: <see cref="ChannelDeliveryRejectedException"/>.
     /// </summary>
     public async Task SendAsync(ConversationReference to, OutboundMessage message, CancellationToken cancellationToken)
     {
@@ -132,7 +132,7 @@ public sealed partial class ConnectorClient : IChannelClient
         if (!_serviceUrls.Allows(uri))
         {
             LogServiceUrlRefused(uri.IdnHost);
-            throw new UndeliverableException(
+            throw new ChannelDeliveryRejectedException(
                 $"The serviceUrl host '{uri.IdnHost}' is not allowed ({(_options.AuthenticationEnabled ? "BotFramework:ServiceHosts" : "loopback or BotFramework:UnauthenticatedServiceHosts")}); nothing was sent.");
         }
 

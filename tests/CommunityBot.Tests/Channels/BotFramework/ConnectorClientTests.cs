@@ -225,7 +225,7 @@ public class ConnectorClientTests
     {
         var handler = FakeHttpHandler.Sequence(Ok);
 
-        await Assert.ThrowsAsync<UndeliverableException>(() =>
+        await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() =>
             CreateClient(handler, token: "token-123").SendAsync(s_group with { ServiceUrl = serviceUrl }, OutboundMessage.Plain("x"), CancellationToken.None));
         Assert.Empty(handler.Requests);
     }
@@ -235,7 +235,7 @@ public class ConnectorClientTests
     {
         var handler = FakeHttpHandler.Sequence(Ok);
 
-        await Assert.ThrowsAsync<UndeliverableException>(() =>
+        await Assert.ThrowsAsync<ChannelDeliveryRejectedException>(() =>
             CreateClient(handler, options: new BotFrameworkOptions()).SendAsync(s_group, OutboundMessage.Plain("x"), CancellationToken.None));
         Assert.Empty(handler.Requests);
     }
