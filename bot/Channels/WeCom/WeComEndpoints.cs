@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CommunityBot.Conversation;
@@ -60,6 +61,8 @@ public static partial class WeComEndpoints
         [FromQuery] string? nonce,
         [FromQuery] string? echostr,
         [FromServices] WeComCallbackKeys keys,
+        [FromServices] IOptions<WeComOptions> options,
+        [FromServices] TimeProvider time,
         [FromServices] ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(LoggerCategory);
@@ -86,6 +89,11 @@ public static partial class WeComEndpoints
         {
             LogBadRequest(logger, error.ToString());
             return BadRequest($"echostr could not be decrypted ({error}).");
+        }
+
+        if (FindStaleTimestamp(timestamp, time.GetUtcNow(), options.Value.ReplayWindow, logger, "URL verification") is { } stale)
+        {
+            return stale;
         }
 
         // The plaintext exactly: no quotes, no BOM, no newline (B.1.2). Bytes, so nothing re-encodes it.
@@ -144,6 +152,11 @@ public static partial class WeComEndpoints
             return BadRequest($"The callback could not be decrypted ({error}).");
         }
 
+        if (FindStaleTimestamp(timestamp, time.GetUtcNow(), settings.ReplayWindow, logger, "callback") is { } stale)
+        {
+            return stale;
+        }
+
         if (!WeComMessageMapper.TryMap(plain, settings.BotName, time.GetUtcNow(), out var inbound, out var problem))
         {
             LogBadRequest(logger, problem!);
@@ -160,6 +173,30 @@ public static partial class WeComEndpoints
         var outcome = await turns.ProcessAsync(inbound, cancellationToken);
         LogProcessed(logger, inbound.Id, outcome);
         return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// Refuses a signed request whose timestamp is further than <paramref name="window"/> from <paramref name="now"/>
+    /// (WeCom sends its current Unix time): a captured callback replayed later must not run again once the dedupe has
+    /// forgotten its msgid. Checked after the signature, so only a caller who knows the Token learns about the window.
+    /// </summary>
+    private static IResult? FindStaleTimestamp(string timestamp, DateTimeOffset now, TimeSpan window, ILogger logger, string what)
+    {
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            LogBadRequest(logger, "timestamp is not Unix seconds");
+            return BadRequest("timestamp must be the Unix time in seconds.");
+        }
+
+        var skew = now.ToUnixTimeSeconds() - seconds;
+        if (Math.Abs(skew) <= (long)window.TotalSeconds)
+        {
+            return null;
+        }
+
+        LogStale(logger, what, skew);
+        return BadRequest(
+            $"The timestamp is {skew} s away from the server's clock, outside the ±{window.TotalSeconds:0} s replay window (WeCom:ReplayWindow): a replayed callback, or a server clock that is off.");
     }
 
     private static string? ReadEncrypt(byte[] body)
@@ -217,6 +254,9 @@ public static partial class WeComEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom request rejected with 400: {Reason}")]
     private static partial void LogBadRequest(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom {What} refused: its timestamp is {Skew} s from our clock, outside the replay window (a replay, or a clock that is off)")]
+    private static partial void LogStale(ILogger logger, string what, long skew);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WeCom callback with nothing to process (stream refresh, feedback or unknown type)")]
     private static partial void LogIgnored(ILogger logger);
