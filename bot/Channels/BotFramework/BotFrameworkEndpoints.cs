@@ -48,6 +48,7 @@ public static partial class BotFrameworkEndpoints
         [FromServices] BotFrameworkAuth auth,
         [FromServices] ITurnProcessor turns,
         [FromServices] IOptions<BotFrameworkOptions> options,
+        [FromServices] IOptions<TurnOptions> turnOptions,
         [FromServices] TimeProvider time,
         [FromServices] ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -104,7 +105,7 @@ public static partial class BotFrameworkEndpoints
             return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
         }
 
-        var inbound = ActivityMapper.ToInbound(activity, time.GetUtcNow());
+        var inbound = ActivityMapper.ToInbound(activity, time.GetUtcNow(), turnOptions.Value.MaxTextLength);
         if (inbound is null)
         {
             LogIgnored(logger, activity.Type!, activity.ChannelId ?? "");

@@ -107,6 +107,7 @@ public static partial class WeComEndpoints
         [FromQuery] string? nonce,
         [FromServices] WeComCallbackKeys keys,
         [FromServices] IOptions<WeComOptions> options,
+        [FromServices] IOptions<TurnOptions> turnOptions,
         [FromServices] ITurnProcessor turns,
         [FromServices] TimeProvider time,
         [FromServices] ILoggerFactory loggers,
@@ -157,7 +158,7 @@ public static partial class WeComEndpoints
             return stale;
         }
 
-        if (!WeComMessageMapper.TryMap(plain, settings.BotName, time.GetUtcNow(), out var inbound, out var problem))
+        if (!WeComMessageMapper.TryMap(plain, settings.BotName, time.GetUtcNow(), out var inbound, out var problem, turnOptions.Value.MaxTextLength))
         {
             LogBadRequest(logger, problem!);
             return BadRequest(problem!);
@@ -210,8 +211,9 @@ public static partial class WeComEndpoints
                 ? encrypt.GetString()
                 : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a lone surrogate escape ("\ud800") cannot become a .NET string.
             return null;
         }
     }
