@@ -47,6 +47,22 @@ public sealed class ActivityBoundsHttpTests : IDisposable
         AssertNothingStored();
     }
 
+    [Theory]
+    [InlineData("\"value\":{\"value\":\"\\ud800\"},\"text\":\"\"")]
+    [InlineData("\"channelData\":{\"tenant\":{\"id\":\"\\udfff\"}}")]
+    public async Task Activity_LoneSurrogateInAJsonElement_400AndNothingStored(string member)
+    {
+        var activity = Payload();
+        activity.AsObject().Remove("channelData");
+        activity.AsObject().Remove("text");
+        var json = activity.ToJsonString().TrimEnd('}') + "," + (member.Contains("text") ? member : member + ",\"text\":\"<at>小灵通</at> 物业电话多少\"") + "}";
+
+        var response = await _client.PostAsync("/api/messages", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        AssertNothingStored();
+    }
+
     [Fact]
     public async Task Activity_IdOfMultiByteCharactersOverTheByteBound_400()
     {
