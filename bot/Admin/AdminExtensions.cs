@@ -56,6 +56,7 @@ public static class AdminExtensions
     {
         // After the authentication and authorization middleware the host adds on its own, as antiforgery requires.
         app.Use(AdminUpload.RefuseOversizedAsync);
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/admin"), admin => admin.Use(Hosting.FormCharset.RefuseOthersAsync));
         app.UseAntiforgery();
         var admin = app.MapGroup("/admin").WithTags("Admin");
         AdminLoginEndpoints.Map(admin);

@@ -10,5 +10,5 @@ public sealed class LiteDbConversationMemory(ILiteDatabase database, LiteDbWrite
     private readonly ILiteCollection<BsonDocument> _marks = LiteDbCollections.Open(database, "conversation_marks");
 
     public Task<bool> MarkOnceAsync(string key, CancellationToken cancellationToken) =>
-        writer.WriteAsync(_ => _marks.Upsert(new BsonDocument { ["_id"] = key }));
+        writer.WriteAsync(_ => _marks.Upsert(new BsonDocument { ["_id"] = StorageKeys.Bound(key) }));
 }

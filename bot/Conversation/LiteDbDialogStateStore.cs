@@ -7,7 +7,7 @@ using JsonSerializer = System.Text.Json.JsonSerializer;
 namespace CommunityBot.Conversation;
 
 /// <summary>
-/// Dialog state in LiteDB, one document per resident key, the state itself as JSON.
+/// Dialog state in LiteDB, one document per resident key (<see cref="StorageKeys.Bound"/>), the state itself as JSON.
 /// During a turn (<see cref="BeginTurn"/>) the state of the turn's own resident is kept aside and written by
 /// <see cref="CommitInWrite"/> in the turn's own LiteDB write, with the message id and the replies: a crash mid-turn
 /// leaves the dialog where it was before the message, so the channel's redelivery runs the same step again. Other
@@ -37,7 +37,7 @@ public sealed class LiteDbDialogStateStore(ILiteDatabase database, LiteDbWriter 
             case null:
                 return;
             case { Json: null }:
-                _states.Delete(writes.Key);
+                _states.Delete(StorageKeys.Bound(writes.Key));
                 break;
             case { } document:
                 _states.Upsert(document);
@@ -47,13 +47,13 @@ public sealed class LiteDbDialogStateStore(ILiteDatabase database, LiteDbWriter 
 
     public Task<DialogState?> LoadAsync(string key, CancellationToken cancellationToken)
     {
-        var document = InTurn(key) is { Pending: { } pending } ? pending : _states.FindById(key);
+        var document = InTurn(key) is { Pending: { } pending } ? pending : _states.FindById(StorageKeys.Bound(key));
         return Task.FromResult(document?.Json is { } json ? JsonSerializer.Deserialize<DialogState>(json, DialogJson.Options) : null);
     }
 
     public Task SaveAsync(string key, DialogState state, CancellationToken cancellationToken)
     {
-        var document = new StateDocument { Id = key, Json = JsonSerializer.Serialize(state, DialogJson.Options), LastActive = state.LastActive.UtcDateTime };
+        var document = new StateDocument { Id = StorageKeys.Bound(key), Json = JsonSerializer.Serialize(state, DialogJson.Options), LastActive = state.LastActive.UtcDateTime };
         if (InTurn(key) is { } turn)
         {
             turn.Pending = document;
@@ -67,11 +67,11 @@ public sealed class LiteDbDialogStateStore(ILiteDatabase database, LiteDbWriter 
     {
         if (InTurn(key) is { } turn)
         {
-            turn.Pending = new StateDocument { Id = key, Json = null };
+            turn.Pending = new StateDocument { Id = StorageKeys.Bound(key), Json = null };
             return Task.CompletedTask;
         }
 
-        return writer.WriteAsync(_ => _states.Delete(key));
+        return writer.WriteAsync(_ => _states.Delete(StorageKeys.Bound(key)));
     }
 
     /// <summary>Removes states idle since before <paramref name="cutoff"/> (they would expire on the next message anyway).</summary>

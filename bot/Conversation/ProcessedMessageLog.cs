@@ -17,7 +17,8 @@ public sealed class ProcessedMessageLog
         _processed = LiteDbCollections.Open<ProcessedMessage>(database, "processed_messages");
     }
 
-    public static string KeyOf(string channel, string messageId) => channel + "|" + messageId;
+    /// <summary>The log's key of a message: "channel|id", or its hashed form when that is too long for an index key.</summary>
+    public static string KeyOf(string channel, string messageId) => StorageKeys.Bound(channel + "|" + messageId);
 
     public bool Contains(string key) => _processed.Exists(p => p.Id == key);
 

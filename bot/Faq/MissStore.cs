@@ -1,5 +1,6 @@
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Storage;
+using CommunityBot.Understanding;
 using LiteDB;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -7,7 +8,9 @@ namespace CommunityBot.Faq;
 
 /// <summary>
 /// Questions the assistant could not answer directly (collection <c>faq_misses</c>): unanswered ones, and ones whose
-/// "您是想问" choice the resident made; for the office to add to the knowledge base.
+/// "您是想问" choice the resident made; for the office to add to the knowledge base. At most
+/// <see cref="FaqMatchingOptions.MaxMisses"/> are kept: past it the oldest tenth goes, so a flood of questions cannot grow
+/// the file without end.
 /// </summary>
 public sealed class MissStore : IMissLog
 {
@@ -15,12 +18,16 @@ public sealed class MissStore : IMissLog
 
     private readonly ILiteCollection<BsonDocument> _misses;
     private readonly LiteDbWriter _writer;
+    private readonly int _max;
+    private int _count; // changed only inside writes, which the writer runs one at a time
 
-    public MissStore(ILiteDatabase database, LiteDbWriter writer, ILogger<MissStore>? logger = null)
+    public MissStore(ILiteDatabase database, LiteDbWriter writer, ILogger<MissStore>? logger = null, int maxMisses = FaqMatchingOptions.DefaultMaxMisses)
     {
         _writer = writer;
+        _max = maxMisses;
         _misses = LiteDbCollections.Open(database, CollectionName);
         LiteDbIndexes.Ensure(database, _misses, logger ?? NullLogger<MissStore>.Instance, ("At", "$.At"));
+        _count = _misses.Count();
     }
 
     public Task RecordAsync(FaqMiss miss, CancellationToken cancellationToken)
@@ -35,7 +42,16 @@ public sealed class MissStore : IMissLog
             ["BestScore"] = miss.BestScore,
             ["Chosen"] = miss.Chosen,
         };
-        return _writer.WriteAsync(_ => _misses.Insert(document));
+        return _writer.WriteAsync(_ =>
+        {
+            _misses.Insert(document);
+            if (++_count > _max)
+            {
+                // Down to nine tenths, so the prune runs once per tenth of the limit rather than on every miss.
+                var oldest = _misses.Find(Query.All("At", Query.Ascending), limit: _count - _max * 9 / 10).Select(d => d["_id"]).ToList();
+                _count -= oldest.Count(id => _misses.Delete(id));
+            }
+        });
     }
 
     /// <summary>The most recent misses, newest first.</summary>

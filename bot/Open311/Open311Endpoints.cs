@@ -188,10 +188,18 @@ public static partial class Open311Endpoints
             return Open311Writer.Error(fmt, StatusCodes.Status413PayloadTooLarge, $"请求体超过 {o.MaxBodyBytes} 字节。The body is larger than {o.MaxBodyBytes} bytes.");
         }
 
-        if (!http.Request.HasFormContentType)
+        // The spec's POST is urlencoded only: a multipart type over such a body would fail deep in the form reader.
+        if (!(Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
+              && type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)))
         {
             return Open311Writer.Error(fmt, StatusCodes.Status400BadRequest,
                 "请用表单提交（application/x-www-form-urlencoded）。POST requests must be application/x-www-form-urlencoded.");
+        }
+
+        if (!Hosting.FormCharset.IsUtf8(http.Request))
+        {
+            return Open311Writer.Error(fmt, StatusCodes.Status415UnsupportedMediaType,
+                "表单须为 UTF-8 编码。The form must be UTF-8: send no charset, or charset=utf-8.");
         }
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)

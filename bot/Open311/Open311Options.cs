@@ -49,4 +49,11 @@ public sealed class Open311Options
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RateWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Rate windows kept at most (one per API key, one per address that sent a wrong key): past it, windows that ended
+    /// are dropped, then the oldest, so a flood from many addresses cannot grow the server's memory.
+    /// </summary>
+    [Range(10, 1_000_000)]
+    public int MaxRateWindows { get; set; } = 10_000;
 }

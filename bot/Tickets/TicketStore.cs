@@ -74,7 +74,7 @@ public sealed class TicketStore
     }
 
     /// <summary>The ticket a submission (the channel's id of the message that said 提交) opened, if it did.</summary>
-    public string? TicketOfSubmission(string submissionKey) => _submissions.FindById(submissionKey)?["ticket"].AsString;
+    public string? TicketOfSubmission(string submissionKey) => _submissions.FindById(StorageKeys.Bound(submissionKey))?["ticket"].AsString;
 
     /// <summary>
     /// Forgets submissions recorded before <paramref name="cutoffUtc"/> (channels redeliver within minutes, so older ones
@@ -251,7 +251,7 @@ public sealed class TicketStore
         _tickets.Insert(ticket);
         if (ticket.SubmissionKey is { } submission)
         {
-            _submissions.Upsert(new BsonDocument { ["_id"] = submission, ["ticket"] = ticket.Number, ["at"] = ticket.CreatedAt });
+            _submissions.Upsert(new BsonDocument { ["_id"] = StorageKeys.Bound(submission), ["ticket"] = ticket.Number, ["at"] = ticket.CreatedAt });
         }
 
         alsoWrite?.Invoke(ticket);

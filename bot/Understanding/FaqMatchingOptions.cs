@@ -36,6 +36,12 @@ public sealed class FaqMatchingOptions
     [Range(1, 10)]
     public int MaxSuggestions { get; set; } = 3;
 
+    public const int DefaultMaxMisses = 10_000;
+
+    /// <summary>Unanswered questions kept for the office (console 未命中问题); past it the oldest are dropped.</summary>
+    [Range(10, 1_000_000)]
+    public int MaxMisses { get; set; } = DefaultMaxMisses;
+
     /// <summary>The synonym dictionary, relative to the application's directory unless rooted; empty for none.</summary>
     public string SynonymFile { get; set; } = "Data/synonyms.txt";
 

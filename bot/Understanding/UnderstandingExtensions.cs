@@ -17,7 +17,11 @@ public static class UnderstandingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<FaqStore>();
-        builder.Services.AddSingleton<MissStore>();
+        builder.Services.AddSingleton(sp => new MissStore(
+            sp.GetRequiredService<LiteDB.ILiteDatabase>(),
+            sp.GetRequiredService<Storage.LiteDbWriter>(),
+            sp.GetRequiredService<ILogger<MissStore>>(),
+            sp.GetRequiredService<IOptions<FaqMatchingOptions>>().Value.MaxMisses));
         builder.Services.AddSingleton<IMissLog>(sp => sp.GetRequiredService<MissStore>());
         builder.Services.AddSingleton(sp => new FaqMatcher(sp.GetRequiredService<IOptions<FaqMatchingOptions>>()));
         builder.Services.AddOptions<NluOptions>()

@@ -57,15 +57,25 @@ public static partial class ActivityMapper
             return "The activity has no from.id.";
         }
 
-        return null;
+        // Ids become index keys: an over-long one is refused here rather than failing the turn's write.
+        return ChannelIds.FindOverLong(
+            ("id", activity.Id),
+            ("channelId", activity.ChannelId),
+            ("conversation.id", activity.Conversation.Id),
+            ("conversation.tenantId", activity.Conversation.TenantId),
+            ("channelData.tenant.id", ReadTenantFromChannelData(activity.ChannelData)),
+            ("from.id", activity.From.Id),
+            ("recipient.id", activity.Recipient?.Id));
     }
 
     /// <summary>
     /// Maps a message, or the bot being added to a conversation, to an inbound message. Returns null for
     /// everything the bot acknowledges without acting on (typing, reactions, other members joining …).
-    /// Call <see cref="FindProblem"/> first; an activity with a problem maps to null.
+    /// Call <see cref="FindProblem"/> first; an activity with a problem maps to null. Text longer than
+    /// <paramref name="maxTextLength"/> (and the mention markup) is cut before any regex runs, and left for the
+    /// pipeline to refuse.
     /// </summary>
-    public static InboundMessage? ToInbound(ActivityPayload activity, DateTimeOffset receivedAt)
+    public static InboundMessage? ToInbound(ActivityPayload activity, DateTimeOffset receivedAt, int maxTextLength = int.MaxValue - ChannelText.MentionAllowance)
     {
         if (FindProblem(activity) is not null)
         {
@@ -74,7 +84,7 @@ public static partial class ActivityMapper
 
         return activity.Type switch
         {
-            ActivityTypes.Message => MapMessage(activity, receivedAt),
+            ActivityTypes.Message => MapMessage(activity, receivedAt, maxTextLength),
             ActivityTypes.ConversationUpdate => MapConversationUpdate(activity, receivedAt),
             _ => null,
         };
@@ -110,19 +120,20 @@ public static partial class ActivityMapper
         return reply;
     }
 
-    private static InboundMessage MapMessage(ActivityPayload activity, DateTimeOffset receivedAt)
+    private static InboundMessage MapMessage(ActivityPayload activity, DateTimeOffset receivedAt, int maxTextLength)
     {
         var conversation = ToReference(activity);
         var rawText = activity.Text ?? "";
         var botMentioned = IsBotMentioned(activity);
-        var text = CleanText(rawText, activity);
+        var text = ChannelText.IsOverLong(rawText, maxTextLength) ? ChannelText.Cut(rawText, maxTextLength) : CleanText(rawText, activity);
 
         // An Action.Submit with object data arrives as a message with empty text and the data in value [AC-BLOG].
         string? buttonValue = null;
         var isSubmit = string.IsNullOrWhiteSpace(text) && activity.Value is { ValueKind: JsonValueKind.Object };
-        if (isSubmit && activity.Value!.Value.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String)
+        if (isSubmit && activity.Value!.Value.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String
+            && value.GetString() is { } pressed && pressed.Length <= maxTextLength)
         {
-            buttonValue = value.GetString();
+            buttonValue = pressed; // our buttons carry short values; a longer one is no button of ours
         }
 
         return new InboundMessage
@@ -216,8 +227,11 @@ public static partial class ActivityMapper
     {
         foreach (var mention in BotMentions(activity))
         {
-            var name = mention.Mentioned?.Name;
-            var mentionText = mention.Text ?? (string.IsNullOrEmpty(name) ? null : $"<at>{name}</at>");
+            // The entity's strings become patterns: a name or text longer than any mention markup is not one.
+            var name = mention.Mentioned?.Name is { Length: <= ChannelText.MentionAllowance } n ? n : null;
+            var mentionText = mention.Text is { } t
+                ? (t.Length <= ChannelText.MentionAllowance ? t : null)
+                : (string.IsNullOrEmpty(name) ? null : $"<at>{name}</at>");
             if (!string.IsNullOrEmpty(mentionText))
             {
                 text = Regex.Replace(text, Regex.Escape(mentionText), " ", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);

@@ -70,6 +70,7 @@ public static partial class BotFrameworkEndpoints
         [FromServices] ITurnProcessor turns,
         [FromServices] IOptions<BotFrameworkOptions> options,
         [FromServices] HostExposure exposure,
+        [FromServices] IOptions<TurnOptions> turnOptions,
         [FromServices] TimeProvider time,
         [FromServices] ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -114,7 +115,7 @@ public static partial class BotFrameworkEndpoints
             activity = null;
         }
 
-        var problem = activity is null ? "The body is not a JSON activity object." : ActivityMapper.FindProblem(activity);
+        var problem = activity is null ? "The body is not a JSON activity object." : FindProblem(activity);
         if (problem is not null)
         {
             LogBadRequest(logger, problem);
@@ -157,9 +158,20 @@ public static partial class BotFrameworkEndpoints
             return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
         }
 
-        var inbound = ActivityMapper.ToInbound(activity, time.GetUtcNow()) is { } mapped
-            ? mapped with { Authenticated = settings.AuthenticationEnabled }
-            : null;
+        InboundMessage? inbound;
+        try
+        {
+            inbound = ActivityMapper.ToInbound(activity, time.GetUtcNow(), turnOptions.Value.MaxTextLength) is { } mapped
+                ? mapped with { Authenticated = settings.AuthenticationEnabled }
+                : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // A JSON string in value, channelData or an attachment that is a lone surrogate escape ("\ud800").
+            LogBadRequest(logger, InvalidUtf16);
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid activity", detail: InvalidUtf16);
+        }
+
         if (inbound is null)
         {
             LogIgnored(logger, activity.Type!, activity.ChannelId ?? "");
@@ -170,6 +182,21 @@ public static partial class BotFrameworkEndpoints
         var outcome = await turns.ProcessAsync(inbound, cancellationToken);
         LogProcessed(logger, inbound.Id, outcome);
         return TypedResults.Ok();
+    }
+
+    private const string InvalidUtf16 = "The activity holds a string that is not valid UTF-16 (a lone surrogate escape).";
+
+    /// <summary><see cref="ActivityMapper.FindProblem"/>, with a lone surrogate where it reads a JSON element as a problem too.</summary>
+    private static string? FindProblem(ActivityPayload activity)
+    {
+        try
+        {
+            return ActivityMapper.FindProblem(activity);
+        }
+        catch (InvalidOperationException)
+        {
+            return InvalidUtf16;
+        }
     }
 
     /// <summary>Reads the body, or returns null as soon as it proves longer than the limit.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CommunityBot.Conversation;
@@ -60,6 +61,8 @@ public static partial class WeComEndpoints
         [FromQuery] string? nonce,
         [FromQuery] string? echostr,
         [FromServices] WeComCallbackKeys keys,
+        [FromServices] IOptions<WeComOptions> options,
+        [FromServices] TimeProvider time,
         [FromServices] ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(LoggerCategory);
@@ -88,6 +91,11 @@ public static partial class WeComEndpoints
             return BadRequest($"echostr could not be decrypted ({error}).");
         }
 
+        if (FindStaleTimestamp(timestamp, time.GetUtcNow(), options.Value.ReplayWindow, logger, "URL verification") is { } stale)
+        {
+            return stale;
+        }
+
         // The plaintext exactly: no quotes, no BOM, no newline (B.1.2). Bytes, so nothing re-encodes it.
         return TypedResults.Bytes(plain, "text/plain");
     }
@@ -99,6 +107,7 @@ public static partial class WeComEndpoints
         [FromQuery] string? nonce,
         [FromServices] WeComCallbackKeys keys,
         [FromServices] IOptions<WeComOptions> options,
+        [FromServices] IOptions<TurnOptions> turnOptions,
         [FromServices] ITurnProcessor turns,
         [FromServices] TimeProvider time,
         [FromServices] ILoggerFactory loggers,
@@ -144,7 +153,12 @@ public static partial class WeComEndpoints
             return BadRequest($"The callback could not be decrypted ({error}).");
         }
 
-        if (!WeComMessageMapper.TryMap(plain, settings.BotName, time.GetUtcNow(), out var inbound, out var problem))
+        if (FindStaleTimestamp(timestamp, time.GetUtcNow(), settings.ReplayWindow, logger, "callback") is { } stale)
+        {
+            return stale;
+        }
+
+        if (!WeComMessageMapper.TryMap(plain, settings.BotName, time.GetUtcNow(), out var inbound, out var problem, turnOptions.Value.MaxTextLength))
         {
             LogBadRequest(logger, problem!);
             return BadRequest(problem!);
@@ -163,6 +177,30 @@ public static partial class WeComEndpoints
         return TypedResults.Ok();
     }
 
+    /// <summary>
+    /// Refuses a signed request whose timestamp is further than <paramref name="window"/> from <paramref name="now"/>
+    /// (WeCom sends its current Unix time): a captured callback replayed later must not run again once the dedupe has
+    /// forgotten its msgid. Checked after the signature, so only a caller who knows the Token learns about the window.
+    /// </summary>
+    private static IResult? FindStaleTimestamp(string timestamp, DateTimeOffset now, TimeSpan window, ILogger logger, string what)
+    {
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            LogBadRequest(logger, "timestamp is not Unix seconds");
+            return BadRequest("timestamp must be the Unix time in seconds.");
+        }
+
+        var skew = now.ToUnixTimeSeconds() - seconds;
+        if (Math.Abs(skew) <= (long)window.TotalSeconds)
+        {
+            return null;
+        }
+
+        LogStale(logger, what, skew);
+        return BadRequest(
+            $"The timestamp is {skew} s away from the server's clock, outside the ±{window.TotalSeconds:0} s replay window (WeCom:ReplayWindow): a replayed callback, or a server clock that is off.");
+    }
+
     private static string? ReadEncrypt(byte[] body)
     {
         try
@@ -174,8 +212,9 @@ public static partial class WeComEndpoints
                 ? encrypt.GetString()
                 : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a lone surrogate escape ("\ud800") cannot become a .NET string.
             return null;
         }
     }
@@ -218,6 +257,9 @@ public static partial class WeComEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom request rejected with 400: {Reason}")]
     private static partial void LogBadRequest(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom {What} refused: its timestamp is {Skew} s from our clock, outside the replay window (a replay, or a clock that is off)")]
+    private static partial void LogStale(ILogger logger, string what, long skew);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WeCom callback with nothing to process (stream refresh, feedback or unknown type)")]
     private static partial void LogIgnored(ILogger logger);

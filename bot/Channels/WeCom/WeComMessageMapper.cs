@@ -17,14 +17,23 @@ public static class WeComMessageMapper
     public const string AiBotIdKey = "aibotid";
     public const string ChatIdKey = "chatid";
 
+    /// <summary>Longest response_url kept (WeCom's are about 150 characters).</summary>
+    public const int MaxUrlLength = 2048;
+
     /// <summary>"该 response_url 有效期为 1 个小时" (protocols B.1.7).</summary>
     public static readonly TimeSpan ResponseUrlLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>The last second <see cref="DateTimeOffset"/> can hold (9999-12-31).</summary>
+    private const long MaxUnixSeconds = 253_402_300_799;
 
     /// <summary>
     /// Maps a decrypted callback. Returns false with a problem for malformed JSON; true with a null message for
     /// callbacks the bot has nothing to do with (stream refresh, feedback, unknown types: answered with an empty reply).
+    /// Over-long ids are a problem; text longer than <paramref name="maxTextLength"/> is cut before it is read further.
     /// </summary>
-    public static bool TryMap(ReadOnlySpan<byte> json, string botName, DateTimeOffset now, out InboundMessage? message, out string? problem)
+    public static bool TryMap(
+        ReadOnlySpan<byte> json, string botName, DateTimeOffset now, out InboundMessage? message, out string? problem,
+        int maxTextLength = int.MaxValue - ChannelText.MentionAllowance)
     {
         message = null;
         problem = null;
@@ -41,87 +50,120 @@ public static class WeComMessageMapper
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                problem = "The decrypted callback is not a JSON object.";
+                return TryMap(document.RootElement, botName, now, maxTextLength, out message, out problem);
+            }
+            catch (InvalidOperationException)
+            {
+                // GetString on an escaped lone surrogate ("\ud800"): no .NET string holds it.
+                message = null;
+                problem = "The decrypted callback has a string that is not valid UTF-16.";
                 return false;
             }
-
-            var msgId = String(root, "msgid");
-            var msgType = String(root, "msgtype");
-            var userId = root.TryGetProperty("from", out var from) && from.ValueKind == JsonValueKind.Object ? String(from, "userid") : null;
-            if (string.IsNullOrEmpty(msgId) || string.IsNullOrEmpty(msgType) || string.IsNullOrEmpty(userId))
-            {
-                problem = "The callback lacks msgid, msgtype or from.userid.";
-                return false;
-            }
-
-            var chatType = String(root, "chattype") ?? "single";
-            var isGroup = chatType == "group";
-            var chatId = String(root, "chatid");
-            if (isGroup && string.IsNullOrEmpty(chatId))
-            {
-                problem = "A group callback lacks chatid.";
-                return false;
-            }
-
-            var properties = new Dictionary<string, string>(StringComparer.Ordinal) { [ChatTypeKey] = chatType };
-            if (String(root, "aibotid") is { Length: > 0 } aiBotId)
-            {
-                properties[AiBotIdKey] = aiBotId;
-            }
-
-            if (isGroup)
-            {
-                properties[ChatIdKey] = chatId!;
-            }
-
-            if (String(root, "response_url") is { Length: > 0 } responseUrl)
-            {
-                properties[ResponseUrlKey] = responseUrl;
-                properties[ResponseUrlExpiresKey] = (now + ResponseUrlLifetime).ToString("O", CultureInfo.InvariantCulture);
-            }
-
-            var conversation = new ConversationReference
-            {
-                Channel = ChannelId,
-                ConversationId = isGroup ? chatId! : "single:" + userId,
-                IsGroup = isGroup,
-                UserId = userId,
-                BotId = properties.GetValueOrDefault(AiBotIdKey, ""),
-                BotName = botName,
-                ReplyToId = msgId,
-                Properties = properties,
-            };
-            var timestamp = root.TryGetProperty("create_time", out var created) && created.TryGetInt64(out var seconds)
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : now;
-            var inbound = new InboundMessage
-            {
-                Id = msgId,
-                Conversation = conversation,
-                AddressedToBot = true, // WeCom delivers group messages only when they @-mention the bot (B.1.1)
-                Timestamp = timestamp,
-            };
-
-            message = msgType switch
-            {
-                "text" => inbound with { Text = StripMention(Sub(root, "text", "content"), botName, isGroup) },
-                "voice" => inbound with { Text = (Sub(root, "voice", "content") ?? "").Trim() },
-                "image" => inbound with { Attachments = Attachment("image", Sub(root, "image", "url")) },
-                "file" => inbound with { Attachments = Attachment("file", Sub(root, "file", "url")) },
-                "mixed" => MapMixed(inbound, root, botName, isGroup),
-                "event" => MapEvent(inbound, root),
-                _ => null, // stream refresh (we never open a stream) and types added later
-            };
-            return true;
         }
     }
 
-    /// <summary>Removes a leading "@BotName" (or, in a group, any leading "@word") and trims.</summary>
-    public static string StripMention(string? text, string botName, bool isGroup)
+    private static bool TryMap(JsonElement root, string botName, DateTimeOffset now, int maxTextLength, out InboundMessage? message, out string? problem)
     {
+        message = null;
+        problem = null;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            problem = "The decrypted callback is not a JSON object.";
+            return false;
+        }
+
+        if (FindWrongType(root) is { } wrongType)
+        {
+            problem = wrongType;
+            return false;
+        }
+
+        var msgId = String(root, "msgid");
+        var msgType = String(root, "msgtype");
+        var userId = root.TryGetProperty("from", out var from) && from.ValueKind == JsonValueKind.Object ? String(from, "userid") : null;
+        if (string.IsNullOrEmpty(msgId) || string.IsNullOrEmpty(msgType) || string.IsNullOrEmpty(userId))
+        {
+            problem = "The callback lacks msgid, msgtype or from.userid.";
+            return false;
+        }
+
+        var chatType = String(root, "chattype") ?? "single";
+        var isGroup = chatType == "group";
+        var chatId = String(root, "chatid");
+        if (isGroup && string.IsNullOrEmpty(chatId))
+        {
+            problem = "A group callback lacks chatid.";
+            return false;
+        }
+
+        var responseUrl = String(root, "response_url");
+        problem = ChannelIds.FindOverLong(("msgid", msgId), ("from.userid", userId), ("chatid", chatId), ("aibotid", String(root, "aibotid")), ("chattype", chatType))
+            ?? (responseUrl is { Length: > MaxUrlLength } ? $"response_url is longer than {MaxUrlLength} characters." : null);
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { [ChatTypeKey] = chatType };
+        if (String(root, "aibotid") is { Length: > 0 } aiBotId)
+        {
+            properties[AiBotIdKey] = aiBotId;
+        }
+
+        if (isGroup)
+        {
+            properties[ChatIdKey] = chatId!;
+        }
+
+        if (responseUrl is { Length: > 0 })
+        {
+            properties[ResponseUrlKey] = responseUrl;
+            properties[ResponseUrlExpiresKey] = (now + ResponseUrlLifetime).ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        var conversation = new ConversationReference
+        {
+            Channel = ChannelId,
+            ConversationId = isGroup ? chatId! : "single:" + userId,
+            IsGroup = isGroup,
+            UserId = userId,
+            BotId = properties.GetValueOrDefault(AiBotIdKey, ""),
+            BotName = botName,
+            ReplyToId = msgId,
+            Properties = properties,
+        };
+        var timestamp = root.TryGetProperty("create_time", out var created) ? DateTimeOffset.FromUnixTimeSeconds(created.GetInt64()) : now;
+        var inbound = new InboundMessage
+        {
+            Id = msgId,
+            Conversation = conversation,
+            AddressedToBot = true, // WeCom delivers group messages only when they @-mention the bot (B.1.1)
+            Timestamp = timestamp,
+        };
+
+        message = msgType switch
+        {
+            "text" => inbound with { Text = StripMention(Sub(root, "text", "content"), botName, isGroup, maxTextLength) },
+            "voice" => inbound with { Text = ChannelText.Bound(Sub(root, "voice", "content") ?? "", maxTextLength).Trim() },
+            "image" => inbound with { Attachments = Attachment("image", Sub(root, "image", "url")) },
+            "file" => inbound with { Attachments = Attachment("file", Sub(root, "file", "url")) },
+            "mixed" => MapMixed(inbound, root, botName, isGroup, maxTextLength),
+            "event" => MapEvent(inbound, root, maxTextLength),
+            _ => null, // stream refresh (we never open a stream) and types added later
+        };
+        return true;
+    }
+
+    /// <summary>Removes a leading "@BotName" (or, in a group, any leading "@word") and trims; over-long text is only cut.</summary>
+    public static string StripMention(string? text, string botName, bool isGroup, int maxTextLength = int.MaxValue - ChannelText.MentionAllowance)
+    {
+        if (ChannelText.IsOverLong(text ?? "", maxTextLength))
+        {
+            return ChannelText.Cut(text!, maxTextLength);
+        }
+
         var result = (text ?? "").Trim();
         var mention = "@" + botName;
         if (botName.Length > 0 && result.StartsWith(mention, StringComparison.Ordinal))
@@ -161,7 +203,7 @@ public static class WeComMessageMapper
     public static string ToMarkdown(IEnumerable<OutboundMessage> messages) =>
         string.Join("\n\n", messages.Select(ToMarkdown));
 
-    private static InboundMessage MapMixed(InboundMessage inbound, JsonElement root, string botName, bool isGroup)
+    private static InboundMessage MapMixed(InboundMessage inbound, JsonElement root, string botName, bool isGroup, int maxTextLength)
     {
         var texts = new List<string>();
         var attachments = new List<InboundAttachment>();
@@ -181,10 +223,10 @@ public static class WeComMessageMapper
             }
         }
 
-        return inbound with { Text = StripMention(string.Join("\n", texts), botName, isGroup), Attachments = attachments };
+        return inbound with { Text = StripMention(string.Join("\n", texts), botName, isGroup, maxTextLength), Attachments = attachments };
     }
 
-    private static InboundMessage? MapEvent(InboundMessage inbound, JsonElement root)
+    private static InboundMessage? MapEvent(InboundMessage inbound, JsonElement root, int maxTextLength)
     {
         if (!root.TryGetProperty("event", out var evt) || evt.ValueKind != JsonValueKind.Object)
         {
@@ -194,10 +236,53 @@ public static class WeComMessageMapper
         return String(evt, "eventtype") switch
         {
             "enter_chat" => inbound with { Kind = InboundKind.BotAdded },
-            "template_card_event" when Sub(evt, "template_card_event", "event_key") is { Length: > 0 } key =>
+            // Our cards' keys are short; a longer one is no button of ours.
+            "template_card_event" when Sub(evt, "template_card_event", "event_key") is { Length: > 0 } key && key.Length <= maxTextLength =>
                 inbound with { ButtonValue = key },
             _ => null, // feedback_event takes only an empty reply (B.1.4)
         };
+    }
+
+    /// <summary>
+    /// Says which field we read has another type than WeCom documents (B.1.4), or null. A field of the wrong type is a
+    /// malformed callback, not an absent field: a number for a msgid or an array for the text is refused, not guessed at.
+    /// </summary>
+    private static string? FindWrongType(JsonElement root)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["msgid", "msgtype", "chattype", "chatid", "aibotid", "response_url"])
+        {
+            if (root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.String)
+            {
+                return $"{name} must be a string.";
+            }
+        }
+
+        if (root.TryGetProperty("create_time", out var created)
+            && !(created.ValueKind == JsonValueKind.Number && created.TryGetInt64(out var seconds) && seconds is >= 0 and <= MaxUnixSeconds))
+        {
+            return "create_time must be a Unix time in seconds.";
+        }
+
+        foreach (var (name, field) in (ReadOnlySpan<(string, string)>)[("from", "userid"), ("text", "content"), ("voice", "content"), ("image", "url"), ("file", "url"), ("mixed", "msg_item"), ("event", "eventtype")])
+        {
+            if (!root.TryGetProperty(name, out var inner))
+            {
+                continue;
+            }
+
+            if (inner.ValueKind != JsonValueKind.Object)
+            {
+                return $"{name} must be an object.";
+            }
+
+            var expected = name == "mixed" ? JsonValueKind.Array : JsonValueKind.String;
+            if (inner.TryGetProperty(field, out var value) && value.ValueKind != expected)
+            {
+                return $"{name}.{field} must be {(expected == JsonValueKind.Array ? "an array" : "a string")}.";
+            }
+        }
+
+        return null;
     }
 
     private static IReadOnlyList<InboundAttachment> Attachment(string contentType, string? url) =>

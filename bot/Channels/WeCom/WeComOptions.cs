@@ -43,6 +43,13 @@ public sealed class WeComOptions : IValidatableObject
     [Range(1024, 4 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Callbacks whose <c>timestamp</c> is further than this from our clock, either way, are refused: a captured callback
+    /// replayed after the message-id dedupe forgot it is not run again. Keep it well below <c>Turns:DedupeWindow</c>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00")]
+    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long before its expiry an access_token is fetched again.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);

@@ -252,6 +252,13 @@ public static partial class WebChatEndpoints
         {
             return (null, TooLarge());
         }
+        catch (InvalidOperationException)
+        {
+            // The content type names a charset the JSON reader cannot take (charset=utf-7 throws NotSupportedException inside).
+            return (null, TypedResults.Problem(
+                "请以 UTF-8 编码发送。The body must be UTF-8 JSON (send no charset, or charset=utf-8).",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Invalid web chat request"));
+        }
     }
 
     private static bool TryParseQuery(string? value, long max, out long result)

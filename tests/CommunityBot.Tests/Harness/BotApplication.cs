@@ -41,7 +41,7 @@ public sealed class BotApplication : WebApplicationFactory<Program>
 
     /// <summary>Stands in for the WeCom server API and response_urls when set (the WeCom channel's tests).</summary>
     public HttpMessageHandler? WeComHandler { get; init; }
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.FromHours(8)));
+    public FakeTimeProvider Time { get; init; } = new(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.FromHours(8)));
     public LiteDatabase Database { get; }
 
     /// <summary>Replaces the knowledge base with the test fixture.</summary>

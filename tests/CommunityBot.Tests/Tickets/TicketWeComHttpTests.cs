@@ -185,7 +185,7 @@ public sealed class TicketWeComHttpTests : IDisposable
     private Task<HttpResponseMessage> PostCallbackAsync(string plaintext)
     {
         var encrypt = _crypto.Encrypt(Encoding.UTF8.GetBytes(plaintext));
-        const string timestamp = "1700000000";
+        var timestamp = _app.Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         const string nonce = "1234567890";
         var signature = _crypto.Sign(timestamp, nonce, encrypt);
         return _client.PostAsync(

@@ -6,6 +6,7 @@ using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Notifications;
 using CommunityBot.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CommunityBot.Tests.Channels.WeCom;
 
@@ -55,16 +56,22 @@ public sealed class WeComHttpTests : IDisposable
         ["text"] = new JsonObject { ["content"] = text },
     }.ToJsonString();
 
-    private Task<HttpResponseMessage> PostCallbackAsync(string plaintext, Func<string, string>? tamperSignature = null, HttpClient? client = null)
+    private Task<HttpResponseMessage> PostCallbackAsync(string plaintext, Func<string, string>? tamperSignature = null, long? timestamp = null, HttpClient? client = null)
     {
         var encrypt = _crypto.Encrypt(Encoding.UTF8.GetBytes(plaintext));
-        const string timestamp = "1700000000";
+        return PostEncryptedAsync(encrypt, tamperSignature, timestamp, client: client);
+    }
+
+    /// <summary>Posts <c>{"encrypt": …}</c> signed with the fake clock's time (or <paramref name="timestamp"/>).</summary>
+    private Task<HttpResponseMessage> PostEncryptedAsync(string encrypt, Func<string, string>? tamperSignature = null, long? timestamp = null, string? body = null, HttpClient? client = null)
+    {
+        var ts = (timestamp ?? _app.Time.GetUtcNow().ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
         const string nonce = "1234567890";
-        var signature = _crypto.Sign(timestamp, nonce, encrypt);
+        var signature = _crypto.Sign(ts, nonce, encrypt);
         signature = tamperSignature?.Invoke(signature) ?? signature;
-        var body = new JsonObject { ["encrypt"] = encrypt }.ToJsonString();
+        body ??= new JsonObject { ["encrypt"] = encrypt }.ToJsonString();
         return (client ?? _client).PostAsync(
-            $"/api/wecom?msg_signature={signature}&timestamp={timestamp}&nonce={nonce}",
+            $"/api/wecom?msg_signature={signature}&timestamp={ts}&nonce={nonce}",
             new StringContent(body, Encoding.UTF8, "application/json"));
     }
 
@@ -163,6 +170,67 @@ public sealed class WeComHttpTests : IDisposable
         Assert.Single(_wecom.Calls);
     }
 
+    [Theory]
+    [InlineData(-301)]
+    [InlineData(301)]
+    public async Task Callback_TimestampOutsideReplayWindow_400AndNothingProcessed(int offsetSeconds)
+    {
+        var timestamp = _app.Time.GetUtcNow().AddSeconds(offsetSeconds).ToUnixTimeSeconds();
+
+        var response = await PostCallbackAsync(GroupText("MSG-STALE", "@小灵通 物业电话多少"), timestamp: timestamp);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("replay window", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await _app.DeliverAsync());
+        Assert.Empty(_wecom.Calls);
+    }
+
+    [Fact]
+    public async Task Callback_ReplayedAfterDedupeForgotItsMsgId_Refused()
+    {
+        var sentAt = _app.Time.GetUtcNow().ToUnixTimeSeconds();
+        var first = await PostCallbackAsync(GroupText("MSG-REPLAY", "@小灵通 物业电话多少"), timestamp: sentAt);
+        Assert.Equal(1, await _app.DeliverAsync());
+
+        // Three days on, the message id has left the dedupe log; the captured callback must still not run again.
+        _app.Time.Advance(TimeSpan.FromDays(3));
+        var processed = _app.Services.GetRequiredService<CommunityBot.Conversation.ProcessedMessageLog>();
+        processed.DeleteOlderThan(_app.Time.GetUtcNow().AddDays(-2)); // what the hourly cleanup does
+        Assert.False(processed.Contains(CommunityBot.Conversation.ProcessedMessageLog.KeyOf("wecom", "MSG-REPLAY")));
+        var replay = await PostCallbackAsync(GroupText("MSG-REPLAY", "@小灵通 物业电话多少"), timestamp: sentAt);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+        Assert.Equal(0, await _app.DeliverAsync());
+        Assert.Single(_wecom.Calls);
+    }
+
+    [Fact]
+    public async Task Callback_TimestampInsideReplayWindow_Accepted()
+    {
+        var timestamp = _app.Time.GetUtcNow().AddSeconds(-290).ToUnixTimeSeconds();
+
+        var response = await PostCallbackAsync(GroupText("MSG-FRESH", "@小灵通 物业电话多少"), timestamp: timestamp);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await _app.DeliverAsync());
+        Assert.Single(_wecom.Calls);
+    }
+
+    [Fact]
+    public async Task VerifyUrl_StaleTimestamp_400()
+    {
+        var timestamp = _app.Time.GetUtcNow().AddMinutes(-10).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var echo = _crypto.Encrypt("12345"u8);
+        var signature = _crypto.Sign(timestamp, "2", echo);
+
+        var response = await _client.GetAsync($"/api/wecom?msg_signature={signature}&timestamp={timestamp}&nonce=2&echostr={Uri.EscapeDataString(echo)}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("12345", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Callback_TamperedSignature_401AndNothingProcessed()
     {
@@ -180,7 +248,18 @@ public sealed class WeComHttpTests : IDisposable
     {
         // protocols C.4: encrypt/msg_signature for timestamp 1700000000, nonce 1234567890 (response_url "RESPONSEURL").
         const string encrypt = "sKqRbbiSUnDhFHOvPjtUMcw0RmRNkLSpAwtrwZiMb9vVnpG3UVwnmBvcI4Hn9HXYXR+P8ZHkMy5J/emUWEvGEoYyLQ1sHR5gbyfkDv1sPJuwYvXryOyuAT2s0y64qmWqSCi+rxqA2c4Jpx9vFsl8xkSwf0JfF0huG2Z6s1AGgFS8S06CLbMIthQ4sKTzaoMOFv4p779b0bgcQh8N8z6Duig8JKjMdbiK06I3TKmPyBsUZOWKQVwVvY5jtDTkLGjve14QqajYP/JdK5l4W/YNtOoMkO1Kc1JL49K8AhBshNK7x2heD1BX/UO0FVbQDYVpjYlo1sJhKmtMpHlzEns7qA==";
-        var response = await _client.PostAsync(
+        // The vector's clock, so its timestamp is inside the replay window.
+        using var app = new BotApplication(new Dictionary<string, string?>
+        {
+            ["WeCom:Token"] = Token,
+            ["WeCom:EncodingAESKey"] = Key,
+        })
+        {
+            WeComHandler = _wecom,
+            Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1700000000)),
+        };
+        using var client = app.CreateClient();
+        var response = await client.PostAsync(
             "/api/wecom?msg_signature=30f8cfa8911fc0d7090cb5af1d12a0e6f3577cc6&timestamp=1700000000&nonce=1234567890",
             new StringContent(new JsonObject { ["encrypt"] = encrypt }.ToJsonString(), Encoding.UTF8, "application/json"));
 
@@ -226,7 +305,10 @@ public sealed class WeComHttpTests : IDisposable
             ["WeCom:Token"] = Token,
             ["WeCom:EncodingAESKey"] = Key,
             ["WeCom:ReceiveId"] = "wx5823bf96d3bd56c7",
-        });
+        })
+        {
+            Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1409659589 + 60)),
+        };
         using var client = app.CreateClient();
         var echo = Uri.EscapeDataString("P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==");
 
