@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CommunityBot.Admin;
 
@@ -17,7 +19,9 @@ public static class AdminExtensions
             .BindConfiguration(AdminOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.TryAddSingleton<IPasswordHasher<AdminUser>, PasswordHasher<AdminUser>>();
         builder.Services.AddSingleton<AdminUserStore>();
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy<string, AdminLoginLimiter>(AdminLoginLimiter.PolicyName));
         builder.Services.AddSingleton<TicketScope>();
         builder.Services.AddSingleton<AdminFormat>();
         builder.Services.AddSingleton<TicketPage>();
@@ -54,7 +58,9 @@ public static class AdminExtensions
 
     public static WebApplication MapAdminConsole(this WebApplication app)
     {
-        // After the authentication and authorization middleware the host adds on its own, as antiforgery requires.
+        // After the authentication and authorization middleware the host adds on its own, as antiforgery requires;
+        // the sign-in limiter before antiforgery, which reads the form.
+        app.UseRateLimiter();
         app.Use(AdminUpload.RefuseOversizedAsync);
         app.UseAntiforgery();
         var admin = app.MapGroup("/admin").WithTags("Admin");
