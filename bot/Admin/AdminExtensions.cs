@@ -39,6 +39,7 @@ public static class AdminExtensions
                 options.Cookie.Path = "/admin";
                 options.LoginPath = "/admin/login";
                 options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = AdminSession.ValidateAsync;
                 // A signed-in user without the role gets a plain 403 page rather than a redirect loop.
                 options.Events.OnRedirectToAccessDenied = context =>
                     AdminLayout.Page(context.HttpContext, "无权访问", AdminLayout.Message("您的账号没有权限打开这个页面。", error: true), StatusCodes.Status403Forbidden)

@@ -51,6 +51,46 @@ public sealed partial class AdminSecurityHttpTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, waited.StatusCode);
     }
 
+    [Fact]
+    public async Task Issue12_DemotedAdmin_OpenSessionLosesItsRightsOnTheNextRequest()
+    {
+        var app = Keep(new BotApplication());
+        CreateAccounts(app);
+        var client = Keep(Client(app));
+        await LoginAsync(client, Boss);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/faq")).StatusCode);
+
+        // What `admin create boss --role worker` does while the admin's browser is still signed in.
+        app.Services.GetRequiredService<AdminUserStore>().Save(new AdminUser { Name = Boss, Role = AdminRole.Worker, WorkerId = "w-wangfang" }, Password);
+
+        var faq = await client.GetAsync("/admin/faq");
+        Assert.Equal(HttpStatusCode.Redirect, faq.StatusCode);
+        Assert.Equal("/admin/login", faq.Headers.Location?.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/admin/tickets")).StatusCode);
+        // Signing in again gives the new role's rights only.
+        await LoginAsync(client, Boss);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/tickets")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/admin/faq")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Issue12_PasswordResetOrRemovedAccount_EndsOpenSessions()
+    {
+        var app = Keep(new BotApplication());
+        CreateAccounts(app);
+        var boss = Keep(Client(app));
+        var liuAn = Keep(Client(app));
+        await LoginAsync(boss, Boss);
+        await LoginAsync(liuAn, LiuAn);
+
+        var users = app.Services.GetRequiredService<AdminUserStore>();
+        users.Save(users.Find(Boss)!, "another-password-2");
+        app.Database.GetCollection(AdminUserStore.CollectionName).Delete(LiuAn);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await boss.GetAsync("/admin/tickets")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await liuAn.GetAsync("/admin/tickets")).StatusCode);
+    }
+
     private T Keep<T>(T disposable)
         where T : IDisposable
     {
