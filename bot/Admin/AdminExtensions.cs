@@ -29,6 +29,8 @@ public static class AdminExtensions
         {
             options.Cookie.Name = ".CommunityBot.Antiforgery";
             options.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure over https, also behind a configured TLS proxy (ReverseProxy:*); antiforgery's default is never.
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         builder.Services.AddAuthentication(Scheme)
             .AddCookie(Scheme, options =>
@@ -37,6 +39,7 @@ public static class AdminExtensions
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.Cookie.Path = "/admin";
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.LoginPath = "/admin/login";
                 options.SlidingExpiration = true;
                 options.Events.OnValidatePrincipal = AdminSession.ValidateAsync;

@@ -77,8 +77,8 @@ public static partial class AdminLoginEndpoints
             """), statusCode);
 
     /// <summary>
-    /// The address failures are counted against. Behind a reverse proxy this is the proxy's address (forwarded headers
-    /// are not trusted), so every user then shares one count, as before per-address counting.
+    /// The address failures are counted against: the client's, also behind a proxy named in <c>ReverseProxy:*</c>
+    /// (its X-Forwarded-For); behind any other proxy the proxy's own, so every user then shares one count.
     /// </summary>
     private static string ClientAddress(HttpContext http) =>
         http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "unknown";

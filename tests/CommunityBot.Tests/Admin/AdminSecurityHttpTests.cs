@@ -91,6 +91,98 @@ public sealed partial class AdminSecurityHttpTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, (await liuAn.GetAsync("/admin/tickets")).StatusCode);
     }
 
+    private const string Proxy = "10.0.0.5";
+    private const string Attacker = "203.0.113.7";
+    private const string RealUser = "198.51.100.20";
+
+    [Fact]
+    public async Task Issue12_BehindAConfiguredTlsProxy_CookiesAreSecureAndTheLockoutCountsTheRealClient()
+    {
+        var app = Keep(new BotApplication(new() { ["ReverseProxy:KnownProxies:0"] = Proxy }));
+        CreateAccounts(app);
+        var browser = new ProxiedBrowser(Keep(RawClient(app)), sender: Proxy);
+
+        var page = await browser.GetAsync("/admin/login", forwardedFor: RealUser);
+        Assert.Contains(page.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".CommunityBot.Antiforgery=", StringComparison.Ordinal) && IsSecure(c));
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.LoginAsync(Boss, "wrong-" + i, forwardedFor: Attacker)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await browser.LoginAsync(Boss, "wrong-4", forwardedFor: Attacker)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await browser.LoginAsync(Boss, Password, forwardedFor: Attacker)).StatusCode);
+        // The real user comes through the same proxy from another address: not locked out by the attacker's failures.
+        var signedIn = await browser.LoginAsync(Boss, Password, forwardedFor: RealUser);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Contains(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".CommunityBot.Admin=", StringComparison.Ordinal) && IsSecure(c));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Issue12_ForwardedHeadersFromASenderNotConfigured_AreIgnored(bool anotherProxyConfigured)
+    {
+        var app = Keep(new BotApplication(anotherProxyConfigured ? new() { ["ReverseProxy:KnownNetworks:0"] = "10.0.0.0/24" } : null));
+        CreateAccounts(app);
+        var browser = new ProxiedBrowser(Keep(RawClient(app)), sender: Attacker);
+
+        var page = await browser.GetAsync("/admin/login", forwardedFor: RealUser);
+        Assert.DoesNotContain(page.Headers.GetValues("Set-Cookie"), IsSecure);
+        // Whatever address the sender claims, its failures count against its own.
+        for (var i = 0; i < 5; i++)
+        {
+            await browser.LoginAsync(Boss, "wrong-" + i, forwardedFor: $"192.0.2.{i + 1}");
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await browser.LoginAsync(Boss, Password, forwardedFor: RealUser)).StatusCode);
+    }
+
+    private static bool IsSecure(string setCookie) => setCookie.Split(';').Any(a => a.Trim().Equals("secure", StringComparison.OrdinalIgnoreCase));
+
+    private static HttpClient RawClient(BotApplication app) =>
+        app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+
+    /// <summary>
+    /// Requests as a TLS proxy at <c>sender</c> passes them on (X-Forwarded-Proto https, X-Forwarded-For the client),
+    /// keeping cookies by hand: a cookie container would not send a Secure cookie back over the test server's http.
+    /// </summary>
+    private sealed class ProxiedBrowser(HttpClient client, string sender)
+    {
+        private readonly Dictionary<string, string> _cookies = [];
+
+        public Task<HttpResponseMessage> GetAsync(string path, string forwardedFor) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path), forwardedFor);
+
+        public async Task<HttpResponseMessage> LoginAsync(string name, string password, string forwardedFor)
+        {
+            var page = await (await GetAsync("/admin/login", forwardedFor)).Content.ReadAsStringAsync();
+            var token = WebUtility.HtmlDecode(TokenPattern().Match(page).Groups[1].Value);
+            return await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/admin/login")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = name, ["password"] = password, ["__RequestVerificationToken"] = token }),
+            }, forwardedFor);
+        }
+
+        private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string forwardedFor)
+        {
+            request.Headers.Add(BotApplication.ClientAddressHeader, sender);
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            if (_cookies.Count > 0)
+            {
+                request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
+            }
+
+            var response = await client.SendAsync(request);
+            foreach (var cookie in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+            {
+                var pair = cookie.Split(';')[0].Split('=', 2);
+                _cookies[pair[0]] = pair[1];
+            }
+
+            return response;
+        }
+    }
+
     private T Keep<T>(T disposable)
         where T : IDisposable
     {
