@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,7 +68,11 @@ public static class AdminExtensions
         app.UseRateLimiter();
         app.Use(AdminUpload.RefuseOversizedAsync);
         app.UseAntiforgery();
-        var admin = app.MapGroup("/admin").WithTags("Admin");
+        // Every POST under /admin is checked, also one that reads no form (minimal APIs check only those that bind one),
+        // and refused with 400 when the token is missing or wrong.
+        var admin = app.MapGroup("/admin").WithTags("Admin")
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .AddEndpointFilter(RefuseForgedAsync);
         AdminLoginEndpoints.Map(admin);
         FaqAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         TicketAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(TicketsPolicy));
@@ -81,4 +86,11 @@ public static class AdminExtensions
         admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
         return app;
     }
+
+    // The antiforgery middleware only records its verdict; an endpoint that binds a form refuses on its own.
+    private static ValueTask<object?> RefuseForgedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+            ? ValueTask.FromResult<object?>(AdminLayout.Page(
+                context.HttpContext, "页面已过期", AdminLayout.Message("页面已过期或不是从本站提交的，请返回刷新页面后重试。", error: true), StatusCodes.Status400BadRequest))
+            : next(context);
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using CommunityBot.Admin;
+using CommunityBot.Notices;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using CommunityBot.Tests.Harness;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -89,6 +92,47 @@ public sealed partial class AdminSecurityHttpTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Redirect, (await boss.GetAsync("/admin/tickets")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await liuAn.GetAsync("/admin/tickets")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Issue12_EveryStateChangingAdminEndpoint_RefusesARequestWithoutTheAntiforgeryToken()
+    {
+        var app = Keep(new BotApplication());
+        CreateAccounts(app);
+        MoveToOfficeHours(app);
+        var ticket = await FileTicketAsync(app);
+        var notice = await app.Services.GetRequiredService<NoticeStore>().CreateAsync(new Notice
+        {
+            Title = "停水通知", Text = "幸福里5号楼今天停水。", Category = "水电气暖", CommunityId = "FH-01",
+            Places = [new NoticePlace { CompoundId = "xingfuli", CompoundName = "幸福里小区", Buildings = ["5号楼"] }],
+            StartUtc = new DateTime(2026, 11, 24, 0, 0, 0, DateTimeKind.Utc), EndUtc = new DateTime(2026, 11, 24, 10, 0, 0, DateTimeKind.Utc),
+            Author = Boss, CreatedUtc = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc),
+        });
+        var client = Keep(Client(app));
+        await LoginAsync(client, Boss); // the street admin passes every role check, so only the token can refuse
+
+        var unsafeRoutes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/admin", StringComparison.Ordinal) == true)
+            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [], (e, method) => (Method: method, Pattern: e.RoutePattern.RawText!))
+            .Where(r => r.Method is not ("GET" or "HEAD" or "OPTIONS" or "TRACE"))
+            .ToList();
+        Assert.Contains(("POST", "/admin/notices/{id:int}/withdraw"), unsafeRoutes);
+        Assert.True(unsafeRoutes.Count >= 15, $"found {unsafeRoutes.Count} state-changing admin endpoints");
+
+        foreach (var (method, pattern) in unsafeRoutes)
+        {
+            var path = pattern.Replace("{number}", ticket, StringComparison.Ordinal).Replace("{id:int}", notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            Assert.DoesNotContain("{", path);
+            using var request = new HttpRequestMessage(new HttpMethod(method), path)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "Sign", ["text"] = "x" }),
+            };
+            var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {pattern} without a token: {(int)response.StatusCode}");
+        }
+
+        Assert.Null(app.Services.GetRequiredService<NoticeStore>().Find(notice.Id)!.WithdrawnUtc);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/tickets")).StatusCode); // still signed in: logout was refused too
     }
 
     private const string Proxy = "10.0.0.5";
