@@ -7,6 +7,7 @@ using CommunityBot.Clocks;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
 using CommunityBot.Directory;
+using CommunityBot.Hosting;
 using CommunityBot.Notices;
 using CommunityBot.Open311;
 using CommunityBot.Oversight;
@@ -27,6 +28,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--data-dir"] = "CommunityBot:DataDir" });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
+builder.AddReverseProxy();
 builder.AddStorage();
 builder.AddUnderstanding();
 builder.AddDirectory();
@@ -43,6 +45,7 @@ builder.AddBroadcasts();
 builder.AddAdminConsole();
 
 var app = builder.Build();
+app.UseReverseProxy();          // X-Forwarded-For/-Proto from ReverseProxy:KnownProxies/KnownNetworks only
 app.MapBotFrameworkEndpoints(); // POST /api/messages
 app.MapWebChatEndpoints();      // the local chat page and its API
 app.MapWeComEndpoints();        // GET+POST /api/wecom

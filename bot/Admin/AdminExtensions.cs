@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CommunityBot.Admin;
 
@@ -17,7 +20,9 @@ public static class AdminExtensions
             .BindConfiguration(AdminOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.TryAddSingleton<IPasswordHasher<AdminUser>, PasswordHasher<AdminUser>>();
         builder.Services.AddSingleton<AdminUserStore>();
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy<string, AdminLoginLimiter>(AdminLoginLimiter.PolicyName));
         builder.Services.AddSingleton<TicketScope>();
         builder.Services.AddSingleton<AdminFormat>();
         builder.Services.AddSingleton<TicketPage>();
@@ -25,6 +30,8 @@ public static class AdminExtensions
         {
             options.Cookie.Name = ".CommunityBot.Antiforgery";
             options.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure over https, also behind a configured TLS proxy (ReverseProxy:*); antiforgery's default is never.
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         builder.Services.AddAuthentication(Scheme)
             .AddCookie(Scheme, options =>
@@ -33,8 +40,10 @@ public static class AdminExtensions
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.Cookie.Path = "/admin";
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.LoginPath = "/admin/login";
                 options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = AdminSession.ValidateAsync;
                 // A signed-in user without the role gets a plain 403 page rather than a redirect loop.
                 options.Events.OnRedirectToAccessDenied = context =>
                     AdminLayout.Page(context.HttpContext, "无权访问", AdminLayout.Message("您的账号没有权限打开这个页面。", error: true), StatusCodes.Status403Forbidden)
@@ -54,11 +63,17 @@ public static class AdminExtensions
 
     public static WebApplication MapAdminConsole(this WebApplication app)
     {
-        // After the authentication and authorization middleware the host adds on its own, as antiforgery requires.
+        // After the authentication and authorization middleware the host adds on its own, as antiforgery requires;
+        // the sign-in limiter before antiforgery, which reads the form.
+        app.UseRateLimiter();
         app.Use(AdminUpload.RefuseOversizedAsync);
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/admin"), admin => admin.Use(Hosting.FormCharset.RefuseOthersAsync));
         app.UseAntiforgery();
-        var admin = app.MapGroup("/admin").WithTags("Admin");
+        // Every POST under /admin is checked, also one that reads no form (minimal APIs check only those that bind one),
+        // and refused with 400 when the token is missing or wrong.
+        var admin = app.MapGroup("/admin").WithTags("Admin")
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .AddEndpointFilter(RefuseForgedAsync);
         AdminLoginEndpoints.Map(admin);
         FaqAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         TicketAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(TicketsPolicy));
@@ -74,4 +89,11 @@ public static class AdminExtensions
         admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
         return app;
     }
+
+    // The antiforgery middleware only records its verdict; an endpoint that binds a form refuses on its own.
+    private static ValueTask<object?> RefuseForgedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+            ? ValueTask.FromResult<object?>(AdminLayout.Page(
+                context.HttpContext, "页面已过期", AdminLayout.Message("页面已过期或不是从本站提交的，请返回刷新页面后重试。", error: true), StatusCodes.Status400BadRequest))
+            : next(context);
 }

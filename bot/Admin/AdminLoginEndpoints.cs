@@ -9,7 +9,7 @@ public static partial class AdminLoginEndpoints
     public static void Map(RouteGroupBuilder admin)
     {
         admin.MapGet("/login", (HttpContext http, string? returnUrl) => LoginPage(http, returnUrl, null, StatusCodes.Status200OK));
-        admin.MapPost("/login", LoginAsync);
+        admin.MapPost("/login", LoginAsync).RequireRateLimiting(AdminLoginLimiter.PolicyName);
         admin.MapPost("/logout", async (HttpContext http, IFormCollection form) =>
         {
             await http.SignOutAsync(AdminExtensions.Scheme);
@@ -40,6 +40,10 @@ public static partial class AdminLoginEndpoints
                 LogAccountLockedOut(logger, name);
                 LogAttemptAddress(logger, name, address);
                 return LockedPage();
+            case LoginOutcome.Busy:
+                LogBusy(logger, name);
+                LogAttemptAddress(logger, name, address);
+                return TryLaterPage(http, StatusCodes.Status429TooManyRequests, returnUrl, name);
             default:
                 LogFailed(logger, name);
                 LogAttemptAddress(logger, name, address);
@@ -49,6 +53,13 @@ public static partial class AdminLoginEndpoints
         // The same words for both locks: the page does not tell an attacker which limit they reached.
         IResult LockedPage() => LoginPage(
             http, returnUrl, $"登录失败次数过多，账号已锁定 {options.Value.LockoutDuration.TotalMinutes:0} 分钟，请稍后再试。", StatusCodes.Status429TooManyRequests, name);
+    }
+
+    /// <summary>The login page saying to try again in a moment, with <c>Retry-After</c>: too many sign-ins at once.</summary>
+    public static IResult TryLaterPage(HttpContext http, int statusCode, string? returnUrl = null, string name = "")
+    {
+        http.Response.Headers.RetryAfter = AdminLoginLimiter.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return LoginPage(http, returnUrl, $"登录请求过多，请 {AdminLoginLimiter.RetryAfterSeconds} 秒后再试。", statusCode, name);
     }
 
     private static IResult LoginPage(HttpContext http, string? returnUrl, string? error, int statusCode, string name = "") =>
@@ -66,8 +77,8 @@ public static partial class AdminLoginEndpoints
             """), statusCode);
 
     /// <summary>
-    /// The address failures are counted against. Behind a reverse proxy this is the proxy's address (forwarded headers
-    /// are not trusted), so every user then shares one count, as before per-address counting.
+    /// The address failures are counted against: the client's, also behind a proxy named in <c>ReverseProxy:*</c>
+    /// (its X-Forwarded-For); behind any other proxy the proxy's own, so every user then shares one count.
     /// </summary>
     private static string ClientAddress(HttpContext http) =>
         http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "unknown";
@@ -87,6 +98,9 @@ public static partial class AdminLoginEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Admin console: {Name} is locked out for every address after repeated failures from many")]
     private static partial void LogAccountLockedOut(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin console: sign-in as {Name} refused unchecked while as many attempts as the lockout allows are being checked")]
+    private static partial void LogBusy(ILogger logger, string name);
 
     // A client address can identify a person, so it is kept out of the Warning lines above.
     [LoggerMessage(Level = LogLevel.Debug, Message = "Admin console: the failed or refused sign-in as {Name} came from {Address}")]

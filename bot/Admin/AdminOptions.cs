@@ -25,6 +25,17 @@ public sealed class AdminOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Sign-ins whose password is checked at the same time (each hash takes a core for tens of milliseconds); more wait
+    /// in a queue of <see cref="LoginQueue"/>, and beyond it are answered 503 with <c>Retry-After</c>.
+    /// </summary>
+    [Range(1, 64)]
+    public int LoginConcurrency { get; set; } = 2;
+
+    /// <summary>Sign-ins that wait for one of the <see cref="LoginConcurrency"/> places before further ones are refused.</summary>
+    [Range(0, 1000)]
+    public int LoginQueue { get; set; } = 8;
+
     /// <summary>How long a login lasts without activity.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
     public TimeSpan SessionIdle { get; set; } = TimeSpan.FromHours(8);

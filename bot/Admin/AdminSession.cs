@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace CommunityBot.Admin;
 
@@ -7,6 +9,8 @@ public sealed record AdminSession(string Name, AdminRole Role, string? Community
 {
     public const string CommunityClaim = "cb:community";
     public const string WorkerClaim = "cb:worker";
+    /// <summary>The account's <see cref="AdminUser.SecurityStamp"/> at sign-in; the session ends when it changes.</summary>
+    public const string StampClaim = "cb:stamp";
 
     public bool SeesAllTickets => Role is AdminRole.Admin or AdminRole.Street;
 
@@ -23,7 +27,7 @@ public sealed record AdminSession(string Name, AdminRole Role, string? Community
 
     public static ClaimsPrincipal ToPrincipal(AdminUser user, string scheme)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Name, user.Name), new(ClaimTypes.Role, user.Role.ToString()) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.Name), new(ClaimTypes.Role, user.Role.ToString()), new(StampClaim, user.SecurityStamp) };
         if (user.CommunityId is { Length: > 0 } community)
         {
             claims.Add(new Claim(CommunityClaim, community));
@@ -35,6 +39,25 @@ public sealed record AdminSession(string Name, AdminRole Role, string? Community
         }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+
+    /// <summary>
+    /// The cookie handler's check on every request: a session whose account is gone, or whose password, role or scope
+    /// was set again since it signed in (a new stamp), is signed out, so it keeps none of the rights it had.
+    /// </summary>
+    public static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var users = context.HttpContext.RequestServices.GetRequiredService<AdminUserStore>();
+        if (context.Principal?.Identity?.Name is { Length: > 0 } name
+            && context.Principal.FindFirstValue(StampClaim) is { } stamp
+            && users.Find(name) is { } user
+            && string.Equals(user.SecurityStamp, stamp, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(context.Scheme.Name);
     }
 
     public static string Chinese(AdminRole role) => role switch

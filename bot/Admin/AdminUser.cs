@@ -14,6 +14,11 @@ public sealed class AdminUser
     public string? WorkerId { get; set; }
     /// <summary>An ASP.NET Core Identity <c>PasswordHasher</c> hash (PBKDF2 with a salt).</summary>
     public string PasswordHash { get; set; } = "";
+    /// <summary>
+    /// Changed whenever the password, role or scope is set (<c>admin create</c>); a session carries the stamp it was
+    /// signed in with and ends when the account's differs or the account is gone.
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
     /// <summary>Recent failed sign-ins per client address; a lock here keeps out that address only.</summary>
     public List<LoginFailures> FailuresByAddress { get; set; } = [];
     /// <summary>When each recent failure from any address happened, for the ceiling across addresses.</summary>

@@ -12,17 +12,24 @@ public sealed class AdminUserStore
 {
     public const string CollectionName = "admin_users";
 
-    private static readonly PasswordHasher<AdminUser> Hasher = new();
+    private readonly IPasswordHasher<AdminUser> _hasher;
 
     // Verified when the name is unknown, so that a wrong name costs as long as a wrong password.
-    private static readonly string DummyHash = Hasher.HashPassword(new AdminUser(), "not-a-password");
+    private readonly string _dummyHash;
 
     private readonly ILiteCollection<AdminUser> _users;
     private readonly Lock _lock = new();
 
-    public AdminUserStore(ILiteDatabase database)
+    // Attempts admitted and being hashed, per account and per account+address: they count as failures until they are
+    // known to be right, so that a burst of concurrent guesses cannot try more passwords than the lockout allows.
+    private readonly Dictionary<string, int> _pendingByAccount = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Name, string Address), int> _pendingByAddress = [];
+
+    public AdminUserStore(ILiteDatabase database, IPasswordHasher<AdminUser>? hasher = null)
     {
         _users = LiteDbCollections.Open<AdminUser>(database, CollectionName);
+        _hasher = hasher ?? new PasswordHasher<AdminUser>();
+        _dummyHash = _hasher.HashPassword(new AdminUser(), "not-a-password");
     }
 
     public int Count() => _users.Count();
@@ -31,10 +38,14 @@ public sealed class AdminUserStore
 
     public IReadOnlyList<AdminUser> All() => _users.FindAll().OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
 
-    /// <summary>Creates or replaces the account <paramref name="user"/> with <paramref name="password"/> hashed; clears any lockout.</summary>
+    /// <summary>
+    /// Creates or replaces the account <paramref name="user"/> with <paramref name="password"/> hashed; clears any
+    /// lockout and gives it a new security stamp, which ends every session signed in before.
+    /// </summary>
     public void Save(AdminUser user, string password)
     {
-        user.PasswordHash = Hasher.HashPassword(user, password);
+        user.PasswordHash = _hasher.HashPassword(user, password);
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
         user.FailuresByAddress = [];
         user.RecentFailures = [];
         user.LockedUntil = null;
@@ -48,17 +59,55 @@ public sealed class AdminUserStore
     /// Checks a password from the client at <paramref name="address"/>, counting failures per account and address:
     /// the <c>LockoutFailures</c>-th failure in a row from one address locks the account to that address for
     /// <c>LockoutDuration</c>, and <c>AccountLockoutFailures</c> failures from all addresses within that duration lock it
-    /// to everyone. A success resets the count of its own address only.
+    /// to everyone. A success resets the count of its own address only. The password is hashed outside the store's
+    /// lock; an attempt that would exceed a limit if the ones being hashed fail is refused as <see cref="LoginOutcome.Busy"/>.
     /// </summary>
     public (LoginOutcome Outcome, AdminUser? User) CheckPassword(string name, string password, string address, DateTime now, AdminOptions limits)
+    {
+        var (refused, user) = Admit(name, address, now, limits);
+        if (refused is { } outcome)
+        {
+            return (outcome, null);
+        }
+
+        if (user is null)
+        {
+            _hasher.VerifyHashedPassword(new AdminUser(), _dummyHash, password);
+            return (LoginOutcome.Failed, null);
+        }
+
+        PasswordVerificationResult verified;
+        string? rehashed = null;
+        try
+        {
+            verified = _hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+            if (verified == PasswordVerificationResult.SuccessRehashNeeded)
+            {
+                rehashed = _hasher.HashPassword(user, password);
+            }
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                Release(user.Name, address);
+            }
+
+            throw;
+        }
+
+        return Record(user, verified != PasswordVerificationResult.Failed, rehashed, address, now, limits);
+    }
+
+    /// <summary>Under the lock: the account's locks and the attempts already being hashed decide whether this one is hashed.</summary>
+    private (LoginOutcome? Refused, AdminUser? User) Admit(string name, string address, DateTime now, AdminOptions limits)
     {
         lock (_lock)
         {
             var user = string.IsNullOrEmpty(name) ? null : _users.FindById(name);
             if (user is null)
             {
-                Hasher.VerifyHashedPassword(new AdminUser(), DummyHash, password);
-                return (LoginOutcome.Failed, null);
+                return (null, null);
             }
 
             Forget(user, now, limits.LockoutDuration);
@@ -73,22 +122,70 @@ public sealed class AdminUserStore
                 return (LoginOutcome.LockedOut, null);
             }
 
-            var verified = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-            if (verified == PasswordVerificationResult.Failed)
+            // Keyed by the stored name: LiteDB finds "Boss" for "boss".
+            var pendingHere = _pendingByAddress.GetValueOrDefault((user.Name, address));
+            var pendingAll = _pendingByAccount.GetValueOrDefault(user.Name);
+            if ((failures?.Count ?? 0) + pendingHere >= limits.LockoutFailures || user.RecentFailures.Count + pendingAll >= limits.AccountLockoutFailures)
             {
-                var outcome = CountFailure(user, failures, address, now, limits);
+                return (LoginOutcome.Busy, null);
+            }
+
+            _pendingByAddress[(user.Name, address)] = pendingHere + 1;
+            _pendingByAccount[user.Name] = pendingAll + 1;
+            return (null, user);
+        }
+    }
+
+    /// <summary>Under the lock again: the outcome is counted on the account as it is now (other attempts may have changed it meanwhile).</summary>
+    private (LoginOutcome Outcome, AdminUser? User) Record(AdminUser hashed, bool right, string? rehashed, string address, DateTime now, AdminOptions limits)
+    {
+        lock (_lock)
+        {
+            Release(hashed.Name, address);
+            var user = _users.FindById(hashed.Name);
+            if (user is null)
+            {
+                return (LoginOutcome.Failed, null);
+            }
+
+            Forget(user, now, limits.LockoutDuration);
+            // A reset (admin create) while this one was being hashed: the password checked is no longer the account's.
+            right &= user.SecurityStamp == hashed.SecurityStamp;
+            if (!right)
+            {
+                var outcome = CountFailure(user, user.FailuresByAddress.Find(f => f.Address == address), address, now, limits);
                 _users.Update(user);
                 return (outcome, null);
             }
 
-            if (verified == PasswordVerificationResult.SuccessRehashNeeded)
+            if (rehashed is not null)
             {
-                user.PasswordHash = Hasher.HashPassword(user, password);
+                user.PasswordHash = rehashed;
             }
 
             user.FailuresByAddress.RemoveAll(f => f.Address == address);
             _users.Update(user);
             return (LoginOutcome.Succeeded, user);
+        }
+    }
+
+    // Under _lock.
+    private void Release(string name, string address)
+    {
+        Decrement(_pendingByAddress, (name, address));
+        Decrement(_pendingByAccount, name);
+    }
+
+    private static void Decrement<TKey>(Dictionary<TKey, int> counts, TKey key)
+        where TKey : notnull
+    {
+        if (counts.TryGetValue(key, out var count) && count > 1)
+        {
+            counts[key] = count - 1;
+        }
+        else
+        {
+            counts.Remove(key);
         }
     }
 

@@ -10,4 +10,9 @@ public enum LoginOutcome
     LockedOut,
     /// <summary>Too many failures from all addresses together; the account is locked to everyone for a while.</summary>
     AccountLockedOut,
+    /// <summary>
+    /// Refused without checking: the attempts for this account (from this address, or from all) still being checked
+    /// would reach a lock if they failed, so this one has to wait for them.
+    /// </summary>
+    Busy,
 }

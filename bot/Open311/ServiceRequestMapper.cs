@@ -1,15 +1,19 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using CommunityBot.Dialogs.Privacy;
 using CommunityBot.Tickets;
 
 namespace CommunityBot.Open311;
 
 /// <summary>Pure conversion of a ticket into the GeoReport v2 service request the outside world may see.</summary>
-public static partial class ServiceRequestMapper
+public static class ServiceRequestMapper
 {
     public const string Open = "open";
     public const string Closed = "closed";
 
+    /// <summary>
+    /// Free text (the resident's description and place, the worker's note) is published under the one rule of
+    /// <see cref="PersonalData.Hide"/>, as a group would see it; the worker's card keeps the full text.
+    /// </summary>
     public static ServiceRequest FromTicket(Ticket ticket, Open311Submission? submission, string? agency, TimeSpan utcOffset)
     {
         var service = Open311Services.ForCategory(ticket.Category);
@@ -18,15 +22,15 @@ public static partial class ServiceRequestMapper
         {
             ServiceRequestId = ticket.Number,
             Status = StatusOf(ticket),
-            StatusNotes = LastWorkerNote(ticket) is { } note ? MaskPhones(note) : null,
+            StatusNotes = LastWorkerNote(ticket) is { } note ? PersonalData.Hide(note, ticket.Room) : null,
             ServiceName = ticket.Category,
             ServiceCode = service.Code,
-            Description = MaskPhones(ticket.Description),
+            Description = PersonalData.Hide(ticket.Description, ticket.Room),
             AgencyResponsible = agency,
             RequestedDatetime = Local(ticket.CreatedAt, utcOffset),
             UpdatedDatetime = Local(updated, utcOffset),
             ExpectedDatetime = ticket.IsOpen ? Local(ticket.CloseBy, utcOffset) : null,
-            Address = HasPublicLocation(ticket) ? MaskPhones(ticket.PublicLocation) : null,
+            Address = HasPublicLocation(ticket) ? PersonalData.Hide(ticket.PublicLocation, ticket.Room) : null,
             Lat = submission?.Lat,
             Long = submission?.Long,
             MediaUrl = submission?.MediaUrl,
@@ -43,12 +47,6 @@ public static partial class ServiceRequestMapper
     public static string? LastWorkerNote(Ticket ticket) => ticket.Events
         .LastOrDefault(e => e.Kind is TicketEventKind.Replied or TicketEventKind.Closed && !string.IsNullOrWhiteSpace(e.Note))?.Note;
 
-    /// <summary>
-    /// Residents (and workers, in notes) sometimes write a mobile number into free text; published text shows it
-    /// masked (139****5678) as the group receipt does. The worker's card keeps the full text.
-    /// </summary>
-    public static string MaskPhones(string text) => MobileNumber().Replace(text, m => Dialogs.Grievance.GrievanceDialog.Mask(m.Value));
-
     /// <summary>ISO 8601 with the office's offset, e.g. 2026-11-23T20:00:00+08:00 (the spec's datetime format).</summary>
     public static string FormatDatetime(DateTimeOffset value) => value.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
@@ -58,7 +56,4 @@ public static partial class ServiceRequestMapper
 
     private static bool HasPublicLocation(Ticket ticket) =>
         ticket.CompoundName is not null || ticket.Building is not null || ticket.Unit is not null || ticket.Landmark is not null;
-
-    [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)")]
-    private static partial Regex MobileNumber();
 }

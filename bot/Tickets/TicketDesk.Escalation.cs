@@ -1,5 +1,6 @@
 using CommunityBot.Clocks;
 using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Privacy;
 using CommunityBot.Notifications;
 
 namespace CommunityBot.Tickets;
@@ -121,7 +122,7 @@ public sealed partial class TicketDesk
                 ServiceUrl = district.ServiceUrl,
             };
             // The district sees the case, not the resident's phone or room: those stay with the handling office.
-            var text = $"{ticket.Category}｜{ticket.PublicLocation}\n{ticket.Description}\n{note}\n责任人：{ticket.AssigneeName}";
+            var text = $"{ticket.Category}｜{PersonalData.Hide(ticket.PublicLocation, ticket.Room)}\n{PersonalData.Hide(ticket.Description, ticket.Room)}\n{note}\n责任人：{ticket.AssigneeName}";
             return (TicketLevel.District, district.Name, [_outbox.Create(address, new OutboundMessage { Title = $"督办工单 {ticket.Number}", Text = text })]);
         }
 

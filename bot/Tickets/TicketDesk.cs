@@ -4,6 +4,7 @@ using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Dialogs.Feedback;
 using CommunityBot.Dialogs.Grievance;
+using CommunityBot.Dialogs.Privacy;
 using CommunityBot.Dialogs.Routing;
 using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
@@ -190,7 +191,7 @@ public sealed partial class TicketDesk : ITicketDesk
             }
 
             reporter.Phone = contact.Phone;
-            reporter.MaskedPhone = GrievanceDialog.Mask(contact.Phone);
+            reporter.MaskedPhone = PersonalData.MaskPhone(contact.Phone);
             if (reporter == t.Reporter && contact.Room is not null)
             {
                 t.Room ??= contact.Room;
@@ -209,13 +210,13 @@ public sealed partial class TicketDesk : ITicketDesk
         _outbox.Wake();
         return updated is null
             ? "没找到您登记的这个工单，电话没有记录。"
-            : $"已记下电话 {GrievanceDialog.Mask(contact.Phone)}，只有处理工单的网格员能看到。";
+            : $"已记下电话 {PersonalData.MaskPhone(contact.Phone)}，只有处理工单的网格员能看到。";
     }
 
     public Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken)
     {
         IReadOnlyList<TicketSummary> mine = _store.ReportedBy(TicketReporter.KeyOf(channel, userId))
-            .Select(t => new TicketSummary(t.Number, t.Category, t.PublicLocation, TicketStatusRules.Chinese(t.Status), new DateTimeOffset(t.CreatedAt, TimeSpan.Zero)))
+            .Select(t => new TicketSummary(t.Number, t.Category, PersonalData.Hide(t.PublicLocation, t.Room), TicketStatusRules.Chinese(t.Status), new DateTimeOffset(t.CreatedAt, TimeSpan.Zero)))
             .ToList();
         return Task.FromResult(mine);
     }
@@ -493,7 +494,7 @@ public sealed partial class TicketDesk : ITicketDesk
         UserName = report.Reporter.UserName,
         Conversation = JsonSerializer.Serialize(report.Reporter with { ReplyToId = null }, DialogJson.Options),
         Phone = report.Phone,
-        MaskedPhone = report.Phone is null ? null : GrievanceDialog.Mask(report.Phone),
+        MaskedPhone = report.Phone is null ? null : PersonalData.MaskPhone(report.Phone),
     };
 
     private static string ActionTitle(WorkerAction action) => action switch

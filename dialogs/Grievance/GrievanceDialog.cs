@@ -2,6 +2,7 @@ using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Directory;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Dialogs.Notices;
+using CommunityBot.Dialogs.Privacy;
 using CommunityBot.Dialogs.Understanding;
 
 namespace CommunityBot.Dialogs.Grievance;
@@ -12,7 +13,7 @@ namespace CommunityBot.Dialogs.Grievance;
 /// <see cref="GrievanceReport"/>. In a group nothing personal is asked for or repeated. A report that an announced
 /// notice covers (停水 in a building under a 停水 notice) ends as soon as that is known, with the notice's id.
 /// </summary>
-public sealed partial class GrievanceDialog(IDirectory directory, IDetailExtractor details, INotices notices) : Dialog<GrievanceDialog.Step, GrievanceState, GrievanceReport>
+public sealed class GrievanceDialog(IDirectory directory, IDetailExtractor details, INotices notices) : Dialog<GrievanceDialog.Step, GrievanceState, GrievanceReport>
 {
     public const string DialogId = "grievance";
     private const string Submit = "提交";
@@ -184,9 +185,10 @@ public sealed partial class GrievanceDialog(IDirectory directory, IDetailExtract
             return DialogTurn<GrievanceReport>.Ask(Step.Phone, Prompt.ForText("留个电话方便网格员联系您（可选），不想留请回复「跳过」。"));
         }
 
-        var summary = $"请确认：\n类别：{state.Category}\n位置：{ToReport(turn, state).PublicLocation}\n情况：{(state.Private ? state.Description : Redact(state.Description, state.Room))}" +
+        var place = ToReport(turn, state).PublicLocation;
+        var summary = $"请确认：\n类别：{state.Category}\n位置：{(state.Private ? place : PersonalData.Hide(place, state.Room))}\n情况：{(state.Private ? state.Description : PersonalData.Hide(state.Description, state.Room))}" +
             (state.Photos.Count > 0 ? $"\n照片：{state.Photos.Count}张" : "") +
-            (state.Private && state.Phone is not null ? $"\n电话：{Mask(state.Phone)}" : "");
+            (state.Private && state.Phone is not null ? $"\n电话：{PersonalData.MaskPhone(state.Phone)}" : "");
         return DialogTurn<GrievanceReport>.Ask(Step.Confirm, Prompt.ForChoice(
             summary,
             [new CardAction(Submit, Submit), new CardAction(ChangePlace, ChangePlace), new CardAction(ChangeDescription, ChangeDescription)],
@@ -236,27 +238,6 @@ public sealed partial class GrievanceDialog(IDirectory directory, IDetailExtract
     };
 
     private static bool IsSkip(string text) => SkipWords.Contains(PromptValidator.Normalize(text), StringComparer.Ordinal);
-
-    /// <summary>
-    /// The resident's words as the group may see them: every run of seven or more digits (a phone number,
-    /// also when written "138 1234 5678" or "0371-6600 1234") hidden entirely, and the room number hidden.
-    /// </summary>
-    public static string Redact(string text, string? room)
-    {
-        var masked = PhoneLike().Replace(text, m =>
-        {
-            var digits = new string(m.Value.Where(char.IsAsciiDigit).ToArray());
-            return digits.Length >= 7 ? "（号码已隐藏）" : m.Value;
-        });
-        return string.IsNullOrEmpty(room) ? masked : masked.Replace(room, "***", StringComparison.Ordinal);
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\d(?:[\d\- ]{5,}\d)")]
-    private static partial System.Text.RegularExpressions.Regex PhoneLike();
-
-    /// <summary>"13812345678" → "138****5678".</summary>
-    public static string Mask(string phone) =>
-        phone.Length >= 7 ? string.Concat(phone.AsSpan(0, 3), "****", phone.AsSpan(phone.Length - 4)) : "****";
 
     private static string StripTrigger(string text)
     {

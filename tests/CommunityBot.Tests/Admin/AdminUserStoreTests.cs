@@ -112,6 +112,59 @@ public sealed class AdminUserStoreTests : IDisposable
         Assert.Equal(LoginOutcome.Succeeded, Check(Password, A));
     }
 
+    [Fact]
+    public async Task Issue12_CheckPassword_ConcurrentGuessesFromOneAddress_NoMoreAreHashedThanTheLockoutAllows()
+    {
+        using var hasher = new GatedPasswordHasher();
+        var users = new AdminUserStore(_database, hasher);
+        var limits = new AdminOptions { LockoutFailures = 3 };
+        var guesses = Enumerable.Range(0, 3).Select(_ => Task.Run(() => users.CheckPassword(Name, "wrong", A, _now, limits).Outcome)).ToList();
+        hasher.WaitUntilInside(3); // hashed side by side, not one after another under a lock
+
+        // Three guesses from A are being checked: if they fail, A is locked, so a fourth is not even hashed.
+        Assert.Equal(LoginOutcome.Busy, await Unheld(() => users.CheckPassword(Name, Password, A, _now, limits).Outcome));
+        Assert.Equal(3, hasher.Checks);
+        // The real user elsewhere is checked as usual.
+        var real = Task.Run(() => users.CheckPassword(Name, Password, B, _now, limits).Outcome);
+        hasher.WaitUntilInside(1);
+
+        hasher.Open();
+        Assert.Equal([LoginOutcome.Failed, LoginOutcome.Failed, LoginOutcome.LockedOut], (await Task.WhenAll(guesses)).Order());
+        Assert.Equal(LoginOutcome.Succeeded, await real);
+        Assert.Equal(LoginOutcome.LockedOut, users.CheckPassword(Name, Password, A, _now, limits).Outcome);
+    }
+
+    [Fact]
+    public async Task Issue12_CheckPassword_ConcurrentGuessesFromManyAddresses_NoMoreAreHashedThanTheAccountCeilingAllows()
+    {
+        using var hasher = new GatedPasswordHasher();
+        var users = new AdminUserStore(_database, hasher);
+        var limits = new AdminOptions { AccountLockoutFailures = 2 };
+        var guesses = new[] { A, B }.Select(address => Task.Run(() => users.CheckPassword(Name, "wrong", address, _now, limits).Outcome)).ToList();
+        hasher.WaitUntilInside(2);
+
+        Assert.Equal(LoginOutcome.Busy, await Unheld(() => users.CheckPassword(Name, Password, Address(7), _now, limits).Outcome));
+
+        hasher.Open();
+        Assert.Equal([LoginOutcome.Failed, LoginOutcome.AccountLockedOut], (await Task.WhenAll(guesses)).Order());
+        Assert.Equal(LoginOutcome.AccountLockedOut, users.CheckPassword(Name, Password, Address(7), _now, limits).Outcome);
+        Assert.Equal(2, hasher.Checks);
+    }
+
+    [Fact]
+    public void Save_Again_ChangesTheSecurityStamp()
+    {
+        var before = _users.Find(Name)!.SecurityStamp;
+
+        _users.Save(new AdminUser { Name = Name, Role = AdminRole.Worker, WorkerId = "w-wangfang" }, Password);
+
+        Assert.NotEqual("", before);
+        Assert.NotEqual(before, _users.Find(Name)!.SecurityStamp);
+    }
+
+    // An attempt that must not reach the held hasher: bounded, so that if it does the test fails instead of hanging.
+    private static Task<LoginOutcome> Unheld(Func<LoginOutcome> attempt) => Task.Run(attempt).WaitAsync(TimeSpan.FromSeconds(30));
+
     private LoginOutcome Check(string password, string address) => _users.CheckPassword(Name, password, address, _now, Limits).Outcome;
 
     private static string Address(int i) => $"192.0.2.{i + 1}";

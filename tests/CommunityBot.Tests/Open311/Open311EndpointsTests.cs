@@ -342,6 +342,24 @@ public sealed class Open311EndpointsTests : IDisposable
     }
 
     [Fact]
+    public async Task Issue12_GetRequest_SpacedMobileAndRoomInTheDescription_HiddenAsInTheGroup()
+    {
+        var id = await FileAsync("housing", "3-2-501卫生间漏水，电话 138 1234 5678，座机0371-6600 1234", "幸福里小区3号楼");
+
+        var one = Assert.Single(await GetJsonArrayAsync($"{Base}/requests/{id}.json"))!;
+        var list = await _client.GetStringAsync($"{Base}/requests.xml");
+
+        Assert.Equal("3-2-***卫生间漏水，电话 （号码已隐藏），座机（号码已隐藏）", (string)one["description"]!);
+        foreach (var secret in new[] { "1234 5678", "5678", "501", "6600" })
+        {
+            Assert.DoesNotContain(secret, list);
+        }
+
+        // The handling worker's private card keeps what the resident wrote.
+        Assert.Contains(_app.Services.GetRequiredService<Outbox>().All(), m => JsonSerializer.Deserialize<OutboundMessage>(m.Message, DialogJson.Options)!.Text.Contains("3-2-501卫生间漏水，电话 138 1234 5678", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GetRequest_Unknown_Returns404ErrorList()
     {
         var response = await _client.GetAsync($"{Base}/requests/WT20990101-0001.xml");

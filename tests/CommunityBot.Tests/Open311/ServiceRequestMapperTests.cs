@@ -78,6 +78,6 @@ public sealed class ServiceRequestMapperTests
 
         var request = ServiceRequestMapper.FromTicket(ticket, null, null, TimeSpan.FromHours(8));
 
-        Assert.Equal("电梯坏了，联系我139****5678或0371-66001000", request.Description);
+        Assert.Equal("电梯坏了，联系我（号码已隐藏）或（号码已隐藏）", request.Description);
     }
 }
