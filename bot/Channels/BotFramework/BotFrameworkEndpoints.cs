@@ -95,6 +95,17 @@ public static partial class BotFrameworkEndpoints
             return TypedResults.Unauthorized();
         }
 
+        // The Bot Framework always posts JSON. Requiring it also keeps a web page in the resident's browser from posting
+        // to a loopback demo: a cross-site form or text/plain POST cannot carry this type without the server's consent.
+        if (!http.Request.HasJsonContentType())
+        {
+            LogBadRequest(logger, "not application/json");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Activity must be JSON",
+                detail: "POST /api/messages takes an activity as application/json.");
+        }
+
         var body = await ReadBodyAsync(http.Request, settings.MaxBodyBytes, cancellationToken);
         if (body is null)
         {

@@ -202,11 +202,28 @@ public sealed class BotFrameworkEndpointsTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Messages_NotJson_Returns415WithNothingProcessed()
+    {
+        var client = await StartAsync(appId: null);
+        // What a web page can make a browser send cross-site without asking: a text/plain or form POST.
+        foreach (var type in new[] { "text/plain", "application/x-www-form-urlencoded" })
+        {
+            var response = await client.PostAsync("/api/messages", new StringContent(Payload("teams-personal.json"), Encoding.UTF8, type));
+
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        }
+
+        Assert.Empty(_turns.Messages);
+    }
+
+    [Fact]
     public async Task Messages_OversizedBodyWithoutContentLength_Returns400()
     {
         var client = await StartAsync(appId: null);
         var bytes = Encoding.UTF8.GetBytes(Payload("teams-personal.json").Replace("Hello Teams TestBot", new string('长', 5000)));
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StreamContent(new UnknownLengthStream(bytes)) };
+        var content = new StreamContent(new UnknownLengthStream(bytes));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = content };
 
         var response = await client.SendAsync(request);
 
