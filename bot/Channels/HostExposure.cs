@@ -18,7 +18,9 @@ namespace CommunityBot.Channels;
 /// <para>A request is local when it carries no <c>Forwarded</c> or <c>X-Forwarded-For</c> header (a proxy on this machine
 /// forwarding someone else) and comes from a loopback address. The forwarded-headers middleware, which only trusts
 /// configured proxies, replaces the address with the client's and removes the header it used: a proxied public
-/// client is then seen at its own, non-loopback address. No address at all (the in-process test server, a Unix
+/// client is then seen at its own, non-loopback address. The <c>Host</c> it asked for must name this machine too
+/// (localhost or a loopback IP): a web page whose own name was re-pointed at 127.0.0.1 (DNS rebinding) can make a
+/// browser here send same-origin requests, but they carry that page's host name. No address at all (the in-process test server, a Unix
 /// socket or named pipe) counts as local: such a request cannot come from the network by itself, and the bindings
 /// that receive it are judged by the rule above.</para>
 /// </remarks>
@@ -60,7 +62,26 @@ public sealed class HostExposure
             return false;
         }
 
+        if (!IsLoopbackHost(http.Request.Host))
+        {
+            return false;
+        }
+
         return http.Connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+    }
+
+    /// <summary>True for a <c>Host</c> header naming this machine: localhost (or a name under .localhost) or a loopback IP.</summary>
+    public static bool IsLoopbackHost(HostString host)
+    {
+        if (!host.HasValue)
+        {
+            return false;
+        }
+
+        var name = host.Host.Trim('[', ']');
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip));
     }
 
     /// <summary>True for an address Kestrel binds to loopback only: localhost or a loopback IP literal.</summary>

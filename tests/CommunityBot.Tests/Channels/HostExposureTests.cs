@@ -64,6 +64,7 @@ public sealed class HostExposureTests
     public void Request_IsLocalOnlyFromLoopbackAndNotForwarded(string? remote, string? header, bool local)
     {
         var http = new DefaultHttpContext();
+        http.Request.Host = new HostString("localhost", 3978);
         http.Connection.RemoteIpAddress = remote is null ? null : IPAddress.Parse(remote);
         if (header is not null)
         {
@@ -73,5 +74,25 @@ public sealed class HostExposureTests
         Assert.Equal(local, HostExposure.IsLocalRequest(http));
         Assert.Equal(local, new HostExposure(Options.Create(new ServerAddressOptions { Urls = "http://localhost:3978" })).IsLocal(http));
         Assert.False(new HostExposure(Options.Create(new ServerAddressOptions { Urls = "http://0.0.0.0:3978" })).IsLocal(http));
+    }
+
+    [Theory]
+    [InlineData("localhost:3978", true)]
+    [InlineData("LOCALHOST", true)]
+    [InlineData("chat.localhost:3978", true)] // RFC 6761: names under .localhost are loopback
+    [InlineData("127.0.0.1:5080", true)]
+    [InlineData("127.1.2.3", true)]
+    [InlineData("[::1]:5080", true)]
+    [InlineData("rebound.example:3978", false)]
+    [InlineData("localhost.example.org", false)]
+    [InlineData("10.0.0.5:3978", false)]
+    [InlineData("", false)]
+    public void Request_IsLocalOnlyForAHostNamingThisMachine(string host, bool local)
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Host = host.Length == 0 ? default : new HostString(host);
+        http.Connection.RemoteIpAddress = IPAddress.Loopback;
+
+        Assert.Equal(local, HostExposure.IsLocalRequest(http));
     }
 }

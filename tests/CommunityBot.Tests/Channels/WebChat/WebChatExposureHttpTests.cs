@@ -76,6 +76,35 @@ public sealed class WebChatExposureHttpTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/local/demo")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("rebound.example:3978")] // a page's own name re-pointed at 127.0.0.1 (DNS rebinding)
+    [InlineData("192.168.1.10:3978")]
+    public async Task Page_LoopbackRequestForAnotherHostName_IsAbsentAndNothingIsProcessed(string host)
+    {
+        using var app = new BotApplication();
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Host = host;
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/local/demo")).StatusCode);
+        var posted = await client.PostAsJsonAsync("/api/local/messages",
+            new { conversationId = "private-wang", userId = WorkerUserId, isGroup = false, text = "我的工单" });
+        Assert.Equal(HttpStatusCode.NotFound, posted.StatusCode);
+        Assert.Empty(app.Services.GetRequiredService<Outbox>().All());
+    }
+
+    [Theory]
+    [InlineData("localhost:3978")]
+    [InlineData("127.0.0.1:5080")]
+    [InlineData("[::1]:5080")]
+    public async Task Page_LoopbackRequestForThisMachine_IsServed(string host)
+    {
+        using var app = new BotApplication();
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Host = host;
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/local/demo")).StatusCode);
+    }
+
     [Fact]
     public async Task Demo_AllowRemote_StrangerCannotReadAWorkersCards()
     {
