@@ -69,7 +69,8 @@ public sealed partial class TicketDesk
             handoff.ResidentWaitingSince = null;
             handoff.Escalated = false;
             _handoffs.Put(handoff);
-            _outbox.Insert([_outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain($"网格员{handoff.WorkerName}：{text}"))]);
+            var resident = Address(handoff.ResidentAddress);
+            _outbox.Insert([_outbox.Create(resident, OutboundMessage.Plain($"网格员{handoff.WorkerName}：{ForAudience(resident, text, room: null)}"))]);
         });
         _outbox.Wake();
         LogRelayed(handoff.TicketNumber, "worker", text);

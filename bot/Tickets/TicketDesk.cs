@@ -321,7 +321,11 @@ public sealed partial class TicketDesk : ITicketDesk
             Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Replied, Note = request.Note });
             return true;
         });
-        await NotifyResidentsAsync(ticket, $"网格员{worker.Name}回复（工单 {ticket.Number}）：{request.Note}", cancellationToken);
+        foreach (var resident in Residents(ticket))
+        {
+            await _outbox.SendAsync(resident,
+                OutboundMessage.Plain($"网格员{worker.Name}回复（工单 {ticket.Number}）：{ForAudience(resident, request.Note, ticket.Room)}"), cancellationToken);
+        }
         return new WorkerActionResult(true, "已转告居民。");
     }
 
@@ -347,7 +351,7 @@ public sealed partial class TicketDesk : ITicketDesk
         foreach (var resident in Residents(updated))
         {
             var prompts = await _proactive.StartProactiveAsync(
-                resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = request.Note }, request.At, cancellationToken);
+                resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = ForAudience(resident, request.Note, updated.Room) }, request.At, cancellationToken);
             foreach (var prompt in prompts)
             {
                 await _outbox.SendAsync(resident, prompt, cancellationToken);
@@ -473,13 +477,12 @@ public sealed partial class TicketDesk : ITicketDesk
         JsonSerializer.Deserialize<ConversationReference>(json, DialogJson.Options)
         ?? throw new InvalidOperationException("A stored conversation reference is empty.");
 
-    private async Task NotifyResidentsAsync(Ticket ticket, string text, CancellationToken cancellationToken)
-    {
-        foreach (var resident in Residents(ticket))
-        {
-            await _outbox.SendAsync(resident, OutboundMessage.Plain(text), cancellationToken);
-        }
-    }
+    /// <summary>
+    /// A worker's own words on their way to a resident: in a group everyone reads them, so phone numbers and rooms
+    /// the worker wrote in are hidden by the one public rule; a private chat gets them as written.
+    /// </summary>
+    private static string ForAudience(ConversationReference resident, string text, string? room) =>
+        resident.IsGroup ? PersonalData.Hide(text, room) : text;
 
     private static IEnumerable<ConversationReference> Residents(Ticket ticket) =>
         ticket.Supporters.Prepend(ticket.Reporter).Select(r => r.Address());

@@ -250,6 +250,39 @@ public sealed class GrievanceJourneyTests : IDisposable
     }
 
     [Fact]
+    public async Task Worker_WritesAPhoneAndRoomIntoReplyAndClosingNote_TheGroupSeesThemHidden()
+    {
+        await FileNoiseComplaintAsync("alice")
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .PressCardButton(Ticket1, "回复")
+            .AssertReply(r => Assert.StartsWith("请输入要回复居民的内容", r.Text))
+            .Send("店主电话138 1234 5678，已约好去3-2-501看看")
+            .AssertReply("已转告居民。")
+            .InConversation("group-1", group: true)
+            .AssertReply(r =>
+            {
+                Assert.StartsWith($"网格员王芳回复（工单 {Ticket1}）：店主电话", r.Text);
+                Assert.DoesNotContain("5678", r.Text);
+                Assert.DoesNotContain("501", r.Text);
+            })
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .PressCardButton(Ticket1, "办结")
+            .AssertReply(r => Assert.StartsWith("请填写办结说明", r.Text))
+            .Send("已联系店主13812345678，夜间停止营业")
+            .AssertReply(r => Assert.Contains("已办结", r.Text))
+            .InConversation("group-1", group: true).As("alice")
+            .AssertReply(r =>
+            {
+                Assert.Contains("夜间停止营业", r.Text);
+                Assert.DoesNotContain("5678", r.Text);
+            })
+            .RunAsync();
+
+        // The ticket's own record keeps what the worker wrote, for staff.
+        Assert.Contains(Assert.Single(_bot.Tickets.All()).Events, e => e.Kind == TicketEventKind.Closed && e.Note.Contains("13812345678"));
+    }
+
+    [Fact]
     public async Task Stranger_PressingCloseOnATicket_IsRefused()
     {
         await FileNoiseComplaintAsync("alice")

@@ -43,6 +43,21 @@ public sealed class WorkerActionJourneyTests : IDisposable
     }
 
     [Fact]
+    public async Task TakeOver_WorkerWritesAPhoneNumber_TheGroupSeesItHidden()
+    {
+        await TakeOverAsync()
+            .InPrivateChatOf(FakeDirectory.GridWorker).Send("有事打我电话 139-0000-1234")
+            .AssertNoReply()
+            .InConversation("group-1", group: true)
+            .AssertReply(r =>
+            {
+                Assert.StartsWith("网格员王芳：有事打我电话", r.Text);
+                Assert.DoesNotContain("1234", r.Text);
+            })
+            .RunAsync();
+    }
+
+    [Fact]
     public async Task TakeOver_EndedByTheWorker_TheAssistantAnswersAgain()
     {
         await TakeOverAsync()
