@@ -65,6 +65,8 @@ public static class AdminExtensions
     {
         // After the authentication and authorization middleware the host adds on its own, as antiforgery requires;
         // the sign-in limiter before antiforgery, which reads the form.
+        // The console's own static files (wwwroot/admin: the stylesheet), whatever the local chat's settings.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/admin"), files => files.UseStaticFiles());
         app.UseRateLimiter();
         app.Use(AdminUpload.RefuseOversizedAsync);
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/admin"), admin => admin.Use(Hosting.FormCharset.RefuseOthersAsync));

@@ -58,8 +58,8 @@ public static partial class WebChatEndpoints
         // On a loopback binding a request through a proxy or from another address is not served either.
         bool Serves(HttpContext http) => served && (options.AllowRemote || HostExposure.IsLocalRequest(http));
 
-        // The web root also holds the console's stylesheet (/admin/admin.css), which is served whatever the chat's settings.
-        app.UseWhen(http => Serves(http) || http.Request.Path.StartsWithSegments("/admin"), files =>
+        // The web root also holds the console's stylesheet under /admin: the console serves that itself.
+        app.UseWhen(http => Serves(http) && !http.Request.Path.StartsWithSegments("/admin"), files =>
         {
             files.UseDefaultFiles();
             files.UseStaticFiles();
