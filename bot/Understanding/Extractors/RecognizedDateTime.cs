@@ -21,9 +21,55 @@ public static class RecognizedDateTime
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(30);
 
-    /// <summary>The recognizer's results for <paramref name="folded"/> at the message's wall-clock time.</summary>
-    public static List<ModelResult> Recognize(string folded, DateTimeOffset at) =>
-        ChineseRecognizers.DateTime.Parse(folded, at.DateTime);
+    /// <summary>Longest piece handed to the recognizer at once.</summary>
+    public const int ChunkLength = 100;
+
+    /// <summary>How much of a message the recognizer reads at most; our own rules read all of it.</summary>
+    public const int MaxLength = 600;
+
+    /// <summary>
+    /// The recognizer's results for <paramref name="folded"/> at the message's wall-clock time, with indexes into it.
+    /// Its cost grows faster than the text (here ≈2 ms for 20 characters, ≈6 ms for 100, ≈130 ms for 800), so it reads
+    /// the message in pieces of at most <see cref="ChunkLength"/> characters cut after sentence punctuation, and no
+    /// more than the first <see cref="MaxLength"/> characters (a 2,000-character message would otherwise cost a second
+    /// of CPU): a resident's time sits in one sentence.
+    /// </summary>
+    public static List<ModelResult> Recognize(string folded, DateTimeOffset at)
+    {
+        var model = ChineseRecognizers.DateTime;
+        var length = Math.Min(folded.Length, MaxLength);
+        if (length <= ChunkLength)
+        {
+            return model.Parse(length == folded.Length ? folded : folded[..length], at.DateTime);
+        }
+
+        var results = new List<ModelResult>();
+        var start = 0;
+        while (start < length)
+        {
+            var end = Math.Min(start + ChunkLength, length);
+            if (end < length)
+            {
+                // Cut after the last sentence mark in the window, so a time is not split between two pieces.
+                var cut = folded.AsSpan(start, end - start).LastIndexOfAny("。！？!?；;\n，,");
+                if (cut > 0)
+                {
+                    end = start + cut + 1;
+                }
+            }
+
+            foreach (var r in model.Parse(folded[start..end], at.DateTime))
+            {
+                r.Start += start;
+                r.End += start;
+                results.Add(r);
+            }
+
+            start = end;
+        }
+
+        return results;
+    }
 
     /// <summary>The first time the results name (a set followed by a part of the day combines with it), or null.</summary>
     public static (TimeDetail Detail, int Start, int End)? Time(IReadOnlyList<ModelResult> results, string original, DateTimeOffset at, bool guarded)

@@ -89,6 +89,28 @@ public class RecognizerExtractionTests
     }
 
     [Fact]
+    public void Shipped_LongMessage_RecognizerReadsItInPieces()
+    {
+        var text = string.Concat(Enumerable.Repeat("楼下的空调外机一直在滴水，", 12)) + "国庆节前就坏了";
+
+        var when = _shipped.Extract(text, Clock.GetUtcNow()).When;
+
+        Assert.True(text.Length > RecognizedDateTime.ChunkLength);
+        Assert.Equal("国庆节前", when?.Text);
+        Assert.Equal(new DateTimeOffset(2025, 10, 1, 0, 0, 0, TimeSpan.FromHours(8)), when?.End);
+    }
+
+    [Fact]
+    public void Shipped_PastTheRecognizersReach_OnlyOurRulesRead()
+    {
+        var filler = string.Concat(Enumerable.Repeat("楼下的空调外机一直在滴水，", 50));
+
+        Assert.True(filler.Length > RecognizedDateTime.MaxLength);
+        Assert.Null(_shipped.Extract(filler + "国庆节前就坏了", Clock.GetUtcNow()).When);
+        Assert.Equal("昨晚十点", _shipped.Extract(filler + "昨晚十点就坏了", Clock.GetUtcNow()).When?.Text);
+    }
+
+    [Fact]
     public void Shipped_ManyThreads_GiveTheSameAnswerThroughTheRecognizers()
     {
         const string text = "国庆节前就坏了，电话+86-371-66001234";
