@@ -111,9 +111,9 @@ public static partial class ServiceRequestForm
         }
 
         // A compound and building named in the address (or else in the description) route the ticket to its grid.
-        var location = (address is null ? null : extractor.Extract(address, at).Location) is { CompoundId: not null } fromAddress
+        var location = (address is null ? null : extractor.Extract(address, at, DetailKinds.Location).Location) is { CompoundId: not null } fromAddress
             ? fromAddress
-            : extractor.Extract(description, at).Location is { CompoundId: not null } fromDescription ? fromDescription : null;
+            : extractor.Extract(description, at, DetailKinds.Location).Location is { CompoundId: not null } fromDescription ? fromDescription : null;
         var name = string.Concat(lastName, firstName);
         var reporter = new ConversationReference
         {

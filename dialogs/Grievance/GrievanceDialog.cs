@@ -77,7 +77,7 @@ public sealed class GrievanceDialog(IDirectory directory, IDetailExtractor detai
                 state.PhoneAsked = true;
                 if (!IsSkip(answer.Text))
                 {
-                    var phone = details.Extract(answer.Text, turn.Now).Phones.FirstOrDefault();
+                    var phone = details.Extract(answer.Text, turn.Now, DetailKinds.Phones).Phones.FirstOrDefault();
                     if (phone is null)
                     {
                         state.PhoneAsked = false;
@@ -197,7 +197,7 @@ public sealed class GrievanceDialog(IDirectory directory, IDetailExtractor detai
 
     private void ApplyPlace(GrievanceState state, string text, DateTimeOffset at)
     {
-        var location = details.Extract(text, at).Location;
+        var location = details.Extract(text, at, DetailKinds.Location).Location;
         if (location is null)
         {
             // Nothing recognisable: keep the resident's own words as the place.

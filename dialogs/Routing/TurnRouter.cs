@@ -206,7 +206,8 @@ public sealed partial class TurnRouter : IBot
             return false;
         }
 
-        var place = _details.Extract(text, turn.Now).Location;
+        // A place only: an FAQ-like turn never runs the time and phone recognizers.
+        var place = _details.Extract(text, turn.Now, DetailKinds.Location).Location;
         var found = _notices.About(text, place?.CompoundId, place?.Building, turn.Now);
         if (found.Count == 0)
         {

@@ -34,7 +34,7 @@ public sealed class ContactDialog(IDetailExtractor details) : Dialog<ContactDial
             return Task.FromResult(DialogTurn<ContactResult>.Complete(new ContactResult(state.TicketNumber, null, null)));
         }
 
-        var found = details.Extract(text, turn.Now);
+        var found = details.Extract(text, turn.Now, DetailKinds.Phones | DetailKinds.Location);
         if (found.Phones.Count == 0)
         {
             return Task.FromResult(DialogTurn<ContactResult>.Retry("没看到电话号码。请发一个手机号或座机号（如 13800001234），不想留请回复「跳过」。"));

@@ -145,8 +145,21 @@ public static partial class PhoneExtractor
         return new string(buffer[..n]);
     }
 
+    /// <summary>Whether a bare local number at <paramref name="index"/> follows a word that says it is a phone ("座机66001234").</summary>
+    internal static bool IsAfterPhoneLabel(string folded, int index)
+    {
+        foreach (System.Text.RegularExpressions.Match m in LocalAfterLabel().Matches(folded))
+        {
+            if (m.Groups["n"].Index == index)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // "订单号13812345678" or "身份证..." labels a number that merely looks like a phone.
-    private static bool IsLabelledAsOther(string text, int index)
+    internal static bool IsLabelledAsOther(string text, int index)
     {
         var start = Math.Max(0, index - 6);
         var before = text.AsSpan(start, index - start);
@@ -162,7 +175,7 @@ public static partial class PhoneExtractor
 
     private static readonly string[] OtherLabels = ["单号", "订单", "编号", "身份证", "卡号", "账号", "账户", "工单", "快递单", "取件码", "验证码", "户号"];
 
-    private static bool IsAmount(string text, int end)
+    internal static bool IsAmount(string text, int end)
     {
         while (end < text.Length && text[end] == ' ')
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Directory;
@@ -56,9 +57,15 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
     public ConversationReference? With(ConversationReference member) =>
         member with { ConversationId = "private-" + member.UserId, IsGroup = false, ReplyToId = null };
 
+    /// <summary>What each extraction asked for, in order: FAQ turns must never ask for times or phones (the recognizers).</summary>
+    public ConcurrentQueue<DetailKinds> DetailRequests { get; } = new();
+
+    public MessageDetails Extract(string text, DateTimeOffset at) => Extract(text, at, DetailKinds.All);
+
     /// <summary>Just enough extraction for dialog tests (the real extractor has its own tests).</summary>
-    public MessageDetails Extract(string text, DateTimeOffset at)
+    public MessageDetails Extract(string text, DateTimeOffset at, DetailKinds kinds)
     {
+        DetailRequests.Enqueue(kinds);
         var building = BuildingPattern().Match(text);
         var compound = CompoundList.FirstOrDefault(c => text.Contains(c.Name, StringComparison.Ordinal) || c.Aliases.Any(a => text.Contains(a, StringComparison.Ordinal)));
         var phone = PhonePattern().Match(text);

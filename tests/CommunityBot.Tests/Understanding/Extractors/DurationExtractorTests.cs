@@ -17,6 +17,8 @@ public class DurationExtractorTests
     [InlineData("一周了", 7 * 24 * 60)]
     [InlineData("半年了都没修好", 182 * 24 * 60 + 12 * 60)]
     [InlineData("半个月了", 15 * 24 * 60)]
+    [InlineData("漏水半个月", 15 * 24 * 60)]
+    [InlineData("三天", 3 * 24 * 60)]
     [InlineData("好几天了", 3 * 24 * 60)]
     [InlineData("十几天了", 11 * 24 * 60)]
     [InlineData("十多天", 10 * 24 * 60)]

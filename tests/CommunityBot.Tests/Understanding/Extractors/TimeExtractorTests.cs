@@ -18,6 +18,7 @@ public class TimeExtractorTests
     [InlineData("今早6点就开始施工", "11-26 06:00", "", false)]
     [InlineData("下午2点半有人敲门推销", "11-26 14:30", "", false)]
     [InlineData("下午3点半", "11-26 15:30", "", false)]
+    [InlineData("下午三点半", "11-26 15:30", "", false)]
     [InlineData("晚上8点到10点广场舞太吵", "11-25 20:00", "11-25 22:00", false)]
     [InlineData("晚上8点-10点", "11-25 20:00", "11-25 22:00", false)]
     [InlineData("每天晚上都有人遛狗不牵绳", "11-26 18:00", "11-27 00:00", true)]
@@ -78,6 +79,7 @@ public class TimeExtractorTests
     [InlineData("今天下午4点到6点停电", "11-26 16:00", "11-26 18:00", false)]
     [InlineData("11月25日晚上九点左右，5栋楼下有人打架", "11-25 21:00", "", false)]
     [InlineData("请问下周六小区停水吗", "12-06 00:00", "12-07 00:00", false)]
+    [InlineData("请问下下周三停水吗", "12-10 00:00", "12-11 00:00", false)]
     [InlineData("昨天夜里三点多有人在楼道里喊", "11-26 03:00", "", false)]
     public void Extract_Time_ResolvesAgainstMessageTime(string text, string start, string end, bool recurring)
     {

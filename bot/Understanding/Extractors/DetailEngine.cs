@@ -1,0 +1,18 @@
+namespace CommunityBot.Understanding.Extractors;
+
+/// <summary>Which extractors read times, durations, phones and counts (places are always ours, against the directory).</summary>
+public enum DetailEngine
+{
+    /// <summary>
+    /// The shipped default: our rules first, and Microsoft.Recognizers.Text for a time, duration or phone they do not
+    /// find (holidays, "下下周三", "周一到周五", "最近一周", "+86 371 …"), behind our vetoes. Each field's order is the
+    /// outcome of the table tests run both ways (eval/README.md, "Chinese details through Microsoft.Recognizers.Text").
+    /// </summary>
+    Combined,
+
+    /// <summary>Our rules only: no recognizer model is ever built (saves their start-up and memory).</summary>
+    Ours,
+
+    /// <summary>The recognizers alone, for evaluation: fails table rows that residents write every day.</summary>
+    Recognizers,
+}
