@@ -1,4 +1,5 @@
 using CommunityBot.Admin;
+using CommunityBot.Backup;
 using CommunityBot.Broadcasts;
 using CommunityBot.Channels.BotFramework;
 using CommunityBot.Channels.WeCom;
@@ -47,6 +48,7 @@ builder.AddBroadcasts();
 builder.AddAdminConsole();
 builder.AddMetrics();
 builder.AddHealth();
+builder.AddBackups();
 
 var app = builder.Build();
 app.UseReverseProxy();          // X-Forwarded-For/-Proto from ReverseProxy:KnownProxies/KnownNetworks only
@@ -57,6 +59,7 @@ app.MapWeComEndpoints();        // GET+POST /api/wecom
 app.MapOpen311Endpoints();      // Open311 GeoReport v2 under /open311/v2
 app.MapAdminConsole();          // the admin console under /admin
 app.MapHealth();                // /healthz, /healthz/live, /healthz/ready
+app.MapBackupEndpoints();       // POST /ops/backup for the CLI's backup verb (this machine and its token only)
 app.Run();
 return 0;
 
