@@ -41,7 +41,7 @@ public sealed class BackupTests : IDisposable
         var enough = new ConcurrentDictionary<int, TaskCompletionSource>();
         TaskCompletionSource When(int count) => enough.GetOrAdd(count, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         using var stop = new CancellationTokenSource();
-        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        var writers = Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
         {
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
@@ -63,14 +63,14 @@ public sealed class BackupTests : IDisposable
             }
         })).ToList();
 
-        await When(200).Task;
+        await When(60).Task;
         var beforeBackup = new Dictionary<string, int>(acknowledged, StringComparer.Ordinal);
         var file = Path.Combine(_dir, "backup.db");
         var output = new StringWriter();
         var error = new StringWriter();
         var backedUp = await BackupCommands.BackupAsync(live, file, output, error, client, CancellationToken.None);
         var afterBackup = acknowledged.Count;
-        await When(afterBackup + 100).Task; // the server kept taking writes during and after the backup
+        await When(afterBackup + 20).Task; // the server kept taking writes during and after the backup
         await stop.CancelAsync();
         await Task.WhenAll(writers);
 
