@@ -1,4 +1,5 @@
 using CommunityBot.Admin;
+using CommunityBot.Backup;
 using CommunityBot.Broadcasts;
 using CommunityBot.Channels.BotFramework;
 using CommunityBot.Channels.WeCom;
@@ -7,7 +8,9 @@ using CommunityBot.Clocks;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
 using CommunityBot.Directory;
+using CommunityBot.Health;
 using CommunityBot.Hosting;
+using CommunityBot.Metrics;
 using CommunityBot.Notices;
 using CommunityBot.Open311;
 using CommunityBot.Oversight;
@@ -43,15 +46,20 @@ builder.AddWeComChannel();
 builder.AddOpen311();
 builder.AddBroadcasts();
 builder.AddAdminConsole();
+builder.AddMetrics();
+builder.AddHealth();
+builder.AddBackups();
 
 var app = builder.Build();
 app.UseReverseProxy();          // X-Forwarded-For/-Proto from ReverseProxy:KnownProxies/KnownNetworks only
+app.MapMetrics();               // /metrics when Metrics:Enabled: this machine or the scrape token only
 app.MapBotFrameworkEndpoints(); // POST /api/messages
 app.MapWebChatEndpoints();      // the local chat page and its API
 app.MapWeComEndpoints();        // GET+POST /api/wecom
 app.MapOpen311Endpoints();      // Open311 GeoReport v2 under /open311/v2
 app.MapAdminConsole();          // the admin console under /admin
-app.MapGet("/healthz", () => "ok");
+app.MapHealth();                // /healthz, /healthz/live, /healthz/ready
+app.MapBackupEndpoints();       // POST /ops/backup for the CLI's backup verb (this machine and its token only)
 app.Run();
 return 0;
 

@@ -10,6 +10,9 @@ public static class CliStorage
     /// <summary>Exit code when another process (the server) holds the data directory.</summary>
     public const int DatabaseInUse = 3;
 
+    /// <summary>Exit code when the store was written by a newer build (its schema version is past this build's).</summary>
+    public const int StoreTooNew = 4;
+
     /// <summary>--data-dir, else CommunityBot__DataDir, else "data" (the server's default).</summary>
     public static StorageOptions Storage(string? dataDir) => new()
     {
@@ -29,6 +32,11 @@ public static class CliStorage
         {
             error.WriteLine(ex.Message);
             return DatabaseInUse;
+        }
+        catch (StoreVersionException ex)
+        {
+            error.WriteLine(ex.Message);
+            return StoreTooNew;
         }
 
         using (database)

@@ -14,7 +14,7 @@ namespace CommunityBot.Cli;
 /// </summary>
 public static class CommandLineApp
 {
-    private static readonly string[] Verbs = ["faq", "classify", "nlu", "directory", "calendar", "report", "admin"];
+    private static readonly string[] Verbs = ["faq", "classify", "nlu", "directory", "calendar", "report", "admin", "backup", "restore"];
 
     /// <summary>Whether <paramref name="args"/> name a verb (options such as <c>--data-dir DIR</c> may come first).</summary>
     public static bool IsVerb(string[] args)
@@ -108,6 +108,11 @@ public static class CommandLineApp
         root.Subcommands.Add(Clocks.CalendarCommands.Create(dataDir, output, error));
         root.Subcommands.Add(Oversight.ReportCommands.Create(dataDir, output, error));
         root.Subcommands.Add(Admin.AdminCommands.Create(dataDir, input, output, error));
+        foreach (var command in BackupCommands.Create(dataDir, output, error))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 

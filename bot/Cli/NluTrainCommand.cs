@@ -39,6 +39,11 @@ public static class NluTrainCommand
             error.WriteLine(ex.Message);
             return 3;
         }
+        catch (StoreVersionException ex)
+        {
+            error.WriteLine(ex.Message);
+            return CliStorage.StoreTooNew;
+        }
         using (database)
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });

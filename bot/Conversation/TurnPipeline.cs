@@ -23,7 +23,8 @@ public sealed partial class TurnPipeline(
     LiteDbWriter writer,
     TimeProvider time,
     IOptions<TurnOptions> options,
-    ILogger<TurnPipeline> logger) : ITurnProcessor
+    ILogger<TurnPipeline> logger,
+    Metrics.BotMetrics? metrics = null) : ITurnProcessor
 {
     private const string Apology = "抱歉，刚才出了点问题，请稍后再试。";
 
@@ -40,6 +41,7 @@ public sealed partial class TurnPipeline(
         if (!_inFlight.TryAdd(key, 0))
         {
             LogDuplicate(message.Channel, message.Id);
+            metrics?.Turn(message.Channel, TurnOutcome.Duplicate);
             return TurnOutcome.Duplicate;
         }
 
@@ -48,6 +50,7 @@ public sealed partial class TurnPipeline(
             if (processed.Contains(key))
             {
                 LogDuplicate(message.Channel, message.Id);
+                metrics?.Turn(message.Channel, TurnOutcome.Duplicate);
                 return TurnOutcome.Duplicate;
             }
 
@@ -71,7 +74,9 @@ public sealed partial class TurnPipeline(
                 await CommitAsync(key, turn, state);
             }
 
-            return turn.Ignored && outcome == TurnOutcome.Processed ? TurnOutcome.Ignored : outcome;
+            outcome = turn.Ignored && outcome == TurnOutcome.Processed ? TurnOutcome.Ignored : outcome;
+            metrics?.Turn(message.Channel, outcome);
+            return outcome;
         }
         finally
         {

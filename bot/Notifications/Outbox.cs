@@ -117,6 +117,38 @@ public sealed class Outbox : ITurnSender
         return (_messages.Count() - failed, failed);
     }
 
+    /// <summary>
+    /// Counts what waits and finds the oldest undelivered reply, in one pass over the collection (it holds only undelivered
+    /// messages). A reply is due from the moment its turn commits: one waiting for a retry or held by a channel's rate
+    /// limit still counts, since the resident is still waiting.
+    /// </summary>
+    public OutboxBacklog Backlog()
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        int pending = 0, replies = 0, failed = 0;
+        DateTime? oldest = null;
+        foreach (var message in _messages.FindAll())
+        {
+            if (message.Status == OutboxStatus.Failed)
+            {
+                failed++;
+                continue;
+            }
+
+            pending++;
+            if (!message.Bulk)
+            {
+                replies++;
+                if (oldest is null || message.CreatedAt < oldest)
+                {
+                    oldest = message.CreatedAt;
+                }
+            }
+        }
+
+        return new OutboxBacklog(pending, replies, failed, oldest is { } at ? (now > at ? now - at : TimeSpan.Zero) : null);
+    }
+
     /// <summary>The most recently failed entries first.</summary>
     public IReadOnlyList<OutboxMessage> Failed(int limit) =>
         _messages.Query().Where(m => m.Status == OutboxStatus.Failed).OrderByDescending(m => m.FailedAt).Limit(limit).ToList();

@@ -29,7 +29,9 @@ public sealed partial class OutboxDispatcher(
     IEnumerable<IChannelClient> clients,
     IOptions<OutboxOptions> options,
     TimeProvider time,
-    ILogger<OutboxDispatcher> logger)
+    ILogger<OutboxDispatcher> logger,
+    DeliveryMonitor? monitor = null,
+    Metrics.BotMetrics? metrics = null)
 {
     // A 429 without Retry-After: exponential backoff with jitter from this, per conversation (not a failed attempt).
     private static readonly TimeSpan ThrottleBaseDelay = TimeSpan.FromSeconds(1);
@@ -370,17 +372,21 @@ public sealed partial class OutboxDispatcher(
                 LogRetryLater(entry.Channel, ex.Scope, wait);
             }
 
+            Observe(entry.Channel, DeliveryOutcome.RateLimited, 1, null);
             return Outcome.RetryLater;
         }
         catch (ChannelDeliveryRejectedException ex)
         {
             LogUndeliverable(ex, entry.Channel);
+            Observe(entry.Channel, DeliveryOutcome.Undeliverable, 1, "rejected");
             await outbox.MarkUndeliverableAsync(entry, ex.Message);
             return Outcome.Failed;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogDeliveryFailed(ex, entry.Channel, entry.Attempts + 1);
+            // The kind only, never the text: an error's message can carry an address or a webhook key.
+            Observe(entry.Channel, DeliveryOutcome.Failed, 1, ex is TimeoutException ? "timeout" : ex.GetType().Name);
             await outbox.MarkFailedAttemptAsync(entry, ex.Message);
             return Outcome.Failed;
         }
@@ -397,7 +403,23 @@ public sealed partial class OutboxDispatcher(
         // Right after this conversation's send: a crash now re-sends only what was in flight (at least once, never lost).
         await outbox.MarkDeliveredAsync(batch.ConvertAll(m => m.Id));
         Interlocked.Add(ref _delivered, batch.Count);
+        Observe(entry.Channel, DeliveryOutcome.Delivered, batch.Count, null);
+        if (metrics is not null)
+        {
+            var now = Now;
+            foreach (var message in batch.Where(m => !m.Bulk))
+            {
+                metrics.AnswerDelivered(message.Channel, now > message.CreatedAt ? now - message.CreatedAt : TimeSpan.Zero);
+            }
+        }
+
         return Outcome.Delivered;
+    }
+
+    private void Observe(string channel, DeliveryOutcome outcome, int messages, string? failure)
+    {
+        monitor?.Record(channel, outcome, failure);
+        metrics?.Delivery(channel, outcome, messages);
     }
 
     private static TimeSpan Backoff(int throttles)

@@ -12,13 +12,18 @@ public static class StorageExtensions
             .BindConfiguration(StorageOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<ILiteDatabase>(sp => OpenDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        builder.Services.AddSingleton<ILiteDatabase>(sp => OpenDatabase(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoreSchema))));
         builder.Services.AddSingleton<LiteDbWriter>();
         return builder;
     }
 
-    /// <summary>Opens (creating if needed) the database file in Direct mode: one process owns it.</summary>
-    public static LiteDatabase OpenDatabase(StorageOptions options)
+    /// <summary>
+    /// Opens (creating if needed) the database file in Direct mode: one process owns it. An older store is upgraded in
+    /// place (<see cref="StoreSchema"/>); one written by a newer build is refused with <see cref="StoreVersionException"/>.
+    /// </summary>
+    public static LiteDatabase OpenDatabase(StorageOptions options, ILogger? logger = null)
     {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
         var connection = new ConnectionString
@@ -38,13 +43,24 @@ public static class StorageExtensions
             throw new InvalidOperationException(
                 $"The data directory {options.DataDir} is in use by another CommunityBot process (a running server?). Stop it first, or use a different --data-dir.", ex);
         }
+        LiteDatabase? database = null;
         try
         {
-            return new LockedLiteDatabase(connection, lockFile);
+            database = new LockedLiteDatabase(connection, lockFile);
+            StoreSchema.Upgrade(database, options.DatabasePath, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            return database;
         }
         catch
         {
-            lockFile.Dispose();
+            if (database is null)
+            {
+                lockFile.Dispose();
+            }
+            else
+            {
+                database.Dispose(); // releases the lock file too
+            }
+
             throw;
         }
     }

@@ -50,9 +50,11 @@ public sealed class TicketStore
     private readonly ILiteCollection<BsonDocument> _counters;
     private readonly ILiteCollection<BsonDocument> _submissions;
     private readonly LiteDbWriter _writer;
+    private readonly Metrics.BotMetrics? _metrics;
 
-    public TicketStore(ILiteDatabase database, LiteDbWriter writer, ILogger<TicketStore>? logger = null)
+    public TicketStore(ILiteDatabase database, LiteDbWriter writer, ILogger<TicketStore>? logger = null, Metrics.BotMetrics? metrics = null)
     {
+        _metrics = metrics;
         _writer = writer;
         _tickets = LiteDbCollections.Open<Ticket>(database, "tickets");
         LiteDbIndexes.Ensure(database, _tickets, logger ?? NullLogger<TicketStore>.Instance,
@@ -249,6 +251,11 @@ public sealed class TicketStore
         _counters.Upsert(new BsonDocument { ["_id"] = counterId, ["value"] = next });
         ticket.Number = $"WT{day}-{next:0000}";
         _tickets.Insert(ticket);
+        if (_metrics is { } metrics)
+        {
+            _writer.AfterCommit(() => metrics.Ticket(Metrics.TicketMetric.Opened));
+        }
+
         if (ticket.SubmissionKey is { } submission)
         {
             _submissions.Upsert(new BsonDocument { ["_id"] = StorageKeys.Bound(submission), ["ticket"] = ticket.Number, ["at"] = ticket.CreatedAt });
@@ -265,13 +272,38 @@ public sealed class TicketStore
     public Task<Ticket?> UpdateAsync(string number, Func<Ticket, bool> change, Action<Ticket>? alsoWrite = null) => _writer.WriteAsync(_ =>
     {
         var ticket = _tickets.FindById(number);
+        var eventsBefore = ticket?.Events.Count ?? 0;
         if (ticket is null || !change(ticket))
         {
             return null;
         }
 
         _tickets.Update(ticket);
+        CountEvents(ticket.Events.Skip(eventsBefore));
         alsoWrite?.Invoke(ticket);
         return ticket;
     });
+
+    // Counted once the write commits (a rolled-back change counts nothing).
+    private void CountEvents(IEnumerable<TicketEvent> added)
+    {
+        if (_metrics is not { } metrics)
+        {
+            return;
+        }
+
+        foreach (var ticketEvent in added)
+        {
+            var what = ticketEvent.Kind switch
+            {
+                TicketEventKind.Closed => Metrics.TicketMetric.Closed,
+                TicketEventKind.Escalated => Metrics.TicketMetric.Escalated,
+                _ => (Metrics.TicketMetric?)null,
+            };
+            if (what is { } counted)
+            {
+                _writer.AfterCommit(() => metrics.Ticket(counted));
+            }
+        }
+    }
 }

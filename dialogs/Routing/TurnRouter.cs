@@ -39,6 +39,7 @@ public sealed partial class TurnRouter : IBot
     private readonly IDetailExtractor _details;
     private readonly INotices _notices;
     private readonly RouterOptions _options;
+    private readonly IFaqOutcomes? _outcomes;
 
     public TurnRouter(
         IDialogStateStore stateStore,
@@ -52,8 +53,10 @@ public sealed partial class TurnRouter : IBot
         IDirectory directory,
         IDetailExtractor details,
         INotices notices,
-        IOptions<RouterOptions> options)
+        IOptions<RouterOptions> options,
+        IFaqOutcomes? outcomes = null)
     {
+        _outcomes = outcomes;
         _desk = desk;
         _details = details;
         _notices = notices;
@@ -165,12 +168,14 @@ public sealed partial class TurnRouter : IBot
             {
                 // A question-shaped complaint ("暖气不热怎么办"): answer what we can and offer to file a report.
                 turn.Reply(OutboundMessage.WithButtons(answer.Answer + "\n\n如果需要网格员上门处理，可以登记报修。", [new CardAction("登记报修", "我要报修：" + text)]));
+                _outcomes?.Record(FaqOutcome.Answered, inbound.Channel);
                 return;
             }
 
             if (!wantsToReport)
             {
                 turn.Reply(answer.Answer);
+                _outcomes?.Record(FaqOutcome.Answered, inbound.Channel);
                 return;
             }
         }
@@ -186,6 +191,7 @@ public sealed partial class TurnRouter : IBot
         {
             var state = new FaqClarifyState { Question = text, CandidateIds = understanding.Suggestions.Select(s => s.Id).Take(3).ToList() };
             await _runner.BeginAsync(turn, FaqClarifyDialog.DialogId, state, cancellationToken);
+            _outcomes?.Record(FaqOutcome.Suggested, inbound.Channel);
             return;
         }
 
@@ -365,6 +371,7 @@ public sealed partial class TurnRouter : IBot
         await _misses.RecordAsync(
             new FaqMiss(question, inbound.Channel, inbound.Conversation.ConversationId, turn.Now, best?.Id, best?.Score ?? 0),
             cancellationToken);
+        _outcomes?.Record(FaqOutcome.Missed, inbound.Channel);
         turn.Reply(OutboundMessage.WithButtons(
             "抱歉，这个问题我暂时答不上来，已经记下来补充到知识库。需要的话点「转人工」，我请工作人员联系您。",
             [new CardAction("转人工", "人工")]));

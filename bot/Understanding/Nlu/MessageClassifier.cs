@@ -14,6 +14,11 @@ public sealed class MessageClassifier(NluOptions options)
     /// <summary>Whether the models are loaded (otherwise <see cref="Classify"/> falls back to rules).</summary>
     public bool IsReady => _models is not null;
 
+    /// <summary>Loading or training the models failed at start (rules answer instead); the readiness check reports it.</summary>
+    public bool LoadFailed { get; private set; }
+
+    public void MarkLoadFailed() => LoadFailed = true;
+
     public IReadOnlyList<string> CategoryLabels => _models?.Category.Labels ?? [];
 
     /// <summary>Swaps in trained or loaded models.</summary>

@@ -34,6 +34,7 @@ public sealed partial class NluModelService(
             catch (Exception ex)
             {
                 // Rules keep answering; the cause is in the log for the office.
+                classifier.MarkLoadFailed();
                 LogFailed(ex);
             }
         }, stoppingToken);
