@@ -30,8 +30,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.AddReverseProxy();
 builder.AddStorage();
+builder.AddDirectory();       // before AddUnderstanding: the demo knowledge base's per-compound answers need the directory seeded
 builder.AddUnderstanding();
-builder.AddDirectory();
 builder.AddClocks();
 builder.AddTickets();
 builder.AddNotices();
