@@ -6,6 +6,7 @@ using CommunityBot.Channels.WebChat;
 using CommunityBot.Clocks;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
+using CommunityBot.Demo;
 using CommunityBot.Directory;
 using CommunityBot.Hosting;
 using CommunityBot.Notices;
@@ -32,6 +33,7 @@ builder.AddReverseProxy();
 builder.AddStorage();
 builder.AddDirectory();       // before AddUnderstanding: the demo knowledge base's per-compound answers need the directory seeded
 builder.AddUnderstanding();
+builder.AddDemo();            // before AddClocks: the demo history is written before the escalation sweeper starts
 builder.AddClocks();
 builder.AddTickets();
 builder.AddNotices();
