@@ -110,6 +110,7 @@ public sealed partial class DemoTicketHistory(
             Schedule(report);
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var opened = 0;
         var swept = Start(now).Add(-SweepStep);
         while (steps.TryDequeue(out var step, out _))
@@ -139,7 +140,7 @@ public sealed partial class DemoTicketHistory(
             await desk.SweepEscalationsAsync(swept + SweepStep, cancellationToken);
         }
 
-        LogSeeded(opened, Start(now));
+        LogSeeded(opened, Start(now), System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         return opened;
     }
 
@@ -344,6 +345,6 @@ public sealed partial class DemoTicketHistory(
         public ConversationReference? With(ConversationReference member) => null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data: {Count} demo tickets seeded from {Start:yyyy-MM-dd} (each marked 【演示】)")]
-    private partial void LogSeeded(int count, DateTimeOffset start);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data: {Count} demo tickets seeded from {Start:yyyy-MM-dd} in {Seconds:0.0} s (each marked 【演示】)")]
+    private partial void LogSeeded(int count, DateTimeOffset start, double seconds);
 }
