@@ -87,6 +87,22 @@ public sealed partial class DemoSeedHttpTests
     }
 
     [Fact]
+    public async Task ShippedDemo_PropertyPhoneInTheDemoGroup_GivesXingfulisNumberOnly_AndTheGeneralAnswerInAnUntiedGroup()
+    {
+        using var app = new BotApplication(new() { ["Demo:TieGroup"] = "true" });
+        using var client = Client(app);
+
+        var inDemoGroup = await AskAsync(app, client, "物业电话多少", conversationId: "demo-group");
+        var elsewhere = await AskAsync(app, client, "物业电话多少", conversationId: "another-group");
+
+        Assert.Contains("0371-66002101", inDemoGroup);
+        Assert.DoesNotContain("0371-66002102", inDemoGroup);
+        Assert.DoesNotContain("0371-66002103", inDemoGroup);
+        Assert.Contains("0371-66002101", elsewhere);
+        Assert.Contains("0371-66002102", elsewhere);
+    }
+
+    [Fact]
     public void FirstStart_TwoFreshInstalls_SeedTheSameHistory()
     {
         using var first = new BotApplication(new() { ["Demo:Tickets"] = "true" });
