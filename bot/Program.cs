@@ -7,6 +7,7 @@ using CommunityBot.Channels.WebChat;
 using CommunityBot.Clocks;
 using CommunityBot.Cli;
 using CommunityBot.Conversation;
+using CommunityBot.Demo;
 using CommunityBot.Directory;
 using CommunityBot.Health;
 using CommunityBot.Hosting;
@@ -33,8 +34,9 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.AddReverseProxy();
 builder.AddStorage();
+builder.AddDirectory();       // before AddUnderstanding: the demo knowledge base's per-compound answers need the directory seeded
 builder.AddUnderstanding();
-builder.AddDirectory();
+builder.AddDemo();            // before AddClocks: the demo history is written before the escalation sweeper starts
 builder.AddClocks();
 builder.AddTickets();
 builder.AddNotices();

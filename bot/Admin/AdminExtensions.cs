@@ -77,6 +77,7 @@ public static class AdminExtensions
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
             .AddEndpointFilter(RefuseForgedAsync);
         AdminLoginEndpoints.Map(admin);
+        Demo.DemoSignInEndpoints.Map(admin); // the demo's one-time sign-in, this machine only
         FaqAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         TicketAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(TicketsPolicy));
         // The same roles as the knowledge base: workers are assessed, they do not read the office's figures.

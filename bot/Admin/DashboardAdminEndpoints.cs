@@ -57,6 +57,7 @@ public static class DashboardAdminEndpoints
               <label>月份 <input name="month" value="{result.Title}"></label>
               {communities}
               <button type="submit">查看</button>
+              {MonthLink(result.Title, -1, "上月", scope, user)} {MonthLink(result.Title, 1, "下月", scope, user)}
               <a href="/admin/dashboard/export?{Html.Raw(query)}">导出 XLSX（全部表格）</a>
             </form>
             <p class="muted" id="dashboard-scope">{(scope.CommunityName is { } name ? name + "的工单" : "全街道的工单")}，共 {result.Street.Volume} 件。</p>
@@ -154,6 +155,14 @@ public static class DashboardAdminEndpoints
         ranking.Entries.Where(e => scope.Sees(e.Figures)).ToList(),
         ranking.RedList.Where(e => scope.Sees(e.Figures)).ToList(),
         ranking.BlackList.Where(e => scope.Sees(e.Figures)).ToList());
+
+    // Early in a month its own figures are thin: the previous month is one click away.
+    private static Html MonthLink(string title, int months, string label, Scope scope, AdminSession user)
+    {
+        var month = DateOnly.ParseExact(title, "yyyy-MM", CultureInfo.InvariantCulture).AddMonths(months).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var community = scope.CommunityId is { } c && user.SeesAllTickets ? "&community=" + Uri.EscapeDataString(c) : "";
+        return Html.Of($"""<a class="month" href="/admin/dashboard?month={month}{community}">{label}</a>""");
+    }
 
     private static Html Chart(string caption, string svg) =>
         Html.Of($"""<figure class="chart"><figcaption>{caption}</figcaption>{Html.Raw(svg)}</figure>""");

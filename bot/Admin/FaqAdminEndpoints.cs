@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommunityBot.Directory;
 using CommunityBot.Faq;
 using CommunityBot.Understanding;
 
@@ -29,7 +30,7 @@ public static partial class FaqAdminEndpoints
         var rows = entries.Select(e => Html.Of($"""
             <tr>
               <td data-label="编号">{e.Id}</td>
-              <td data-label="问题">{e.Question}<div class="muted">{e.Similar.Count} 种问法</div></td>
+              <td data-label="问题">{e.Question}<div class="muted">{e.Similar.Count} 种问法{(e.Variants.Count > 0 ? $"，{e.Variants.Count} 处专用答案" : "")}</div></td>
               <td data-label="分类">{e.Category}</td>
               <td data-label="状态">{(e.Enabled ? "启用" : "停用")}</td>
               <td><a href="/admin/faq/edit?id={Uri.EscapeDataString(e.Id)}">编辑</a></td>
@@ -50,7 +51,7 @@ public static partial class FaqAdminEndpoints
             """));
     }
 
-    private static IResult EditPage(HttpContext http, FaqStore store, string? id, string? question, string? addPhrasing)
+    private static IResult EditPage(HttpContext http, FaqStore store, GridDirectory directory, string? id, string? question, string? addPhrasing)
     {
         FaqEntry form;
         var isNew = true;
@@ -73,11 +74,14 @@ public static partial class FaqAdminEndpoints
             form = new FaqEntry { Question = question?.Trim() ?? "" };
         }
 
-        return EditForm(http, form, isNew, null, StatusCodes.Status200OK);
+        return EditForm(http, directory.Current, form, isNew, null, StatusCodes.Status200OK);
     }
 
-    private static IResult Save(HttpContext http, IFormCollection form, FaqStore store, FaqMatcher matcher, TimeProvider time, ILoggerFactory loggers)
+    private static IResult Save(
+        HttpContext http, IFormCollection form, FaqStore store, FaqMatcher matcher, GridDirectory directory, TimeProvider time, ILoggerFactory loggers)
     {
+        var snapshot = directory.Current;
+        var (variants, variantProblem) = ReadVariants(form, snapshot);
         var isNew = form["isNew"] == "true";
         var entry = new FaqEntry
         {
@@ -88,6 +92,7 @@ public static partial class FaqAdminEndpoints
             Category = form["category"].ToString().Trim(),
             Enabled = form["enabled"].Contains("true"),
             Updated = time.GetUtcNow(),
+            Variants = variants,
         };
         if (isNew && entry.Id.Length == 0)
         {
@@ -100,13 +105,14 @@ public static partial class FaqAdminEndpoints
             { Question.Length: 0 } => "请填写问题。",
             { Answer.Length: 0 } => "请填写答案。",
             { Id.Length: > 64 } => "编号不能超过 64 个字符。",
+            _ when variantProblem is not null => variantProblem,
             _ when isNew && store.Find(entry.Id) is not null => $"编号 {entry.Id} 已被其他条目使用，请换一个。",
             _ when !isNew && store.Find(entry.Id) is null => $"知识库里没有编号为 {entry.Id} 的条目。",
             _ => null,
         };
         if (problem is not null)
         {
-            return EditForm(http, entry, isNew, problem, StatusCodes.Status400BadRequest);
+            return EditForm(http, snapshot, entry, isNew, problem, StatusCodes.Status400BadRequest);
         }
 
         lock (SaveLock)
@@ -120,7 +126,71 @@ public static partial class FaqAdminEndpoints
         return Results.Redirect("/admin/faq?saved=" + Uri.EscapeDataString(entry.Id));
     }
 
-    private static IResult EditForm(HttpContext http, FaqEntry entry, bool isNew, string? error, int statusCode) =>
+    /// <summary>
+    /// The per-place answers of the form: pairs of <c>variantScope</c> (<c>compound:ID</c> or <c>community:ID</c> from the
+    /// directory) and <c>variantAnswer</c>; a pair left empty is no variant. The problem names the first bad pair.
+    /// </summary>
+    private static (List<FaqVariant> Variants, string? Problem) ReadVariants(IFormCollection form, DirectorySnapshot directory)
+    {
+        var scopes = form["variantScope"];
+        var answers = form["variantAnswer"];
+        var variants = new List<FaqVariant>();
+        string? problem = null;
+        for (var i = 0; i < Math.Max(scopes.Count, answers.Count); i++)
+        {
+            var scope = (i < scopes.Count ? scopes[i] : null)?.Trim() ?? "";
+            var answer = (i < answers.Count ? answers[i] : null)?.Trim() ?? "";
+            if (scope.Length == 0 && answer.Length == 0)
+            {
+                continue;
+            }
+
+            var place = ParseScope(scope, directory);
+            // Kept unresolved when the scope is missing, so the re-shown form still has the answer typed.
+            variants.Add(new FaqVariant { Kind = place?.Kind ?? FaqScopeKind.Compound, ScopeId = place?.Id ?? "", Answer = answer });
+
+            problem ??= (place, answer) switch
+            {
+                (null, _) when scope.Length == 0 => $"第 {i + 1} 个专用答案没有选择小区或社区。",
+                (null, _) => $"第 {i + 1} 个专用答案的适用范围“{scope}”不在网格目录中。",
+                (_, { Length: 0 }) => $"请填写{FaqScopes.NameOf(directory, variants[^1])}的专用答案，或把适用范围改回“不使用”。",
+                _ when variants.Count(v => v.Kind == place.Value.Kind && v.ScopeId == place.Value.Id) > 1 =>
+                    $"{FaqScopes.NameOf(directory, variants[^1])}有两个专用答案，请合并为一个。",
+                _ => null,
+            };
+        }
+
+        return (variants, problem);
+    }
+
+    private static (FaqScopeKind Kind, string Id)? ParseScope(string value, DirectorySnapshot directory) => value.Split(':', 2) switch
+    {
+        ["compound", var id] when directory.Compounds.ContainsKey(id) => (FaqScopeKind.Compound, id),
+        ["community", var id] when directory.Communities.ContainsKey(id) => (FaqScopeKind.Community, id),
+        _ => null,
+    };
+
+    private static string ScopeValue(FaqVariant variant) =>
+        !variant.IsResolved ? "" : (variant.Kind == FaqScopeKind.Compound ? "compound:" : "community:") + variant.ScopeId;
+
+    // Each variant's row, then one empty row to add another (saving with it filled adds one more empty row).
+    private static Html VariantRows(DirectorySnapshot directory, FaqEntry entry)
+    {
+        var options = directory.Data.Compounds.Select(c => (Value: "compound:" + c.Id, Label: "小区：" + c.Name))
+            .Concat(directory.Data.Communities.Select(c => (Value: "community:" + c.Id, Label: "社区：" + c.Name)))
+            .ToList();
+        var rows = entry.Variants.Select(v => (Selected: ScopeValue(v), v.Answer)).Append((Selected: "", Answer: ""));
+        return Html.Join(rows.Select((row, i) => Html.Of($"""
+            <div class="variant">
+              <label for="variant-scope-{i}">适用范围</label>
+              <select id="variant-scope-{i}" name="variantScope"><option value="">不使用</option>{Html.Join(options.Select(o => Html.Of($"""<option value="{o.Value}"{Html.Raw(o.Value == row.Selected ? " selected" : "")}>{o.Label}</option>"""))) }</select>
+              <label for="variant-answer-{i}">该处的答案</label>
+              <textarea id="variant-answer-{i}" name="variantAnswer" rows="3">{row.Answer}</textarea>
+            </div>
+            """)));
+    }
+
+    private static IResult EditForm(HttpContext http, DirectorySnapshot directory, FaqEntry entry, bool isNew, string? error, int statusCode) =>
         AdminLayout.Page(http, isNew ? "新增条目" : "编辑条目", Html.Of($"""
             {AdminLayout.Message(error, error: true)}
             <form method="post" action="/admin/faq/edit" class="card" id="faq-edit">
@@ -138,6 +208,11 @@ public static partial class FaqAdminEndpoints
               <textarea id="answer" name="answer" rows="6" required>{entry.Answer}</textarea>
               <label for="category">分类</label>
               <input type="text" id="category" name="category" value="{entry.Category}">
+              <fieldset id="faq-variants">
+                <legend>小区或社区专用答案（可选）</legend>
+                <p class="muted">在绑定了该小区（或社区）的群里，以及最近在这些群里说过话的居民私聊时，助手用专用答案；其他地方用上面的通用答案。群在“群管理”里绑定小区。</p>
+                {VariantRows(directory, entry)}
+              </fieldset>
               <label><input type="checkbox" name="enabled" value="true"{Html.Raw(entry.Enabled ? " checked" : "")}> 启用（助手用它回答居民）</label>
               <p><button type="submit">保存</button> <a href="/admin/faq">取消</a></p>
             </form>
@@ -227,7 +302,8 @@ public static partial class FaqAdminEndpoints
             {AdminLayout.Message(error, error: true)}
             <form method="post" action="/admin/faq/import" enctype="multipart/form-data" class="card" id="faq-import">
               {AdminLayout.Csrf(http)}
-              <p class="muted">.xlsx 或 .csv 文件（不超过 {AdminUpload.MaxBytes / 1024 / 1024} MB），第一行为列名：id, question, similar（每行一个问法）, answer, category。
+              <p class="muted">.xlsx 或 .csv 文件（不超过 {AdminUpload.MaxBytes / 1024 / 1024} MB），第一行为列名：id, question, similar（每行一个问法）, answer, category，可选 scope：
+              填网格目录中的小区或社区（如 幸福里小区、丰和里社区）的一行，是同一编号条目在该处的专用答案，该处的居民得到它，其他地方仍用不填 scope 那一行的通用答案。
               文件有任何错误时，知识库不会有任何改动。</p>
               <label for="file">文件</label>
               <input type="file" id="file" name="file" accept=".xlsx,.csv" required>
@@ -238,7 +314,8 @@ public static partial class FaqAdminEndpoints
             """), statusCode);
 
     // The same file format and the same replace-or-merge as the CLI's `faq import`, all or nothing.
-    private static async Task<IResult> ImportAsync(HttpContext http, IFormCollection form, FaqStore store, FaqMatcher matcher, ILoggerFactory loggers)
+    private static async Task<IResult> ImportAsync(
+        HttpContext http, IFormCollection form, FaqStore store, FaqMatcher matcher, GridDirectory directory, ILoggerFactory loggers)
     {
         var (upload, error) = await AdminUpload.ReadAsync(form, [".xlsx", ".csv"], http.RequestAborted);
         if (upload is null)
@@ -252,6 +329,7 @@ public static partial class FaqAdminEndpoints
             try
             {
                 entries = FaqFileFormat.Read(upload.Path);
+                FaqScopes.Resolve(entries, directory.Current);
             }
             catch (FaqFormatException ex)
             {
@@ -287,13 +365,14 @@ public static partial class FaqAdminEndpoints
         }
     }
 
-    private static IResult Export(HttpContext http, FaqStore store, TimeProvider time, string? format)
+    private static IResult Export(HttpContext http, FaqStore store, GridDirectory directory, TimeProvider time, string? format)
     {
         var extension = format == "csv" ? ".csv" : ".xlsx";
         var path = Path.Combine(Path.GetTempPath(), "communitybot-faq-" + Guid.NewGuid().ToString("N") + extension);
         try
         {
-            FaqFileFormat.Write(path, store.All());
+            var current = directory.Current;
+            FaqFileFormat.Write(path, store.All(), v => FaqScopes.NameOf(current, v));
             var bytes = File.ReadAllBytes(path);
             var name = "faq-" + time.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture) + extension;
             return Results.File(bytes, extension == ".csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);

@@ -25,7 +25,11 @@ public sealed class GroupRegistry
     /// <summary>The channel's name for the group, when its mapper put one in the reference (Bot Framework conversation.name).</summary>
     public const string NameProperty = "conversation_name";
 
+    /// <summary>A resident's last group is written again at most this often while it stays the same.</summary>
+    public static readonly TimeSpan ResidentStaleness = TimeSpan.FromDays(1);
+
     private readonly ILiteCollection<ChatGroup> _groups;
+    private readonly ILiteCollection<ResidentGroup> _residents;
     private readonly ConcurrentDictionary<string, DateTime> _lastWritten = new(StringComparer.Ordinal);
 
     private readonly GroupRegistryOptions _options;
@@ -34,6 +38,8 @@ public sealed class GroupRegistry
     {
         _options = options?.Value ?? new GroupRegistryOptions();
         _groups = LiteDbCollections.Open<ChatGroup>(database, "chat_groups");
+        _residents = LiteDbCollections.Open<ResidentGroup>(database, "resident_groups");
+        _residents.EnsureIndex(r => r.LastSeen);
         foreach (var group in _groups.FindAll())
         {
             _lastWritten[group.Key] = group.LastSeen;
@@ -114,10 +120,59 @@ public sealed class GroupRegistry
         return true;
     }
 
+    /// <summary>
+    /// Whether the resident's last group should be written now: an authenticated group message from a group other than
+    /// the one recorded, or the same one more than <see cref="ResidentStaleness"/> after it was last written.
+    /// </summary>
+    public bool ShouldRecordResident(InboundMessage message, DateTimeOffset now)
+    {
+        if (!message.Authenticated || !message.IsGroup || message.UserId.Length == 0)
+        {
+            return false;
+        }
+
+        return _residents.FindById(ResidentKey(message.Channel, message.UserId)) is not { } known
+            || known.GroupKey != KeyOf(message.Channel, message.Conversation.ConversationId)
+            || now.UtcDateTime - known.LastSeen > ResidentStaleness;
+    }
+
+    /// <summary>Records the group of <paramref name="message"/> as its sender's last (call on the writer thread).</summary>
+    public void RecordResident(InboundMessage message, DateTimeOffset now) => _residents.Upsert(new ResidentGroup
+    {
+        Key = ResidentKey(message.Channel, message.UserId),
+        GroupKey = KeyOf(message.Channel, message.Conversation.ConversationId),
+        LastSeen = now.UtcDateTime,
+    });
+
+    /// <summary>
+    /// The place of a conversation: a group's own community and compound, and for a private chat those of the group its
+    /// resident last spoke in; null when there is none (an untied group, a resident never seen in a group).
+    /// </summary>
+    public GroupPlace? PlaceOf(ConversationReference conversation)
+    {
+        var key = conversation.IsGroup
+            ? KeyOf(conversation.Channel, conversation.ConversationId)
+            : _residents.FindById(ResidentKey(conversation.Channel, conversation.UserId))?.GroupKey;
+        return key is not null && _groups.FindById(key) is { } group && (group.CommunityId ?? group.CompoundId) is not null
+            ? new GroupPlace(group.CommunityId, group.CompoundId)
+            : null;
+    }
+
+    /// <summary>
+    /// Registers <paramref name="conversation"/> (if new) under <paramref name="name"/> and ties it to the community and
+    /// compound, as 群管理 does (call on the writer thread). The demo group is tied this way on first start.
+    /// </summary>
+    public bool Tie(ConversationReference conversation, string name, string communityId, string? compoundId, DateTimeOffset now) =>
+        Record(conversation, now) && Assign(KeyOf(conversation.Channel, conversation.ConversationId), name, communityId, compoundId);
+
+    private static string ResidentKey(string channel, string userId) => channel + "|" + userId;
+
     /// <summary>Drops unassigned groups not seen within the retention, then, at the limit, the least recently seen unassigned one.</summary>
     private bool MakeRoom(DateTime now)
     {
         var cutoff = now - _options.UnassignedRetention;
+        // A resident's last group is kept no longer than an unassigned group is: it says where they were.
+        _residents.DeleteMany(r => r.LastSeen < cutoff);
         foreach (var stale in _groups.Find(g => g.CommunityId == null && g.LastSeen < cutoff).Select(g => g.Key).ToList())
         {
             Forget(stale);

@@ -61,18 +61,18 @@ public static class CommandLineApp
             Recursive = true,
         };
 
-        var importFile = new Argument<FileInfo>("FILE") { Description = "A .csv or .xlsx file with columns id,question,similar,answer[,category]." };
+        var importFile = new Argument<FileInfo>("FILE") { Description = "A .csv or .xlsx file with columns id,question,similar,answer[,category][,scope]; a scope names a compound or community of the directory." };
         var replace = new Option<bool>("--replace") { Description = "Replace the whole knowledge base instead of upserting entries by id." };
         var import = new Command("import", "Import FAQ entries from a .csv or .xlsx file.") { importFile, replace };
-        import.SetAction(parse => WithStore(parse.GetValue(dataDir), error, store =>
-            Import(store, parse.GetValue(importFile)!.FullName, parse.GetValue(replace), output, error)));
+        import.SetAction(parse => WithDirectory(parse.GetValue(dataDir), error, (store, directory) =>
+            Import(store, directory, parse.GetValue(importFile)!.FullName, parse.GetValue(replace), output, error)));
 
         var exportFile = new Argument<FileInfo>("FILE") { Description = "The .csv or .xlsx file to write." };
         var export = new Command("export", "Export the knowledge base to a .csv or .xlsx file.") { exportFile };
-        export.SetAction(parse => WithStore(parse.GetValue(dataDir), error, store =>
+        export.SetAction(parse => WithDirectory(parse.GetValue(dataDir), error, (store, directory) =>
         {
             var entries = store.All();
-            FaqFileFormat.Write(parse.GetValue(exportFile)!.FullName, entries);
+            FaqFileFormat.Write(parse.GetValue(exportFile)!.FullName, entries, v => FaqScopes.NameOf(directory, v));
             output.WriteLine($"Exported {entries.Count} entries to {parse.GetValue(exportFile)!.FullName}.");
             return 0;
         }));
@@ -131,13 +131,29 @@ public static class CommandLineApp
         }
     });
 
-    private static int Import(FaqStore store, string path, bool replace, TextWriter output, TextWriter error)
+    // The knowledge base with the directory its variants' scopes are checked against (both in the same data directory).
+    private static int WithDirectory(string? dataDir, TextWriter error, Func<FaqStore, Directory.DirectorySnapshot, int> action) =>
+        CliStorage.WithDatabase(dataDir, error, database =>
+        {
+            try
+            {
+                return action(new FaqStore(database), new Directory.DirectorySnapshot(new Directory.DirectoryStore(database).Load()));
+            }
+            catch (FaqFormatException ex)
+            {
+                error.WriteLine($"Nothing was imported. {ex.Message}");
+                return 2;
+            }
+        });
+
+    private static int Import(FaqStore store, Directory.DirectorySnapshot directory, string path, bool replace, TextWriter output, TextWriter error)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
         List<FaqEntry> entries = [];
         void Work(Action<string> status)
         {
             entries = FaqFileFormat.Read(path);
+            FaqScopes.Resolve(entries, directory);
             status($"Writing {entries.Count} entries…");
             if (replace)
             {

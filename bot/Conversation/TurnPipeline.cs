@@ -107,6 +107,7 @@ public sealed partial class TurnPipeline(
     {
         var entries = turn.Replies.Select(r => outbox.Create(turn.Inbound.Conversation, r)).ToList();
         var recordGroup = groups.ShouldRecord(turn.Inbound, turn.Now);
+        var recordResident = groups.ShouldRecordResident(turn.Inbound, turn.Now);
         // The message id, the dialog state and the replies are committed together: a crash leaves all or none.
         await writer.WriteAsync(_ =>
         {
@@ -115,6 +116,11 @@ public sealed partial class TurnPipeline(
             if (recordGroup)
             {
                 groups.Record(turn.Inbound.Conversation, turn.Now);
+            }
+
+            if (recordResident)
+            {
+                groups.RecordResident(turn.Inbound, turn.Now);
             }
 
             if (entries.Count > 0)

@@ -13,6 +13,18 @@ public sealed class FaqEntry
     public bool Enabled { get; set; } = true;
     public DateTimeOffset Updated { get; set; }
 
+    /// <summary>Answers for particular compounds or communities; <see cref="Answer"/> is given everywhere else.</summary>
+    public List<FaqVariant> Variants { get; set; } = [];
+
     /// <summary>The question followed by every similar phrasing.</summary>
     public IEnumerable<string> Phrasings => Similar.Prepend(Question).Where(p => !string.IsNullOrWhiteSpace(p));
+
+    /// <summary>
+    /// The answer for a resident in <paramref name="compoundId"/> of <paramref name="communityId"/> (either may be
+    /// unknown): the compound's variant, else the community's, else the general answer.
+    /// </summary>
+    public string AnswerFor(string? compoundId, string? communityId) =>
+        (compoundId is null ? null : Variants.Find(v => v.Kind == FaqScopeKind.Compound && v.ScopeId == compoundId))?.Answer
+        ?? (communityId is null ? null : Variants.Find(v => v.Kind == FaqScopeKind.Community && v.ScopeId == communityId))?.Answer
+        ?? Answer;
 }

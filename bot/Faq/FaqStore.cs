@@ -31,14 +31,14 @@ public sealed class FaqStore
     public FaqEntry? Find(string id) => _faq.FindById(id) is { } doc ? ToEntry(doc) : null;
 
     /// <summary>Inserts or replaces one entry by id.</summary>
-    public void Upsert(FaqEntry entry) => _faq.Upsert(Mapper.ToDocument(entry));
+    public void Upsert(FaqEntry entry) => _faq.Upsert(ToDocument(entry));
 
     /// <summary>Inserts or replaces the entries by id, all or none.</summary>
     public void Upsert(IReadOnlyCollection<FaqEntry> entries)
     {
         lock (_writeLock)
         {
-            InTransaction(() => _faq.Upsert(entries.Select(Mapper.ToDocument)));
+            InTransaction(() => _faq.Upsert(entries.Select(ToDocument)));
         }
     }
 
@@ -50,7 +50,7 @@ public sealed class FaqStore
             InTransaction(() =>
             {
                 _faq.DeleteAll();
-                _faq.InsertBulk(entries.Select(Mapper.ToDocument));
+                _faq.InsertBulk(entries.Select(ToDocument));
             });
         }
     }
@@ -72,6 +72,11 @@ public sealed class FaqStore
     }
 
     private static FaqEntry ToEntry(BsonDocument doc) => Mapper.ToObject<FaqEntry>(doc);
+
+    // A variant read from a file names its place only once FaqScopes.Resolve has checked it against the directory.
+    private static BsonDocument ToDocument(FaqEntry entry) => entry.Variants.Any(v => !v.IsResolved)
+        ? throw new InvalidOperationException($"FAQ entry {entry.Id} has a variant whose scope was not resolved against the directory.")
+        : Mapper.ToDocument(entry);
 
     private static BsonMapper CreateMapper()
     {

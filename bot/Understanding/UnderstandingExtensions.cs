@@ -34,7 +34,8 @@ public static class UnderstandingExtensions
             sp.GetRequiredService<FaqMatcher>(),
             sp.GetRequiredService<FaqStore>(),
             sp.GetRequiredService<MessageClassifier>(),
-            sp.GetRequiredService<IOptions<NluOptions>>().Value));
+            sp.GetRequiredService<IOptions<NluOptions>>().Value,
+            sp.GetService<Broadcasts.GroupRegistry>()));
         builder.Services.AddSingleton<IUnderstanding>(sp => sp.GetRequiredService<FaqUnderstanding>());
         builder.Services.AddSingleton<IFaqAnswers>(sp => sp.GetRequiredService<FaqUnderstanding>());
         builder.Services.AddHostedService<FaqSeeder>();

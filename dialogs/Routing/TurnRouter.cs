@@ -162,7 +162,7 @@ public sealed partial class TurnRouter : IBot
         }
 
         var understanding = _understanding.Understand(text);
-        if (understanding.Faq is { } faq && _answers.Find(faq.Id) is { } answer)
+        if (understanding.Faq is { } faq && _answers.AnswerFor(faq.Id, inbound.Conversation) is { } answer)
         {
             if (understanding.Intent == Intent.Grievance && !wantsToReport)
             {
@@ -333,7 +333,7 @@ public sealed partial class TurnRouter : IBot
 
     private async Task OnFaqChosenAsync(TurnContext turn, FaqChoice choice, CancellationToken cancellationToken)
     {
-        if (choice.EntryId is { } id && _answers.Find(id) is { } answer)
+        if (choice.EntryId is { } id && _answers.AnswerFor(id, turn.Inbound.Conversation) is { } answer)
         {
             turn.Reply(answer.Answer);
             // The knowledge base lacked this way of asking: the office sees it next to the misses, one click from adding it.
@@ -356,7 +356,7 @@ public sealed partial class TurnRouter : IBot
 
         // A button from an earlier card (its dialog already over, or pressed by another resident in the group).
         if (value.StartsWith("faq:", StringComparison.Ordinal) && value != FaqClarifyDialog.NoneValue
-            && _answers.Find(value["faq:".Length..]) is { } answer)
+            && _answers.AnswerFor(value["faq:".Length..], turn.Inbound.Conversation) is { } answer)
         {
             turn.Reply(answer.Answer);
             return;

@@ -143,7 +143,10 @@ public sealed class FaqImportHttpTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         var rows = new MemoryStream(bytes).Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
-        Assert.Equal(Store.All().Select(e => e.Id), rows.Select(r => r["id"]?.ToString()));
+        // One row per entry, then one per per-compound answer of it (the demo's faq-001 has four), marked by its scope.
+        Assert.Equal(Store.All().Select(e => e.Id), rows.Select(r => r["id"]?.ToString()).Distinct());
+        Assert.Equal(Store.All().Sum(e => 1 + e.Variants.Count), rows.Count);
+        Assert.Equal(Store.All().Sum(e => e.Variants.Count), rows.Count(r => r["scope"]?.ToString() is { Length: > 0 }));
 
         var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".xlsx");
         await File.WriteAllBytesAsync(path, bytes);

@@ -44,6 +44,9 @@ public sealed class BotApplication : WebApplicationFactory<Program>
     public FakeTimeProvider Time { get; init; } = new(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.FromHours(8)));
     public LiteDatabase Database { get; }
 
+    /// <summary>More test services (e.g. a log collector), added after the harness's own.</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
     /// <summary>Replaces the knowledge base with the test fixture.</summary>
     public void UseTestKnowledgeBase()
     {
@@ -62,6 +65,10 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         builder.UseSetting("Nlu:Enabled", "false");
         // The demo directory is seeded as in production, its demo notice only where a test asks for it.
         builder.UseSetting("Directory:DemoNotice", "false");
+        // Likewise the demo's ticket history, its tied group and its one-time console sign-in (tests that need them set them).
+        builder.UseSetting("Demo:Tickets", "false");
+        builder.UseSetting("Demo:TieGroup", "false");
+        builder.UseSetting("Demo:SignIn", "false");
         // The Teams payloads in Payloads/ come unauthenticated from Teams' service host: allow replies to it (a test that
         // needs the default, loopback only, sets this key itself).
         builder.UseSetting(UnauthenticatedServiceHostSetting, "smba.trafficmanager.net");
@@ -83,6 +90,8 @@ public sealed class BotApplication : WebApplicationFactory<Program>
             }
 
             services.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
+
+            ExtraServices?.Invoke(services);
 
             var outboxService = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(OutboxService));
             services.Remove(outboxService);

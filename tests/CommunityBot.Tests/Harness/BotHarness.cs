@@ -36,11 +36,11 @@ public sealed class BotHarness : IDisposable
         Writer = new LiteDbWriter(Database, NullLogger<LiteDbWriter>.Instance);
         Faq = new FaqStore(Database);
         Faq.ReplaceAll((knowledgeBase ?? DemoKnowledgeBase.Entries).ToList());
-        Understanding = FaqTestFactory.CreateUnderstanding(Faq);
+        Groups = new GroupRegistry(Database);
+        Understanding = FaqTestFactory.CreateUnderstanding(Faq, Groups);
         States = new LiteDbDialogStateStore(Database, Writer);
         Misses = new MissStore(Database, Writer);
         Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
-        Groups = new GroupRegistry(Database);
         Tickets = new TicketStore(Database, Writer);
         Handoffs = new HandoffStore(Database);
         Clock = new TicketClock(new HolidayStore(Database), new TicketTimerStore(Database), MsOptions.Create(new ClockOptions()));
