@@ -9,6 +9,7 @@ using CommunityBot.Bench;
 //   tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]
 //   sweep  [--tickets 100000] [--batch 1000] [--runs 5]   (escalation sweep over open tickets; no server needed)
 //   assessment [--count 1000000] [--dir DIR (reused if it holds a store)] [--month 2026-10] [--runs 5]
+//   backup [--count 100000] [--writers 8] [--dir DIR (reused if it holds a store)] [--out DIR]
 // FAQ match latency and accuracy are measured by eval/faq-eval.sh through the `classify` verb.
 var verb = args.FirstOrDefault() ?? "";
 var options = ParseOptions(args.Skip(1).ToArray());
@@ -18,6 +19,7 @@ return verb switch
     "tickets" => await TicketsAsync(options),
     "sweep" => await SweepBench.RunAsync(options),
     "assessment" => AssessmentBench.Run(options),
+    "backup" => await BackupBench.RunAsync(options),
     _ => Usage(),
 };
 
@@ -27,6 +29,7 @@ static int Usage()
     Console.Error.WriteLine("       CommunityBot.Bench tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]");
     Console.Error.WriteLine("       CommunityBot.Bench sweep [--tickets 100000] [--batch 1000] [--runs 5]");
     Console.Error.WriteLine("       CommunityBot.Bench assessment [--count 1000000] [--dir DIR] [--month 2026-10] [--runs 5]");
+    Console.Error.WriteLine("       CommunityBot.Bench backup [--count 100000] [--writers 8] [--dir DIR] [--out DIR]");
     return 2;
 }
 
