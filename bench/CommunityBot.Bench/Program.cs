@@ -10,6 +10,7 @@ using CommunityBot.Bench;
 //   sweep  [--tickets 100000] [--batch 1000] [--runs 5]   (escalation sweep over open tickets; no server needed)
 //   assessment [--count 1000000] [--dir DIR (reused if it holds a store)] [--month 2026-10] [--runs 5]
 //   extraction [--messages FILE.csv] [--seconds 3]: extractor table tests per engine, first-call cost, µs per message
+//   backup [--count 100000] [--writers 8] [--dir DIR (reused if it holds a store)] [--out DIR]
 // FAQ match latency and accuracy are measured by eval/faq-eval.sh through the `classify` verb.
 var verb = args.FirstOrDefault() ?? "";
 var options = ParseOptions(args.Skip(1).ToArray());
@@ -20,6 +21,7 @@ return verb switch
     "sweep" => await SweepBench.RunAsync(options),
     "assessment" => AssessmentBench.Run(options),
     "extraction" => ExtractionEval.Run(options),
+    "backup" => await BackupBench.RunAsync(options),
     _ => Usage(),
 };
 
@@ -30,6 +32,7 @@ static int Usage()
     Console.Error.WriteLine("       CommunityBot.Bench sweep [--tickets 100000] [--batch 1000] [--runs 5]");
     Console.Error.WriteLine("       CommunityBot.Bench assessment [--count 1000000] [--dir DIR] [--month 2026-10] [--runs 5]");
     Console.Error.WriteLine("       CommunityBot.Bench extraction [--messages /work/shared/data/grievance-categories/train.csv] [--seconds 3]");
+    Console.Error.WriteLine("       CommunityBot.Bench backup [--count 100000] [--writers 8] [--dir DIR] [--out DIR]");
     return 2;
 }
 

@@ -89,6 +89,8 @@ public static class AdminExtensions
         DirectoryAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         // Delivery status for the office (the page refuses community staff): counts and failed messages, no personal data.
         OutboxAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
+        // 运行状态: readiness and the figures since start, for the office (the page refuses community staff).
+        StatusAdminEndpoints.Map(admin.MapGroup("").RequireAuthorization(FaqPolicy));
         admin.MapGet("/", () => Results.Redirect("/admin/tickets")).RequireAuthorization(TicketsPolicy);
         return app;
     }

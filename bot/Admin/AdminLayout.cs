@@ -16,7 +16,7 @@ public static class AdminLayout
                   <a href="/admin/tickets">工单</a>
                   {Html.When(user.MayEditFaq, Html.Of($"""<a href="/admin/faq">知识库</a><a href="/admin/misses">未答问题</a><a href="/admin/dashboard">考核看板</a><a href="/admin/broadcasts">群发通知</a><a href="/admin/groups">群管理</a><a href="/admin/directory">网格目录</a>"""))}
                   {Html.When(user.MayManageNotices, Html.Raw("""<a href="/admin/notices">通知</a>"""))}
-                  {Html.When(user.SeesAllTickets, Html.Raw("""<a href="/admin/outbox">投递情况</a>"""))}
+                  {Html.When(user.SeesAllTickets, Html.Raw("""<a href="/admin/outbox">投递情况</a><a href="/admin/status">运行状态</a>"""))}
                   <span class="who">{user.Name}（{AdminSession.Chinese(user.Role)}）</span>
                   <form method="post" action="/admin/logout" class="inline">{Csrf(http)}<button type="submit" class="link">退出</button></form>
                 </nav>

@@ -28,7 +28,15 @@ public static partial class BackupEndpoints
         lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            new ServerControlFile(LocalUrl(addresses), token, Environment.ProcessId).Write(dataDir);
+            try
+            {
+                new ServerControlFile(LocalUrl(addresses), token, Environment.ProcessId).Write(dataDir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The server works on; only `backup` while it runs cannot find it.
+                LogControlFileFailed(app.Logger, ServerControlFile.PathIn(dataDir), ex);
+            }
         });
         lifetime.ApplicationStopping.Register(() => ServerControlFile.Remove(dataDir, token));
         return app;
@@ -105,6 +113,9 @@ public static partial class BackupEndpoints
 
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {Path}: the backup command cannot reach this server while it runs")]
+    private static partial void LogControlFileFailed(ILogger logger, string path, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A backup requested through the server failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -21,6 +21,7 @@ public sealed record ServerControlFile(string? Url, string Token, int ProcessId)
     public void Write(string dataDir)
     {
         var path = PathIn(dataDir);
+        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var temp = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
