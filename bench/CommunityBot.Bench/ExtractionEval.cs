@@ -239,9 +239,11 @@ public static class ExtractionEval
             .ToList();
         var withTime = messages.Count(m => ours.Extract(m, Now, DetailKinds.When).When is not null);
         Console.WriteLine();
-        Console.WriteLine($"On the mix our rules find a time in {withTime} of {messages.Count} messages; the recognizers add a detail to {added.Count} more, e.g.:");
+        Console.WriteLine($"On the mix our rules find a time in {withTime} of {messages.Count} messages; the recognizers add a detail to {added.Count}: "
+            + $"a time to {added.Count(x => x.Ours.When is null && x.Combined.When is not null)}, a duration to {added.Count(x => x.Ours.Duration is null && x.Combined.Duration is not null)}, "
+            + $"a phone to {added.Count(x => x.Ours.Phones.Count < x.Combined.Phones.Count)}; the first {Math.Min(40, added.Count)}:");
         Console.WriteLine();
-        foreach (var x in added.Take(25))
+        foreach (var x in added.Take(40))
         {
             var when = x.Combined.When is { } w && x.Ours.When is null ? $"when \"{w.Text}\" {w.Start:yyyy-MM-dd HH:mm}–{w.End:yyyy-MM-dd HH:mm}{(w.Recurring ? " recurring" : "")}" : "";
             var duration = x.Ours.Duration is null && x.Combined.Duration is { } d ? $" duration {d.TotalDays:0.##} d" : "";

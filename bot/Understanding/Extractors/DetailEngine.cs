@@ -4,8 +4,8 @@ namespace CommunityBot.Understanding.Extractors;
 public enum DetailEngine
 {
     /// <summary>
-    /// The shipped default: our rules first, and Microsoft.Recognizers.Text for a time, duration or phone they do not
-    /// find (holidays, "下下周三", "周一到周五", "最近一周", "+86 371 …"), behind our vetoes. Each field's order is the
+    /// The shipped default: our rules first, and Microsoft.Recognizers.Text for a time or phone they do not find
+    /// (holidays, years, "最近一周", "近两年", "每个月", "+86 371 …"), behind our vetoes; durations and counts are ours. Each field's order is the
     /// outcome of the table tests run both ways (eval/README.md, "Chinese details through Microsoft.Recognizers.Text").
     /// </summary>
     Combined,

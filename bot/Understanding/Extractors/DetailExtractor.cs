@@ -9,8 +9,8 @@ namespace CommunityBot.Understanding.Extractors;
 
 /// <summary>
 /// Reads phones, location, time, duration and counts out of a resident's message. Places are always ours (against the
-/// directory); times, durations and phones come from our rules first and from Microsoft.Recognizers.Text when those
-/// find nothing (<see cref="DetailEngine.Combined"/>), counts from our rules. Pure and thread-safe: regexes are
+/// directory); times and phones come from our rules first and from Microsoft.Recognizers.Text when those find nothing
+/// (<see cref="DetailEngine.Combined"/>); durations and counts from our rules (eval/README.md has the rows that decide). Pure and thread-safe: regexes are
 /// source-generated, the recognizer models are shared immutable singletons (<see cref="ChineseRecognizers"/>) and the
 /// compound lookup is an immutable snapshot rebuilt only when the directory hands out a new list.
 /// </summary>
@@ -90,8 +90,8 @@ public sealed partial class DetailExtractor : IDetailExtractor
             duration = _engine switch
             {
                 DetailEngine.Ours => DurationExtractor.Extract(masked),
-                DetailEngine.Recognizers => RecognizedDateTime.Duration(Recognized(), masked, guarded: false),
-                _ => DurationExtractor.Extract(masked) ?? RecognizedDateTime.Duration(Recognized(), masked, guarded: true),
+                DetailEngine.Recognizers => RecognizedDateTime.Duration(Recognized()),
+                _ => DurationExtractor.Extract(masked),
             };
         }
 
