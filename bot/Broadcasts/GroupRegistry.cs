@@ -26,7 +26,10 @@ public sealed class GroupRegistry
     public const string NameProperty = "conversation_name";
 
     private readonly ILiteCollection<ChatGroup> _groups;
+    private readonly ILiteCollection<ResidentGroup> _residents;
     private readonly ConcurrentDictionary<string, DateTime> _lastWritten = new(StringComparer.Ordinal);
+    // The last group of each resident heard lately ({channel}/{user} → group key), read through to the store.
+    private readonly ConcurrentDictionary<string, string> _lastGroupOf = new(StringComparer.Ordinal);
 
     private readonly GroupRegistryOptions _options;
 
@@ -34,6 +37,7 @@ public sealed class GroupRegistry
     {
         _options = options?.Value ?? new GroupRegistryOptions();
         _groups = LiteDbCollections.Open<ChatGroup>(database, "chat_groups");
+        _residents = LiteDbCollections.Open<ResidentGroup>(database, "resident_groups");
         foreach (var group in _groups.FindAll())
         {
             _lastWritten[group.Key] = group.LastSeen;
@@ -114,6 +118,60 @@ public sealed class GroupRegistry
         return true;
     }
 
+    /// <summary>
+    /// Whether the resident's last group must be recorded now: an authenticated group message from a group other than the
+    /// one recorded for them (so a resident who keeps talking in one group costs no write). Claims the write.
+    /// </summary>
+    public bool ShouldRecordResident(InboundMessage message)
+    {
+        if (!message.Authenticated || !message.IsGroup || message.UserId.Length == 0)
+        {
+            return false;
+        }
+
+        var resident = ResidentKey(message.Channel, message.UserId);
+        var group = KeyOf(message.Channel, message.Conversation.ConversationId);
+        var known = LastGroupKeyOf(resident);
+        if (known == group)
+        {
+            return false;
+        }
+
+        _lastGroupOf[resident] = group;
+        return true;
+    }
+
+    /// <summary>Records <paramref name="message"/>'s group as its sender's last (call on the writer thread, in the turn's write).</summary>
+    public void RecordResident(InboundMessage message, DateTimeOffset now) =>
+        _residents.Upsert(new ResidentGroup
+        {
+            Key = StorageKeys.Bound(ResidentKey(message.Channel, message.UserId)),
+            GroupKey = KeyOf(message.Channel, message.Conversation.ConversationId),
+            LastSeen = now.UtcDateTime,
+        });
+
+    /// <summary>The group the user last spoke in on this channel (as the registry heard it), or null.</summary>
+    public ChatGroup? LastGroupOf(string channel, string userId) =>
+        LastGroupKeyOf(ResidentKey(channel, userId)) is { } key ? Find(key) : null;
+
+    private string? LastGroupKeyOf(string resident)
+    {
+        if (_lastGroupOf.TryGetValue(resident, out var cached))
+        {
+            return cached;
+        }
+
+        var stored = _residents.FindById(StorageKeys.Bound(resident))?.GroupKey;
+        if (stored is not null)
+        {
+            _lastGroupOf.TryAdd(resident, stored);
+        }
+
+        return stored;
+    }
+
+    private static string ResidentKey(string channel, string userId) => channel + "/" + userId;
+
     /// <summary>Drops unassigned groups not seen within the retention, then, at the limit, the least recently seen unassigned one.</summary>
     private bool MakeRoom(DateTime now)
     {
@@ -122,6 +180,10 @@ public sealed class GroupRegistry
         {
             Forget(stale);
         }
+
+        // Residents not heard within the retention are forgotten with the groups (a private chat then has no default place).
+        _residents.DeleteMany(r => r.LastSeen < cutoff);
+        _lastGroupOf.Clear();
 
         if (_groups.Count() < _options.MaxGroups)
         {

@@ -102,6 +102,7 @@ public sealed partial class TurnPipeline(
     {
         var entries = turn.Replies.Select(r => outbox.Create(turn.Inbound.Conversation, r)).ToList();
         var recordGroup = groups.ShouldRecord(turn.Inbound, turn.Now);
+        var recordResident = groups.ShouldRecordResident(turn.Inbound);
         // The message id, the dialog state and the replies are committed together: a crash leaves all or none.
         await writer.WriteAsync(_ =>
         {
@@ -110,6 +111,12 @@ public sealed partial class TurnPipeline(
             if (recordGroup)
             {
                 groups.Record(turn.Inbound.Conversation, turn.Now);
+            }
+
+            if (recordResident)
+            {
+                // Their private chat takes this group's compound as its default place.
+                groups.RecordResident(turn.Inbound, turn.Now);
             }
 
             if (entries.Count > 0)

@@ -49,6 +49,7 @@ public sealed class BotHarness : IDisposable
             MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, Clock);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         Notices = new NoticeStore(Database, Writer);
+        Places = new GroupPlaces(Groups, Directory, Directory, Outbox, Writer, new LiteDbConversationMemory(Database, Writer), NullLogger<GroupPlaces>.Instance);
         var router = new TurnRouter(
             States,
             MsOptions.Create(dialogOptions ?? new DialogOptions()),
@@ -61,6 +62,7 @@ public sealed class BotHarness : IDisposable
             Directory,
             Directory,
             new NoticeBoard(Notices, MsOptions.Create(new ClockOptions()), NullLogger<NoticeBoard>.Instance),
+            Places,
             MsOptions.Create(new RouterOptions { Name = BotName }));
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), Time, NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
@@ -79,6 +81,7 @@ public sealed class BotHarness : IDisposable
     public HelpRequestStore HelpRequests { get; }
     public Outbox Outbox { get; }
     public GroupRegistry Groups { get; }
+    public GroupPlaces Places { get; }
     public FakeDirectory Directory { get; } = new();
     public TicketStore Tickets { get; }
     public HandoffStore Handoffs { get; }
@@ -132,6 +135,14 @@ public sealed class BotHarness : IDisposable
             inbox.Enqueue(sent.Message);
         }
     }
+
+    /// <summary>Ties a group of the test channel to a compound, as 群管理 does (the group is registered if it is new).</summary>
+    public Task TieGroupAsync(string conversationId, string? compoundId, string? communityId = null) => Writer.WriteAsync(_ =>
+    {
+        var group = new ConversationReference { Channel = TestChannel.Name, ConversationId = conversationId, IsGroup = true };
+        Groups.Record(group, Time.GetUtcNow());
+        Groups.Assign(GroupRegistry.KeyOf(TestChannel.Name, conversationId), "幸福里小区业主群", communityId ?? (compoundId is null ? null : "FH-01"), compoundId);
+    });
 
     /// <summary>Starts a scripted conversation in a group (the default) or a private chat.</summary>
     public ConversationFlow Conversation(bool group = true, string conversationId = "group-1") =>

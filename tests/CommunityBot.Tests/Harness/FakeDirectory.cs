@@ -19,8 +19,8 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
 
     private static readonly CompoundInfo[] CompoundList =
     [
-        new("xfl", "幸福里小区", "丰和里社区", ["1", "2", "3", "4", "5"], ["幸福里"]),
-        new("la", "柳岸花园", "柳岸社区", ["1", "2", "3"], ["柳岸"]),
+        new("xfl", "幸福里小区", "丰和里社区", ["1", "2", "3", "4", "5"], ["幸福里"], "FH-01"),
+        new("la", "柳岸花园", "柳岸社区", ["1", "2", "3"], ["柳岸"], "LA-01"),
     ];
 
     public IReadOnlyList<CompoundInfo> Compounds() => CompoundList;
