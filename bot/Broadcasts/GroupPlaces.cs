@@ -77,7 +77,8 @@ public sealed partial class GroupPlaces(
         }
 
         var label = group?.Label
-            ?? (message.Conversation.Properties.TryGetValue(GroupRegistry.NameProperty, out var name) && name.Trim().Length > 0 ? name.Trim() : "这个群");
+            ?? (message.Conversation.Properties.TryGetValue(GroupRegistry.NameProperty, out var name) && name.Trim().Length > 0 ? name.Trim() : null);
+        var where = label is null ? "您刚才发言的群" : $"群「{label}」";
         // The group's community first when the console named one; the last button (以后再说) survives WeCom's cut to six.
         var offered = compounds
             .OrderBy(c => group?.CommunityId is { } community && c.CommunityId == community ? 0 : 1)
@@ -86,7 +87,7 @@ public sealed partial class GroupPlaces(
         await outbox.SendAsync(privateChat, new OutboundMessage
         {
             Title = "设置群所在小区",
-            Text = $"{worker.Name}您好：群「{label}」还没有设置所在的小区。请选一个，居民在群里反映问题时就默认是这个小区，不用再问。" +
+            Text = $"{worker.Name}您好：{where}还没有设置所在的小区。请选一个，居民在群里反映问题时就默认是这个小区，不用再问。" +
                 "（只需设置一次；以后可以在管理后台「群管理」里改。）",
             Buttons = offered.ToList(),
         }, cancellationToken);

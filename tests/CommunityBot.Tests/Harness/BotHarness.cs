@@ -29,14 +29,19 @@ public sealed class BotHarness : IDisposable
     public const string BotName = "小灵通";
 
     /// <param name="wrapDesk">Wraps the ticket desk the router uses (e.g. to fail after a ticket is written).</param>
-    public BotHarness(IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null, Func<ITicketDesk, ITicketDesk>? wrapDesk = null)
+    /// <param name="classifier">The intent and category models (e.g. the shipped ones); without, intents come from rules and no category is sure.</param>
+    public BotHarness(
+        IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null, Func<ITicketDesk, ITicketDesk>? wrapDesk = null,
+        CommunityBot.Understanding.Nlu.MessageClassifier? classifier = null)
     {
         _dialogOptions = dialogOptions ?? new DialogOptions();
         Database = new LiteDatabase(new MemoryStream());
         Writer = new LiteDbWriter(Database, NullLogger<LiteDbWriter>.Instance);
         Faq = new FaqStore(Database);
         Faq.ReplaceAll((knowledgeBase ?? DemoKnowledgeBase.Entries).ToList());
-        Understanding = FaqTestFactory.CreateUnderstanding(Faq);
+        Understanding = classifier is null
+            ? FaqTestFactory.CreateUnderstanding(Faq)
+            : new FaqUnderstanding(new FaqMatcher(new FaqMatchingOptions(), Faq.Enabled()), Faq, classifier);
         States = new LiteDbDialogStateStore(Database, Writer);
         Misses = new MissStore(Database, Writer);
         Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));

@@ -62,14 +62,26 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
         var building = BuildingPattern().Match(text);
         var compound = CompoundList.FirstOrDefault(c => text.Contains(c.Name, StringComparison.Ordinal) || c.Aliases.Any(a => text.Contains(a, StringComparison.Ordinal)));
         var phone = PhonePattern().Match(text);
-        var location = building.Success || compound is not null
-            ? new LocationDetail { Building = building.Success ? building.Groups[1].Value : null, CompoundId = compound?.Id, CompoundName = compound?.Name, Text = text }
+        var unitRoom = UnitRoomPattern().Match(text);
+        var location = building.Success || compound is not null || unitRoom.Success
+            ? new LocationDetail
+            {
+                Building = building.Success ? building.Groups[1].Value : null,
+                CompoundId = compound?.Id,
+                CompoundName = compound?.Name,
+                Unit = unitRoom.Success ? unitRoom.Groups[1].Value : null,
+                Room = unitRoom.Success && unitRoom.Groups[2].Success ? unitRoom.Groups[2].Value : null,
+                Text = text,
+            }
             : null;
         return new MessageDetails { Location = location, Phones = phone.Success ? [phone.Value] : [] };
     }
 
     [GeneratedRegex(@"(\d+)号楼")]
     private static partial Regex BuildingPattern();
+
+    [GeneratedRegex(@"(\d+)单元(\d{3,4})?")]
+    private static partial Regex UnitRoomPattern();
 
     [GeneratedRegex(@"1[3-9]\d{9}")]
     private static partial Regex PhonePattern();
