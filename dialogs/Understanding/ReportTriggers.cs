@@ -25,6 +25,9 @@ public static class ReportTriggers
         "了", "过", "的", "要", "吗", "呢", "什么", "有用",
     ];
 
+    // What may follow the word before the problem: "我想反映一下", "我要投诉个事".
+    private static readonly string[] Fillers = ["一下", "一个问题", "个问题", "一个情况", "个情况", "一件事", "个事"];
+
     private static readonly string[] Politeness = ["你好", "您好", "麻烦", "请问", "喂", "hi", "hello"];
 
     private static readonly char[] Separators = [' ', '\u3000', '：', ':', '，', ',', '、', '。', '！', '!', '~', '～', '-', '—'];
@@ -63,6 +66,11 @@ public static class ReportTriggers
             if (NotAfter.Any(w => rest.StartsWith(w, StringComparison.Ordinal)))
             {
                 return null;
+            }
+
+            if (Fillers.FirstOrDefault(f => rest.StartsWith(f, StringComparison.Ordinal)) is { } filler)
+            {
+                rest = rest[filler.Length..];
             }
 
             return rest.TrimStart(Separators);
