@@ -3,9 +3,12 @@
 #  (a) the shipped models (trained from bot/Data/nlu) on the held-out bot/Data/nlu/test-*.csv:
 #      intent accuracy, category macro-F1, confusion matrices;
 #  (b) `nlu train` on /work/shared/data/grievance-categories/train.csv with its own stratified 20 % hold-out;
-#  (c) training time of the shipped models and classify throughput (FAQ matching + both models) on the demo KB.
+#  (c) training time of the shipped models and classify throughput (FAQ matching + both models) on the demo KB;
+#  (p) trigger words must cost nothing: a category model trained (`nlu train`) on a stratified 80 % of
+#      /work/shared/data/grievance-categories/train.csv, scored (`nlu test`) on the other 20 % as they are and with a
+#      trigger-word prefix ("我要投诉 ", "我要报修：", "反映一下，" … in turn) on every message.
 # Nothing trained here is kept: every run uses temporary data directories.
-# Usage: eval/nlu-eval.sh [--no-build] [a|b|c ...]   (default: all three)
+# Usage: eval/nlu-eval.sh [--no-build] [a|b|c|p ...]   (default: all four)
 # Model settings come from the environment like the server's, e.g. Nlu__CharNgrams=2 Nlu__WordNgrams=0
 # Nlu__Trainer=LbfgsMaximumEntropy Nlu__L2=0.01 Nlu__BalanceClasses=false eval/nlu-eval.sh b
 set -euo pipefail
@@ -13,7 +16,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 data="${NLU_DATA:-/work/shared/data}"
 if [[ "${1:-}" == "--no-build" ]]; then shift; else dotnet build "$root/bot" -c Release -v quiet -nologo >/dev/null; fi
-parts="${*:-a b c}"
+parts="${*:-a b c p}"
 bin="$root/bot/bin/Release/net10.0/CommunityBot"
 nlu="$root/bot/Data/nlu"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
@@ -49,4 +52,39 @@ if [[ " $parts " == *" c "* ]]; then
 rows=[r["text"] for f in sys.argv[1:] for r in csv.DictReader(open(f,encoding="utf-8"))]
 for _ in range(20): print("\n".join(rows))' "$nlu/test-intents.csv" "$nlu/test-categories.csv" > "$tmp/texts.txt"
   "$bin" classify --stats --data-dir "$tmp/c" < "$tmp/texts.txt" 2>&1 >/dev/null | grep '^classify:'
+fi
+
+if [[ " $parts " == *" p "* ]]; then
+  echo "== (p) category macro-F1 without and with a trigger-word prefix on every message"
+  python3 - "$data/grievance-categories/train.csv" "$tmp" <<'PY'
+import csv, random, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+by = {}
+for r in rows:
+    by.setdefault(r["label"], []).append(r)
+rnd = random.Random(1)
+train, test = [], []
+for label in sorted(by):
+    group = by[label][:]
+    rnd.shuffle(group)
+    k = max(1, round(len(group) * 0.2))
+    test += group[:k]
+    train += group[k:]
+prefixes = ["我要投诉 ", "我要报修：", "反映一下，", "我要反映", "投诉：", "举报 ", "我想反映一下 ", "我要举报"]
+def write(name, items, prefix=False):
+    with open(f"{sys.argv[2]}/{name}", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        for i, r in enumerate(items):
+            w.writerow([(prefixes[i % len(prefixes)] if prefix else "") + r["text"], r["label"]])
+write("p-train.csv", train)
+write("p-test.csv", test)
+write("p-test-prefixed.csv", test, prefix=True)
+print(f"train {len(train)} rows, test {len(test)} rows")
+PY
+  "$bin" nlu train "$tmp/p-train.csv" --data-dir "$tmp/p" >/dev/null 2>&1
+  for f in p-test p-test-prefixed; do
+    printf '%-22s ' "$f.csv:"
+    "$bin" nlu test "$tmp/$f.csv" --model category --data-dir "$tmp/p" 2>/dev/null | grep '^accuracy'
+  done
 fi

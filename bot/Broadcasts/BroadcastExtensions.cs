@@ -1,6 +1,6 @@
 namespace CommunityBot.Broadcasts;
 
-/// <summary>Registers the group registry and broadcasts.</summary>
+/// <summary>Registers the group registry (with the groups' places) and broadcasts.</summary>
 public static class BroadcastExtensions
 {
     /// <summary>Needs <c>AddStorage()</c> and the outbox (<c>AddDialogs()</c>).</summary>
@@ -11,6 +11,8 @@ public static class BroadcastExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<GroupRegistry>();
+        builder.Services.AddSingleton<GroupPlaces>();
+        builder.Services.AddSingleton<Dialogs.Directory.IGroupPlaces>(sp => sp.GetRequiredService<GroupPlaces>());
         builder.Services.AddSingleton<BroadcastService>();
         return builder;
     }

@@ -144,17 +144,21 @@ public sealed class GroupRegistry
         LastSeen = now.UtcDateTime,
     });
 
+    /// <summary>The group the user last spoke in on this channel (as the registry heard it), or null.</summary>
+    public ChatGroup? LastGroupOf(string channel, string userId) =>
+        _residents.FindById(ResidentKey(channel, userId))?.GroupKey is { } key ? Find(key) : null;
+
     /// <summary>
     /// The place of a conversation: a group's own community and compound, and for a private chat those of the group its
     /// resident last spoke in; null when there is none (an untied group, a resident never seen in a group).
     /// </summary>
-    public GroupPlace? PlaceOf(ConversationReference conversation)
+    public GroupTie? PlaceOf(ConversationReference conversation)
     {
         var key = conversation.IsGroup
             ? KeyOf(conversation.Channel, conversation.ConversationId)
             : _residents.FindById(ResidentKey(conversation.Channel, conversation.UserId))?.GroupKey;
         return key is not null && _groups.FindById(key) is { } group && (group.CommunityId ?? group.CompoundId) is not null
-            ? new GroupPlace(group.CommunityId, group.CompoundId)
+            ? new GroupTie(group.CommunityId, group.CompoundId)
             : null;
     }
 

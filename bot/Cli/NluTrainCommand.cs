@@ -55,10 +55,10 @@ public static class NluTrainCommand
                 var (train, test) = NluTrainer.Split(examples, HoldOut, seed: 1);
                 step($"Training on {train.Count} rows, holding back {test.Count}…", 5);
                 var timer = Stopwatch.StartNew();
-                evaluation = NluEvaluation.Score(NluTrainer.Train(train, options), test);
+                evaluation = NluEvaluation.Score(NluTrainer.Train(train, options, problemOnly: true), test);
                 trainSeconds = timer.Elapsed.TotalSeconds;
                 step($"Training the final model on all {examples.Count} rows…", 50);
-                model = NluTrainer.Train(examples, options);
+                model = NluTrainer.Train(examples, options, problemOnly: true);
                 step("Saving…", 95);
             }
             if (console.Profile.Capabilities.Interactive)

@@ -74,6 +74,16 @@ public sealed class LiteDbDialogStateStore(ILiteDatabase database, LiteDbWriter 
         return writer.WriteAsync(_ => _states.Delete(StorageKeys.Bound(key)));
     }
 
+    public Task<IReadOnlyList<DialogState>> InConversationAsync(string conversationPrefix, CancellationToken cancellationToken)
+    {
+        // Keys are "{channel}/{conversation}/{user}" (kept whole up to StorageKeys.MaxBytes): a range over the id index.
+        IReadOnlyList<DialogState> found = _states.Find(Query.StartsWith("_id", conversationPrefix), limit: 50)
+            .Where(d => d.Json is not null)
+            .Select(d => JsonSerializer.Deserialize<DialogState>(d.Json!, DialogJson.Options)!)
+            .ToList();
+        return Task.FromResult(found);
+    }
+
     /// <summary>Removes states idle since before <paramref name="cutoff"/> (they would expire on the next message anyway).</summary>
     public int DeleteIdleSince(DateTimeOffset cutoff) => _states.DeleteMany(s => s.LastActive < cutoff.UtcDateTime);
 

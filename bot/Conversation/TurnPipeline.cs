@@ -120,6 +120,7 @@ public sealed partial class TurnPipeline(
 
             if (recordResident)
             {
+                // Their private chat takes this group's compound as its default place.
                 groups.RecordResident(turn.Inbound, turn.Now);
             }
 

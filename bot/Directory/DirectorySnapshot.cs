@@ -33,7 +33,7 @@ public sealed class DirectorySnapshot
         }
         CompoundInfos = data.Compounds
             .Select(c => new Dialogs.Directory.CompoundInfo(
-                c.Id, c.Name, Communities.TryGetValue(c.Community, out var community) ? community.Name : c.Community, c.Buildings, c.Aliases))
+                c.Id, c.Name, Communities.TryGetValue(c.Community, out var community) ? community.Name : c.Community, c.Buildings, c.Aliases, c.Community))
             .ToList();
     }
 

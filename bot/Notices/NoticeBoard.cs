@@ -27,9 +27,9 @@ public sealed partial class NoticeBoard(NoticeStore store, IOptions<ClockOptions
             .Select(ToInfo)
             .ToList();
 
-    public NoticeInfo? Covering(string category, string description, string? compoundId, string? building, DateTimeOffset at) =>
+    public NoticeInfo? Covering(string? category, string description, string? compoundId, string? building, DateTimeOffset at) =>
         store.InForce(at.UtcDateTime)
-            .Where(n => SameCategory(n.Category, category) && n.Keywords.Any(k => description.Contains(k, StringComparison.Ordinal)))
+            .Where(n => (category is null || SameCategory(n.Category, category)) && n.Keywords.Any(k => description.Contains(k, StringComparison.Ordinal)))
             .Where(n => Covers(n, compoundId, building, placeRequired: true))
             .OrderBy(n => n.StartUtc)
             .Select(ToInfo)

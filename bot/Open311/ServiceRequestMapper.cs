@@ -44,8 +44,25 @@ public static class ServiceRequestMapper
     /// The latest note a worker addressed to the resident (a reply or the closing note); internal notes (transfer,
     /// co-handling, return) and the residents' own words are not published.
     /// </summary>
-    public static string? LastWorkerNote(Ticket ticket) => ticket.Events
-        .LastOrDefault(e => e.Kind is TicketEventKind.Replied or TicketEventKind.Closed && !string.IsNullOrWhiteSpace(e.Note))?.Note;
+    public static string? LastWorkerNote(Ticket ticket)
+    {
+        // A reopened ticket (重办) has no current note until the worker writes again: the old closing note is no longer true.
+        for (var i = ticket.Events.Count - 1; i >= 0; i--)
+        {
+            var e = ticket.Events[i];
+            if (e.Kind == TicketEventKind.Reopened)
+            {
+                return null;
+            }
+
+            if (e.Kind is TicketEventKind.Replied or TicketEventKind.Closed && !string.IsNullOrWhiteSpace(e.Note))
+            {
+                return e.Note;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>ISO 8601 with the office's offset, e.g. 2026-11-23T20:00:00+08:00 (the spec's datetime format).</summary>
     public static string FormatDatetime(DateTimeOffset value) => value.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);

@@ -86,7 +86,7 @@ public sealed partial class TicketDesk : ITicketDesk
         var duplicateKey = $"{report.Category}|{report.CompoundId ?? report.CompoundName}|{report.Building ?? report.Landmark}";
         var utc = at.UtcDateTime;
         if (_options.DuplicateWindow > TimeSpan.Zero && (report.Building ?? report.Landmark) is not null
-            && _store.FindOpenDuplicate(duplicateKey, utc - _options.DuplicateWindow) is { } open)
+            && FindDuplicate(report, utc - _options.DuplicateWindow) is { } open)
         {
             if (open.ReporterKeys.Contains(reporter.Key))
             {
@@ -94,6 +94,7 @@ public sealed partial class TicketDesk : ITicketDesk
                 return new TicketReceipt(open.Number, open.AssigneeName, _clock.PromisedResponse(open.Category), JoinedExisting: true, open.Supporters.Count + 1, AlreadyReported: true);
             }
 
+            var added = false;
             var joined = await _store.UpdateAsync(open.Number, t =>
             {
                 if (t.ReporterKeys.Contains(reporter.Key))
@@ -104,11 +105,27 @@ public sealed partial class TicketDesk : ITicketDesk
                 t.Supporters.Add(reporter);
                 t.ReporterKeys.Add(reporter.Key);
                 t.Events.Add(new TicketEvent { At = utc, Actor = "resident:" + reporter.Key, Kind = TicketEventKind.Supported, Note = report.Description });
+                added = true;
                 return true;
+            }, t =>
+            {
+                // The handler hears of each resident who joins, in the same write as the join.
+                if (added && _assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
+                {
+                    var phone = reporter.Phone is null ? "" : $"（电话：{reporter.Phone}）";
+                    _outbox.Insert([_outbox.Create(worker, OutboundMessage.Plain(
+                        $"工单 {t.Number}：又有居民{reporter.UserName}{phone}反映了同一问题（共{t.Supporters.Count + 1}人反映）：{report.Description}"))]);
+                }
             });
             if (joined is not null)
             {
+                _outbox.Wake();
                 LogJoined(joined.Number, joined.Supporters.Count + 1);
+                if (added)
+                {
+                    await AskContactPrivatelyAsync(joined, report, at, cancellationToken);
+                }
+
                 return new TicketReceipt(joined.Number, joined.AssigneeName, _clock.PromisedResponse(joined.Category), JoinedExisting: true, joined.Supporters.Count + 1);
             }
         }
@@ -157,6 +174,19 @@ public sealed partial class TicketDesk : ITicketDesk
         return new TicketReceipt(ticket.Number, ticket.AssigneeName, _clock.PromisedResponse(ticket.Category), JoinedExisting: false, Supporters: 1);
     }
 
+    /// <summary>
+    /// The open ticket at the same place (compound and building or landmark) within the window that records the same
+    /// problem (<see cref="DuplicateMatcher"/>), the newest first; null when there is none.
+    /// </summary>
+    private Ticket? FindDuplicate(GrievanceReport report, DateTime since)
+    {
+        var compound = report.CompoundId ?? report.CompoundName;
+        var place = report.Building ?? report.Landmark;
+        return _store.OpenSince(since)
+            .Where(t => (t.CompoundId ?? t.CompoundName) == compound && (t.Building ?? t.Landmark) == place)
+            .FirstOrDefault(t => DuplicateMatcher.IsSameProblem(t, report.Category, report.Description, [report.CompoundName, t.CompoundName, report.Landmark]));
+    }
+
     /// <summary>Filed in a group without a phone: ask for one in the resident's private chat, where the channel has one.</summary>
     private async Task AskContactPrivatelyAsync(Ticket ticket, GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -195,6 +225,7 @@ public sealed partial class TicketDesk : ITicketDesk
             if (reporter == t.Reporter && contact.Room is not null)
             {
                 t.Room ??= contact.Room;
+                t.Unit ??= contact.Unit;
             }
 
             t.Events.Add(new TicketEvent { At = at.UtcDateTime, Actor = "resident:" + key, Kind = TicketEventKind.ContactAdded });
@@ -203,7 +234,14 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             if (_assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
             {
-                var room = contact.Room is null ? "" : $"，房号{contact.Room}";
+                // "3单元201" reaches the worker whole: the unit is where to knock as much as the room.
+                var room = (contact.Unit, contact.Room) switch
+                {
+                    ({ } unit, { } r) => $"，住{unit}单元{r}室",
+                    (null, { } r) => $"，房号{r}",
+                    ({ } unit, null) => $"，住{unit}单元",
+                    _ => "",
+                };
                 _outbox.Insert([_outbox.Create(worker, OutboundMessage.Plain($"工单 {t.Number}：居民{resident.UserName}留了电话 {contact.Phone}{room}。"))]);
             }
         });
@@ -216,7 +254,10 @@ public sealed partial class TicketDesk : ITicketDesk
     public Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken)
     {
         IReadOnlyList<TicketSummary> mine = _store.ReportedBy(TicketReporter.KeyOf(channel, userId))
-            .Select(t => new TicketSummary(t.Number, t.Category, PersonalData.Hide(t.PublicLocation, t.Room), TicketStatusRules.Chinese(t.Status), new DateTimeOffset(t.CreatedAt, TimeSpan.Zero)))
+            .Select(t => new TicketSummary(
+                t.Number, t.Category, PersonalData.Hide(t.PublicLocation, t.Room), TicketStatusRules.Chinese(t.Status),
+                new DateTimeOffset(DateTime.SpecifyKind(t.CreatedAt, DateTimeKind.Utc)).ToOffset(_options.UtcOffset), t.AssigneeName,
+                Open311.ServiceRequestMapper.LastWorkerNote(t) is { } note ? PersonalData.Hide(note, t.Room) : null))
             .ToList();
         return Task.FromResult(mine);
     }
@@ -275,7 +316,14 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             if (reopen)
             {
-                _outbox.Insert(WorkerCard(t, t.AssigneeId, "重办工单"));
+                // The card says why it came back: not fixed, not satisfied, or both.
+                var why = (fixedIt, satisfied) switch
+                {
+                    (false, false) => "居民反馈：没解决，不满意",
+                    (false, true) => "居民反馈：没解决",
+                    _ => "居民反馈：已解决，但不满意",
+                };
+                _outbox.Insert(WorkerCard(t, t.AssigneeId, "重办工单", why));
             }
         });
         if (updated is null)
@@ -287,7 +335,13 @@ public sealed partial class TicketDesk : ITicketDesk
         if (reopen)
         {
             LogReopened(updated.Number);
-            return $"抱歉没能让您满意，工单 {updated.Number} 已重新办理，网格员会再联系您。";
+            // The reply follows what they said: "没解决" but "满意" is thanks for the effort, not a complaint.
+            return (fixedIt, satisfied) switch
+            {
+                (false, true) => $"谢谢您的评价。问题还没解决，工单 {updated.Number} 已重新办理，网格员会再联系您。",
+                (true, false) => $"抱歉这次处理没能让您满意，工单 {updated.Number} 已重新办理，网格员会再联系您。",
+                _ => $"抱歉问题没解决、也没能让您满意，工单 {updated.Number} 已重新办理，网格员会再联系您。",
+            };
         }
 
         return "谢谢您的反馈，工单已关闭。";

@@ -222,6 +222,13 @@ public sealed class TicketStore
     }
 
     /// <summary>The open ticket with this duplicate key created after <paramref name="since"/>, if any.</summary>
+    /// <summary>Open tickets created since <paramref name="since"/> (UTC), newest first: the candidates a new report may join.</summary>
+    public IReadOnlyList<Ticket> OpenSince(DateTime since) =>
+        _tickets.Find(Query.GTE("CreatedAt", since))
+            .Where(t => t.IsOpen)
+            .OrderByDescending(t => t.CreatedAt)
+            .ToList();
+
     public Ticket? FindOpenDuplicate(string duplicateKey, DateTime since) =>
         _tickets.Find(t => t.DuplicateKey == duplicateKey)
             .Where(t => t.IsOpen && t.CreatedAt >= since)

@@ -7,5 +7,8 @@ public interface IDirectory
     IReadOnlyList<CompoundInfo> Compounds();
 }
 
-/// <summary>A compound, its community and the buildings it has (e.g. "3号楼"); <see cref="Aliases"/> are other names residents use.</summary>
-public sealed record CompoundInfo(string Id, string Name, string Community, IReadOnlyList<string> Buildings, IReadOnlyList<string> Aliases);
+/// <summary>
+/// A compound, its community (by name, and by id when the directory has one) and the buildings it has (e.g. "3号楼");
+/// <see cref="Aliases"/> are other names residents use.
+/// </summary>
+public sealed record CompoundInfo(string Id, string Name, string Community, IReadOnlyList<string> Buildings, IReadOnlyList<string> Aliases, string? CommunityId = null);

@@ -71,7 +71,14 @@ public sealed class DialogRunner(DialogSet dialogs, IDialogStateStore store, IOp
     public async Task BeginAsync(TurnContext turn, string dialogId, object? initialState, CancellationToken cancellationToken)
     {
         var dialog = dialogs.Find(dialogId) ?? throw new ArgumentException($"No dialog '{dialogId}' is registered.", nameof(dialogId));
-        var state = new DialogState { DialogId = dialogId, StartedAt = turn.Now, LastActive = turn.Now };
+        var state = new DialogState
+        {
+            DialogId = dialogId,
+            StartedAt = turn.Now,
+            LastActive = turn.Now,
+            OwnerId = turn.Inbound.UserId,
+            OwnerName = turn.Inbound.Conversation.UserName,
+        };
         var outcome = await dialog.BeginAsync(turn, initialState, cancellationToken);
         await ApplyAsync(turn, dialog, state, outcome, cancellationToken);
     }
@@ -87,6 +94,26 @@ public sealed class DialogRunner(DialogSet dialogs, IDialogStateStore store, IOp
         var turn = new TurnContext(inbound, now);
         await BeginAsync(turn, dialogId, initialState, cancellationToken);
         return turn.Replies;
+    }
+
+    /// <summary>
+    /// When the button this turn pressed belongs to the pending question of someone else in the conversation (a survey
+    /// sent to one resident in the group, pressed by another), that person's name ("" when unknown); null otherwise.
+    /// </summary>
+    public async Task<string?> OwnerOfChoiceAsync(TurnContext turn, CancellationToken cancellationToken)
+    {
+        if (turn.Inbound.ButtonValue is not { } value)
+        {
+            return null;
+        }
+
+        var conversation = turn.Inbound.Conversation;
+        var others = await store.InConversationAsync($"{conversation.Channel}/{conversation.ConversationId}/", cancellationToken);
+        var owner = others.FirstOrDefault(s =>
+            s.OwnerId != turn.Inbound.UserId
+            && turn.Now - s.LastActive <= _options.Expiry
+            && s.Prompt is { } prompt && prompt.Choices.Any(c => string.Equals(c.Value, value, StringComparison.Ordinal)));
+        return owner?.OwnerName;
     }
 
     /// <summary>Forgets the resident's dialog (used by the turn error handler).</summary>

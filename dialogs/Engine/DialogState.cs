@@ -14,6 +14,9 @@ public sealed class DialogState
     public string Data { get; set; } = "{}";
     public PromptState? Prompt { get; set; }
     public DateTimeOffset StartedAt { get; set; }
+    /// <summary>Whose dialog this is, by the user id and the name the channel shows (to tell a bystander whose question a button is).</summary>
+    public string OwnerId { get; set; } = "";
+    public string OwnerName { get; set; } = "";
     public DateTimeOffset LastActive { get; set; }
 }
 

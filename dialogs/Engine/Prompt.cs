@@ -28,8 +28,9 @@ public sealed record Prompt
     public int MinLength { get; init; } = 1;
     public int MaxLength { get; init; } = 500;
 
-    public static Prompt ForText(string text, string? retryText = null, int minLength = 1, int maxLength = 500) =>
-        new() { Kind = PromptKind.Text, Text = text, RetryText = retryText, MinLength = minLength, MaxLength = maxLength };
+    /// <param name="buttons">Shortcuts shown with the question (e.g. 「跳过」); pressing one answers with its value as the text.</param>
+    public static Prompt ForText(string text, string? retryText = null, int minLength = 1, int maxLength = 500, IEnumerable<CardAction>? buttons = null) =>
+        new() { Kind = PromptKind.Text, Text = text, RetryText = retryText, MinLength = minLength, MaxLength = maxLength, Choices = buttons?.ToList() ?? [] };
 
     public static Prompt ForChoice(string text, IEnumerable<CardAction> choices, string? retryText = null, bool allowOtherInput = false) =>
         new() { Kind = PromptKind.Choice, Text = text, Choices = choices.ToList(), RetryText = retryText, AllowOtherInput = allowOtherInput };

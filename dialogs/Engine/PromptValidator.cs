@@ -15,7 +15,8 @@ public static class PromptValidator
         var text = Normalize(message.ButtonValue ?? message.Text);
         return prompt.Kind switch
         {
-            PromptKind.Text => ValidateText(prompt, message.Text.Trim()),
+            // A text prompt's shortcut button (「跳过」) answers with its value, as if typed.
+            PromptKind.Text => ValidateText(prompt, (message.ButtonValue ?? message.Text).Trim()),
             PromptKind.Choice => MatchChoice(prompt.Choices, text) is { } choice
                 ? new PromptAnswer { Text = message.Text, Choice = choice }
                 : null,

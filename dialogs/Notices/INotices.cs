@@ -17,10 +17,11 @@ public interface INotices
     IReadOnlyList<NoticeInfo> About(string text, string? compoundId, string? building, DateTimeOffset at);
 
     /// <summary>
-    /// The notice in force at <paramref name="at"/> that a report falls under: same category, the place inside its
-    /// scope, and one of its topic words in what the resident said happened. Null when none does.
+    /// The notice in force at <paramref name="at"/> that a report falls under: same category (any, while the category is
+    /// not known yet), the place inside its scope, and one of its topic words in what the resident said happened. Null
+    /// when none does.
     /// </summary>
-    NoticeInfo? Covering(string category, string description, string? compoundId, string? building, DateTimeOffset at);
+    NoticeInfo? Covering(string? category, string description, string? compoundId, string? building, DateTimeOffset at);
 
     /// <summary>
     /// Records the report on the notice (once per resident). Returns the notice with its updated count, or null when it

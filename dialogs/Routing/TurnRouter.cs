@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Dialogs.Directory;
@@ -25,7 +26,6 @@ public sealed partial class TurnRouter : IBot
         new("长者食堂几点开饭", "长者食堂几点开饭"),
     ];
 
-    private static readonly string[] GrievanceTriggers = ["我要投诉", "我要报修", "我要反映", "投诉", "报修", "反映问题", "举报"];
     private static readonly string[] StatusTriggers = ["我的工单", "工单进度", "查工单", "查询工单", "我反映的问题"];
 
     private readonly DialogRunner _runner;
@@ -38,6 +38,7 @@ public sealed partial class TurnRouter : IBot
     private readonly IConversationMemory _memory;
     private readonly IDetailExtractor _details;
     private readonly INotices _notices;
+    private readonly IGroupPlaces _places;
     private readonly RouterOptions _options;
     private readonly IFaqOutcomes? _outcomes;
 
@@ -53,11 +54,13 @@ public sealed partial class TurnRouter : IBot
         IDirectory directory,
         IDetailExtractor details,
         INotices notices,
+        IGroupPlaces places,
         IOptions<RouterOptions> options,
         IFaqOutcomes? outcomes = null)
     {
         _outcomes = outcomes;
         _desk = desk;
+        _places = places;
         _details = details;
         _notices = notices;
         _grievance = new GrievanceDialog(directory, details, notices);
@@ -85,7 +88,15 @@ public sealed partial class TurnRouter : IBot
         if (inbound.Kind == InboundKind.BotAdded)
         {
             await GreetAsync(turn, cancellationToken);
+            // The staff member who added the assistant (when the channel says who) is asked which compound the group is.
+            await _places.OfferTieAsync(inbound, turn.Now, cancellationToken);
             return;
+        }
+
+        if (inbound.IsGroup)
+        {
+            // The first directory worker heard in a group tied to nothing is asked, privately, which compound it is.
+            await _places.OfferTieAsync(inbound, turn.Now, cancellationToken);
         }
 
         // A worker has taken over this resident's thread (接管): relay, and stay silent.
@@ -125,6 +136,14 @@ public sealed partial class TurnRouter : IBot
             return;
         }
 
+        // A button of another resident's question in the group (their survey, their category list): it is theirs to
+        // answer. Say whose it is and do nothing else.
+        if (inbound.ButtonValue is not null && inbound.IsGroup && await _runner.OwnerOfChoiceAsync(turn, cancellationToken) is { } owner)
+        {
+            turn.Reply($"这是{(owner.Length > 0 ? owner : "其他居民")}的问题，请由本人回答。您有需要可以直接@我。");
+            return;
+        }
+
         // Other buttons (examples, "登记报修") carry text, as if the resident had typed it.
         var text = (inbound.ButtonValue ?? inbound.Text).Trim();
         if (text.Length == 0)
@@ -152,16 +171,18 @@ public sealed partial class TurnRouter : IBot
             return;
         }
 
-        var wantsToReport = GrievanceTriggers.Any(t => text.StartsWith(t, StringComparison.Ordinal));
+        // "我要投诉 …" is read as the problem alone: the trigger words only say that the resident is reporting.
+        var wantsToReport = ReportTriggers.StartsReport(text);
+        var place = _places.DefaultFor(inbound.Conversation);
 
         // A notice in force is more specific than any FAQ entry ("停水怎么办" in general vs. today's 停水 in 5号楼), so it
         // is tried first; "我要报修…" still goes to the intake dialog, which joins the notice when it covers the report.
-        if (!wantsToReport && AnswerFromNotices(turn, text))
+        if (!wantsToReport && AnswerFromNotices(turn, text, place))
         {
             return;
         }
 
-        var understanding = _understanding.Understand(text);
+        var understanding = _understanding.Understand(wantsToReport ? ReportTriggers.Strip(text) : text);
         if (understanding.Faq is { } faq && _answers.AnswerFor(faq.Id, inbound.Conversation) is { } answer)
         {
             if (understanding.Intent == Intent.Grievance && !wantsToReport)
@@ -182,7 +203,7 @@ public sealed partial class TurnRouter : IBot
 
         if (wantsToReport || understanding.Intent == Intent.Grievance)
         {
-            var state = _grievance.Prefill(text, understanding, turn.Now, isPrivate: !inbound.IsGroup);
+            var state = _grievance.Prefill(text, understanding, turn.Now, isPrivate: !inbound.IsGroup, reported: wantsToReport, place: place);
             await _runner.BeginAsync(turn, GrievanceDialog.DialogId, state, cancellationToken);
             return;
         }
@@ -204,7 +225,7 @@ public sealed partial class TurnRouter : IBot
         await ReplyMissAsync(turn, text, understanding.Suggestions.FirstOrDefault(), cancellationToken);
     }
 
-    private bool AnswerFromNotices(TurnContext turn, string text)
+    private bool AnswerFromNotices(TurnContext turn, string text, GroupPlace? defaultPlace)
     {
         // Most messages name no topic of a notice in force: only those are read for a place.
         if (_notices.About(text, null, null, turn.Now).Count == 0)
@@ -214,14 +235,16 @@ public sealed partial class TurnRouter : IBot
 
         // A place only: an FAQ-like turn never runs the time and phone recognizers.
         var place = _details.Extract(text, turn.Now, DetailKinds.Location).Location;
-        var found = _notices.About(text, place?.CompoundId, place?.Building, turn.Now);
+        // "5号楼停水了吗" in 幸福里's group is about 幸福里's 5号楼.
+        var compoundId = place?.CompoundId ?? defaultPlace?.CompoundId;
+        var found = _notices.About(text, compoundId, place?.Building, turn.Now);
         if (found.Count == 0)
         {
             return false;
         }
 
         var offer = new CardAction("仍要报修", "我要报修：" + text);
-        var namedPlace = place?.CompoundId is not null || place?.Building is not null;
+        var namedPlace = compoundId is not null || place?.Building is not null;
         if (found.Count == 1 || namedPlace)
         {
             var shown = found.Take(3).ToList();
@@ -289,14 +312,17 @@ public sealed partial class TurnRouter : IBot
     {
         var mine = await _desk.MineAsync(turn.Inbound.Channel, turn.Inbound.UserId, cancellationToken);
 
-        // "查询 WT20261123-0042": that ticket, and only if it is the resident's own.
+        // "查询 WT20261123-0042": that ticket, and only if it is the resident's own. Another's is "not found" whoever
+        // holds it: a ticket number must not tell a stranger who reported what.
         var asked = TicketNumberPattern().Match(turn.Inbound.Text.ToUpperInvariant());
         if (asked.Success)
         {
             var one = mine.FirstOrDefault(t => t.Number == asked.Value);
             turn.Reply(one is null
                 ? $"没有找到您登记的工单 {asked.Value}。说「我的工单」可以看您登记过的全部工单。"
-                : $"{one.Number} {one.Category} {one.Where}：{one.Status}");
+                : $"工单 {one.Number}\n类别：{one.Category}\n位置：{one.Where}\n状态：{one.Status}\n登记：{one.CreatedAt.ToString("M月d日 HH:mm", CultureInfo.InvariantCulture)}" +
+                  (one.Handler.Length > 0 ? $"\n负责：{one.Handler}" : "") +
+                  (one.Progress is { Length: > 0 } progress ? $"\n最新进展：{progress}" : ""));
             return;
         }
 
@@ -306,16 +332,28 @@ public sealed partial class TurnRouter : IBot
             return;
         }
 
-        var lines = mine.Take(5).Select(t => $"{t.Number} {t.Category} {t.Where}：{t.Status}");
-        turn.Reply("您的工单：\n" + string.Join("\n", lines));
+        var lines = mine.Take(5).Select(t => $"{t.Number} {t.Category} {t.Where}：{t.Status}（{t.CreatedAt.ToString("M月d日", CultureInfo.InvariantCulture)}登记" +
+            (t.Handler.Length > 0 ? $"，{t.Handler}负责）" : "）"));
+        turn.Reply("您的工单：\n" + string.Join("\n", lines) + "\n说「查询」加工单号可以看一张工单的详情。");
     }
 
     private static bool IsCommandButton(string value) =>
-        value.StartsWith("faq:", StringComparison.Ordinal) || value.StartsWith("tk:", StringComparison.Ordinal);
+        value.StartsWith("faq:", StringComparison.Ordinal) || value.StartsWith("tk:", StringComparison.Ordinal)
+        || value.StartsWith(TiePrefix, StringComparison.Ordinal);
+
+    /// <summary>The value of a button that ties a group to a compound: <c>grp:{compound id}|{group key}</c>.</summary>
+    public const string TiePrefix = "grp:";
+
+    /// <summary>The value of the tie card's button for not tying the group now.</summary>
+    public const string TieLater = "grp:later";
+
+    public static string TieButton(string compoundId, string groupKey) => $"{TiePrefix}{compoundId}|{groupKey}";
 
     private static bool IsStatusQuery(string text) =>
         StatusTriggers.Any(t => text.Contains(t, StringComparison.Ordinal))
-        || (text.StartsWith("查询", StringComparison.Ordinal) && text.Contains("WT", StringComparison.OrdinalIgnoreCase));
+        || (text.StartsWith("查询", StringComparison.Ordinal) && text.Contains("WT", StringComparison.OrdinalIgnoreCase))
+        // A ticket number on its own ("WT20261123-0042", copied from the receipt) asks for that ticket.
+        || TicketNumberPattern().Match(text.ToUpperInvariant()) is { Success: true } number && number.Length >= text.Trim().Length - 4;
 
     /// <summary>Parses a ticket button value "tk:{number}:{action}".</summary>
     public static bool TryParseTicketButton(string value, out string number, out WorkerAction action)
@@ -351,6 +389,18 @@ public sealed partial class TurnRouter : IBot
         if (TryParseTicketButton(value, out var number, out var action))
         {
             await OnTicketButtonAsync(turn, number, action, cancellationToken);
+            return;
+        }
+
+        if (value == TieLater)
+        {
+            turn.Reply("好的，以后可以在管理后台「群管理」里设置这个群所在的小区。");
+            return;
+        }
+
+        if (value.StartsWith(TiePrefix, StringComparison.Ordinal) && value[TiePrefix.Length..].Split('|', 2) is [{ Length: > 0 } compoundId, { Length: > 0 } groupKey])
+        {
+            turn.Reply(await _places.TieAsync(turn.Inbound, groupKey, compoundId, turn.Now, cancellationToken));
             return;
         }
 

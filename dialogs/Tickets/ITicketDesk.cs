@@ -38,8 +38,11 @@ public interface ITicketDesk
 /// <param name="AlreadyReported">The resident had already reported or joined this open ticket: nothing was added.</param>
 public sealed record TicketReceipt(string Number, string ResponsibleName, TimeSpan PromisedResponse, bool JoinedExisting, int Supporters, bool AlreadyReported = false);
 
-/// <summary>One line of "我的工单".</summary>
-public sealed record TicketSummary(string Number, string Category, string Where, string Status, DateTimeOffset CreatedAt);
+/// <summary>
+/// One line of "我的工单": <see cref="CreatedAt"/> in office time, who holds it now, and the last word the residents were
+/// given on it (the worker's latest reply or closing note since it was last reopened), if any.
+/// </summary>
+public sealed record TicketSummary(string Number, string Category, string Where, string Status, DateTimeOffset CreatedAt, string Handler = "", string? Progress = null);
 
 /// <summary>The actions on a worker's ticket card.</summary>
 public enum WorkerAction

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CommunityBot.Dialogs.Understanding;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -13,9 +14,14 @@ public sealed class NluModel
     private readonly MLContext _ml;
     private readonly ConcurrentBag<PredictionEngine<NluFeatureRow, NluPrediction>> _engines = [];
 
-    public NluModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema)
+    /// <param name="problemOnly">
+    /// The model reads the problem without the trigger words a report opens with (<see cref="ReportTriggers"/>): the
+    /// category model, so that "我要投诉 …" is classified exactly as the problem alone. It is trained that way too.
+    /// </param>
+    public NluModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, bool problemOnly = false)
     {
         _ml = ml;
+        ProblemOnly = problemOnly;
         Transformer = transformer;
         InputSchema = inputSchema;
         var engine = Create();
@@ -26,6 +32,9 @@ public sealed class NluModel
     }
 
     public ITransformer Transformer { get; }
+
+    /// <summary>Whether the model reads only the problem (see the constructor).</summary>
+    public bool ProblemOnly { get; }
     public DataViewSchema InputSchema { get; }
 
     /// <summary>The labels in score order.</summary>
@@ -34,7 +43,7 @@ public sealed class NluModel
     /// <summary>Every label with its probability, best first.</summary>
     public IReadOnlyList<LabelScore> Predict(string text)
     {
-        var row = NluFeatureRow.From(text);
+        var row = NluFeatureRow.From(ProblemOnly ? ReportTriggers.Strip(text) : text);
         if (!_engines.TryTake(out var engine))
         {
             engine = Create();

@@ -82,7 +82,7 @@ public sealed partial class NluModelStore(string dataDir, string shippedDir, Nlu
             info = JsonSerializer.Deserialize<NluModelInfo>(File.ReadAllText(infoPath), Json);
             var ml = new MLContext(seed: 1);
             var transformer = ml.Model.Load(modelPath, out var schema);
-            return new NluModel(ml, transformer, schema);
+            return new NluModel(ml, transformer, schema, problemOnly: kind == CategoryKind);
         }
         catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
@@ -139,7 +139,7 @@ public sealed partial class NluModelStore(string dataDir, string shippedDir, Nlu
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var examples = ShippedExamples(kind);
-        var model = NluTrainer.Train(examples, options);
+        var model = NluTrainer.Train(examples, options, problemOnly: kind == CategoryKind);
         var seconds = started.Elapsed.TotalSeconds;
         LogTrained(kind, examples.Count, model.Labels.Count, seconds);
         try

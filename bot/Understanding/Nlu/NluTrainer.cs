@@ -1,3 +1,4 @@
+using CommunityBot.Dialogs.Understanding;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
@@ -12,9 +13,10 @@ namespace CommunityBot.Understanding.Nlu;
 public static class NluTrainer
 {
     /// <summary>Bump when the pre-processing or pipeline changes, so cached models are retrained.</summary>
-    public const int FeatureVersion = 1;
+    public const int FeatureVersion = 2;
 
-    public static NluModel Train(IReadOnlyList<NluExample> examples, NluOptions options, int seed = 1)
+    /// <param name="problemOnly">Learn from (and later read) the problem without its trigger words: the category model.</param>
+    public static NluModel Train(IReadOnlyList<NluExample> examples, NluOptions options, int seed = 1, bool problemOnly = false)
     {
         var counts = examples.GroupBy(e => e.Label).ToDictionary(g => g.Key, g => g.Count());
         if (counts.Count < 2)
@@ -22,7 +24,7 @@ public static class NluTrainer
             throw new NluFormatException("Training needs at least two different labels.");
         }
         var rows = examples
-            .Select(e => NluFeatureRow.From(e.Text, e.Label,
+            .Select(e => NluFeatureRow.From(problemOnly ? ReportTriggers.Strip(e.Text) : e.Text, e.Label,
                 options.BalanceClasses ? (float)examples.Count / (counts.Count * counts[e.Label]) : 1f))
             .ToList();
 
@@ -61,17 +63,17 @@ public static class NluTrainer
             .Append(Trainer(ml, options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         var transformer = full.Fit(data);
-        return new NluModel(ml, transformer, data.Schema);
+        return new NluModel(ml, transformer, data.Schema, problemOnly);
     }
 
     /// <summary>
     /// Holds back a stratified <paramref name="holdOut"/> share of each label (at least one row of every label with
     /// two or more), trains on the rest and scores the held-back rows.
     /// </summary>
-    public static NluEvaluation Evaluate(IReadOnlyList<NluExample> examples, NluOptions options, double holdOut = 0.2, int seed = 1)
+    public static NluEvaluation Evaluate(IReadOnlyList<NluExample> examples, NluOptions options, double holdOut = 0.2, int seed = 1, bool problemOnly = false)
     {
         var (train, test) = Split(examples, holdOut, seed);
-        var model = Train(train, options, seed);
+        var model = Train(train, options, seed, problemOnly);
         return NluEvaluation.Score(model, test);
     }
 

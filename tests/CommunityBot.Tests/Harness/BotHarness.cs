@@ -29,7 +29,10 @@ public sealed class BotHarness : IDisposable
     public const string BotName = "小灵通";
 
     /// <param name="wrapDesk">Wraps the ticket desk the router uses (e.g. to fail after a ticket is written).</param>
-    public BotHarness(IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null, Func<ITicketDesk, ITicketDesk>? wrapDesk = null)
+    /// <param name="classifier">The intent and category models (e.g. the shipped ones); without, intents come from rules and no category is sure.</param>
+    public BotHarness(
+        IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null, Func<ITicketDesk, ITicketDesk>? wrapDesk = null,
+        CommunityBot.Understanding.Nlu.MessageClassifier? classifier = null)
     {
         _dialogOptions = dialogOptions ?? new DialogOptions();
         Database = new LiteDatabase(new MemoryStream());
@@ -37,7 +40,9 @@ public sealed class BotHarness : IDisposable
         Faq = new FaqStore(Database);
         Faq.ReplaceAll((knowledgeBase ?? DemoKnowledgeBase.Entries).ToList());
         Groups = new GroupRegistry(Database);
-        Understanding = FaqTestFactory.CreateUnderstanding(Faq, Groups);
+        Understanding = classifier is null
+            ? FaqTestFactory.CreateUnderstanding(Faq, Groups)
+            : new FaqUnderstanding(new FaqMatcher(new FaqMatchingOptions(), Faq.Enabled()), Faq, classifier, groups: Groups);
         States = new LiteDbDialogStateStore(Database, Writer);
         Misses = new MissStore(Database, Writer);
         Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
@@ -49,6 +54,7 @@ public sealed class BotHarness : IDisposable
             MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, Clock);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         Notices = new NoticeStore(Database, Writer);
+        Places = new GroupPlaces(Groups, Directory, Directory, Outbox, Writer, new LiteDbConversationMemory(Database, Writer), NullLogger<GroupPlaces>.Instance);
         var router = new TurnRouter(
             States,
             MsOptions.Create(dialogOptions ?? new DialogOptions()),
@@ -61,6 +67,7 @@ public sealed class BotHarness : IDisposable
             Directory,
             Directory,
             new NoticeBoard(Notices, MsOptions.Create(new ClockOptions()), NullLogger<NoticeBoard>.Instance),
+            Places,
             MsOptions.Create(new RouterOptions { Name = BotName }));
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), Time, NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
@@ -79,6 +86,7 @@ public sealed class BotHarness : IDisposable
     public HelpRequestStore HelpRequests { get; }
     public Outbox Outbox { get; }
     public GroupRegistry Groups { get; }
+    public GroupPlaces Places { get; }
     public FakeDirectory Directory { get; } = new();
     public TicketStore Tickets { get; }
     public HandoffStore Handoffs { get; }
@@ -132,6 +140,14 @@ public sealed class BotHarness : IDisposable
             inbox.Enqueue(sent.Message);
         }
     }
+
+    /// <summary>Ties a group of the test channel to a compound, as 群管理 does (the group is registered if it is new).</summary>
+    public Task TieGroupAsync(string conversationId, string? compoundId, string? communityId = null) => Writer.WriteAsync(_ =>
+    {
+        var group = new ConversationReference { Channel = TestChannel.Name, ConversationId = conversationId, IsGroup = true };
+        Groups.Record(group, Time.GetUtcNow());
+        Groups.Assign(GroupRegistry.KeyOf(TestChannel.Name, conversationId), "幸福里小区业主群", communityId ?? (compoundId is null ? null : "FH-01"), compoundId);
+    });
 
     /// <summary>Starts a scripted conversation in a group (the default) or a private chat.</summary>
     public ConversationFlow Conversation(bool group = true, string conversationId = "group-1") =>

@@ -66,6 +66,9 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
         return DeliverAsync(button.Title, button.Value, null, null);
     });
 
+    /// <summary>Presses a button carrying <paramref name="value"/> (a replayed or forged value, or one from a card elsewhere).</summary>
+    public ConversationFlow PressValue(string title, string value) => Enqueue(() => DeliverAsync(title, value, null, null));
+
     /// <summary>Presses a ticket card's button (as any user could, e.g. by replaying its value) without needing the card on screen.</summary>
     public ConversationFlow PressCardButton(string ticketNumber, string title)
     {

@@ -20,8 +20,8 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
 
     private static readonly CompoundInfo[] CompoundList =
     [
-        new("xfl", "幸福里小区", "丰和里社区", ["1", "2", "3", "4", "5"], ["幸福里"]),
-        new("la", "柳岸花园", "柳岸社区", ["1", "2", "3"], ["柳岸"]),
+        new("xfl", "幸福里小区", "丰和里社区", ["1", "2", "3", "4", "5"], ["幸福里"], "FH-01"),
+        new("la", "柳岸花园", "柳岸社区", ["1", "2", "3"], ["柳岸"], "LA-01"),
     ];
 
     public IReadOnlyList<CompoundInfo> Compounds() => CompoundList;
@@ -69,14 +69,26 @@ public sealed partial class FakeDirectory : IDirectory, ITicketAssignment, IDeta
         var building = BuildingPattern().Match(text);
         var compound = CompoundList.FirstOrDefault(c => text.Contains(c.Name, StringComparison.Ordinal) || c.Aliases.Any(a => text.Contains(a, StringComparison.Ordinal)));
         var phone = PhonePattern().Match(text);
-        var location = building.Success || compound is not null
-            ? new LocationDetail { Building = building.Success ? building.Groups[1].Value : null, CompoundId = compound?.Id, CompoundName = compound?.Name, Text = text }
+        var unitRoom = UnitRoomPattern().Match(text);
+        var location = building.Success || compound is not null || unitRoom.Success
+            ? new LocationDetail
+            {
+                Building = building.Success ? building.Groups[1].Value : null,
+                CompoundId = compound?.Id,
+                CompoundName = compound?.Name,
+                Unit = unitRoom.Success ? unitRoom.Groups[1].Value : null,
+                Room = unitRoom.Success && unitRoom.Groups[2].Success ? unitRoom.Groups[2].Value : null,
+                Text = text,
+            }
             : null;
         return new MessageDetails { Location = location, Phones = phone.Success ? [phone.Value] : [] };
     }
 
     [GeneratedRegex(@"(\d+)号楼")]
     private static partial Regex BuildingPattern();
+
+    [GeneratedRegex(@"(\d+)单元(\d{3,4})?")]
+    private static partial Regex UnitRoomPattern();
 
     [GeneratedRegex(@"1[3-9]\d{9}")]
     private static partial Regex PhonePattern();

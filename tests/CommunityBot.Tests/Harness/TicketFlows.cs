@@ -22,6 +22,14 @@ public static class TicketFlows
         })
         .Press("提交")
         .AssertReply(r => Assert.Equal($"已登记，工单号 {FirstTicket}。由王芳负责，30分钟内响应。查询进度请@我说「我的工单」。", r.Text))
+        // The phone is asked for privately, never in the group, with a 跳过 button.
+        .InConversation("private-" + resident, group: false)
+        .AssertReply(r =>
+        {
+            Assert.StartsWith($"您在群里反映的问题已登记（工单 {FirstTicket}）", r.Text);
+            Assert.Equal(["跳过"], r.Buttons.Select(b => b.Title));
+        })
+        // The worker's card last, so that a test's next Press finds its buttons.
         .InConversation(WorkerChat, group: false)
         .AssertReply(r =>
         {
@@ -29,8 +37,5 @@ public static class TicketFlows
             Assert.Contains("烧烤店", r.Text);
             Assert.Equal(["签收", "回复", "接管", "转派", "联动", "退回", "办结"], r.Buttons.Select(b => b.Title));
         })
-        // The phone is asked for privately, never in the group.
-        .InConversation("private-" + resident, group: false)
-        .AssertReply(r => Assert.StartsWith($"您在群里反映的问题已登记（工单 {FirstTicket}）", r.Text))
         .InConversation("group-1", group: true).As(resident);
 }

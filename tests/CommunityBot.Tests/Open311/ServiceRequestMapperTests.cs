@@ -54,6 +54,29 @@ public sealed class ServiceRequestMapperTests
     }
 
     [Fact]
+    public void Issue15_ReopenedTicket_HasNoStatusNotesUntilTheWorkerWritesAgain()
+    {
+        var ticket = new Ticket
+        {
+            Number = "WT20261123-0008",
+            Category = "物业管理",
+            Status = TicketStatus.Reopened,
+            CreatedAt = Created,
+            Events =
+            [
+                new TicketEvent { At = Created, Kind = TicketEventKind.Created, Note = "电梯坏了" },
+                new TicketEvent { At = Created.AddHours(1), Kind = TicketEventKind.Closed, Actor = "w-wangfang", Note = "已修好" },
+                new TicketEvent { At = Created.AddHours(2), Kind = TicketEventKind.Reopened, Actor = "resident:x", Note = "解决：否；满意：否" },
+            ],
+        };
+
+        Assert.Null(ServiceRequestMapper.FromTicket(ticket, null, null, TimeSpan.FromHours(8)).StatusNotes);
+
+        ticket.Events.Add(new TicketEvent { At = Created.AddHours(3), Kind = TicketEventKind.Replied, Actor = "w-wangfang", Note = "明早再派师傅" });
+        Assert.Equal("明早再派师傅", ServiceRequestMapper.FromTicket(ticket, null, null, TimeSpan.FromHours(8)).StatusNotes);
+    }
+
+    [Fact]
     public void FromTicket_CategoryOutsideTheTaxonomy_IsServiceOther()
     {
         var request = ServiceRequestMapper.FromTicket(new Ticket { Number = "WT1", Category = "养犬管理", CreatedAt = Created }, null, null, TimeSpan.FromHours(8));

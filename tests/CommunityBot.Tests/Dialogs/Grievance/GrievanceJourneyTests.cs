@@ -318,6 +318,16 @@ public sealed class GrievanceJourneyTests : IDisposable
             .AssertReply(r => Assert.Equal($"这个问题已有人反映，已并入工单 {Ticket1}（共2人反映），由王芳负责，有进展会通知您。", r.Text))
             .As("bob").Send("@小灵通 我的工单")
             .AssertReply(r => Assert.Contains(Ticket1, r.Text))
+            // The joiner is asked for a phone privately, like the first reporter (issue 15) …
+            .InConversation("private-bob", group: false)
+            .AssertReply(r => Assert.StartsWith($"您在群里反映的问题已登记（工单 {Ticket1}）", r.Text))
+            // … and the handler is told that someone joined, with what they said.
+            .InConversation(WorkerChat, group: false)
+            .AssertReply(r =>
+            {
+                Assert.StartsWith($"工单 {Ticket1}：又有居民bob反映了同一问题（共2人反映）", r.Text);
+                Assert.Contains("烧烤店吵死了", r.Text);
+            })
             .RunAsync();
 
         var ticket = Assert.Single(_bot.Tickets.All());
@@ -340,7 +350,7 @@ public sealed class GrievanceJourneyTests : IDisposable
     {
         await FileNoiseComplaintAsync("alice")
             .As("alice").Send($"@小灵通 查询 {Ticket1.ToLowerInvariant()}")
-            .AssertReply($"{Ticket1} 环境保护 幸福里小区5号楼：待签收")
+            .AssertReply($"工单 {Ticket1}\n类别：环境保护\n位置：幸福里小区5号楼\n状态：待签收\n登记：11月23日 20:00\n负责：王芳")
             .As("carol").Send($"@小灵通 查询{Ticket1}")
             .AssertReply($"没有找到您登记的工单 {Ticket1}。说「我的工单」可以看您登记过的全部工单。")
             .RunAsync();
