@@ -120,6 +120,3 @@ public static partial class BackupEndpoints
     [LoggerMessage(Level = LogLevel.Error, Message = "A backup requested through the server failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
-
-/// <summary>The random token of this server's operations endpoints (new at every start).</summary>
-public sealed record ControlToken(string Value);

@@ -391,6 +391,7 @@ public sealed partial class OutboxDispatcher(
             return Outcome.Failed;
         }
 
+        var deliveredAt = Now; // the channel took it: the end of the answer's latency (the delete below is bookkeeping)
         lock (_lock)
         {
             conversation.Throttles = 0;
@@ -406,10 +407,9 @@ public sealed partial class OutboxDispatcher(
         Observe(entry.Channel, DeliveryOutcome.Delivered, batch.Count, null);
         if (metrics is not null)
         {
-            var now = Now;
             foreach (var message in batch.Where(m => !m.Bulk))
             {
-                metrics.AnswerDelivered(message.Channel, now > message.CreatedAt ? now - message.CreatedAt : TimeSpan.Zero);
+                metrics.AnswerDelivered(message.Channel, deliveredAt > message.CreatedAt ? deliveredAt - message.CreatedAt : TimeSpan.Zero);
             }
         }
 

@@ -73,9 +73,6 @@ public static partial class StoreSchema
         LogUpgraded(logger, description, current);
     }
 
-    /// <summary>The schema version recorded in a store file that is not open elsewhere (restore checks a backup with it).</summary>
-    public static int VersionOf(ILiteDatabase database) => database.UserVersion;
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upgrading the store {Store} from schema version {From} to {To}")]
     private static partial void LogUpgrading(ILogger logger, string store, int from, int to);
 
@@ -85,6 +82,3 @@ public static partial class StoreSchema
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upgraded the store {Store} to schema version {Version}")]
     private static partial void LogUpgraded(ILogger logger, string store, int version);
 }
-
-/// <summary>One upgrade step of <see cref="StoreSchema"/>: what it does (for the log) and the change itself.</summary>
-public sealed record StoreUpgrade(string Description, Action<ILiteDatabase> Apply);

@@ -261,6 +261,24 @@ public sealed class BackupTests : IDisposable
         Assert.Equal(1, StoreBackup.Inspect(service.Scheduled()[0]).Documents);
     }
 
+    [Theory]
+    [InlineData("http://localhost:3978", "http://127.0.0.1:3978")]
+    [InlineData("http://0.0.0.0:8080", "http://127.0.0.1:8080")]
+    [InlineData("http://[::]:5000", "http://127.0.0.1:5000")]
+    [InlineData("http://*:5001", "http://127.0.0.1:5001")]
+    [InlineData("http://192.168.1.5:8080", "http://192.168.1.5:8080")]
+    [InlineData("https://bot.example.org", null)]
+    public void ControlUrl_FromTheServersAddresses_ReachesThisMachine(string address, string? expected)
+    {
+        Assert.Equal(expected, BackupEndpoints.LocalUrl([address]));
+    }
+
+    [Fact]
+    public void ControlUrl_HttpAndHttps_PrefersHttp()
+    {
+        Assert.Equal("http://127.0.0.1:5080", BackupEndpoints.LocalUrl(["https://127.0.0.1:5443", "http://127.0.0.1:5080"]));
+    }
+
     private static Ticket NewTicket(string description) => new()
     {
         Category = "物业管理",

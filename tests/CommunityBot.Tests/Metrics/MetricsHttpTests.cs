@@ -93,10 +93,3 @@ public sealed partial class MetricsHttpTests
     [GeneratedRegex(@"^(?<name>[a-z_]+)\{(?<labels>[^}]*)\} (?<value>[0-9.eE+-]+)")]
     private static partial Regex SeriesLine();
 }
-
-/// <summary>Runs the metrics tests on their own (see <see cref="MetricsHttpTests"/>).</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MetricsCollection
-{
-    public const string Name = "Metrics";
-}
