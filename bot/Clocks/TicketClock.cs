@@ -101,6 +101,41 @@ public sealed class TicketClock
     }
 
     /// <summary>
+    /// An open ticket older than the clocks (filed before they were kept, or whose timer was lost) gets its timer from
+    /// its history: the clocks run from its creation or its last 重办, without the ones its 签收/回复/接管 already stopped,
+    /// at the level it holds. Overdue clocks fire at the next sweep. False when the ticket has a timer or is not open.
+    /// Call on the writer thread.
+    /// </summary>
+    public bool Backfill(Ticket ticket)
+    {
+        if (Timers is null || !ticket.IsOpen || Timers.Find(ticket.Number) is not null)
+        {
+            return false;
+        }
+
+        var restart = ticket.Events.LastOrDefault(e => e.Kind == TicketEventKind.Reopened);
+        var from = restart is null ? Utc(ticket.CreatedAt) : Utc(restart.At);
+        var since = ticket.Events.Where(e => Utc(e.At) >= from).ToList();
+        var timer = new TicketTimer { TicketNumber = ticket.Number, Level = ticket.CurrentLevel };
+        foreach (var kind in Enum.GetValues<ClockKind>())
+        {
+            var stopped = kind switch
+            {
+                ClockKind.Sign => since.Any(e => e.Kind == TicketEventKind.Signed),
+                ClockKind.FirstContact => since.Any(e => e.Kind is TicketEventKind.Replied or TicketEventKind.TakenOver),
+                _ => false,
+            };
+            if (!stopped)
+            {
+                timer.Clocks.Add(Arm(kind, ticket.Category, from));
+            }
+        }
+
+        Save(timer);
+        return true;
+    }
+
+    /// <summary>
     /// Keeps the timers in step with a ticket event: 签收 stops the signing clock, 回复/接管 the first-contact clock, a
     /// reply that asks the resident something pauses the close clock, 转派 and 退回 re-arm signing, 重办 restarts everything,
     /// 办结 stops everything.

@@ -15,6 +15,24 @@ public sealed partial class TicketDesk
     // At most one group commit's worth of tickets in flight at once (LiteDbWriter batches up to 512 writes).
     private const int SweepChunk = 512;
 
+    /// <summary>
+    /// Arms the clocks of open tickets that have none (tickets older than the clocks): run once before the first sweep.
+    /// Returns how many were back-filled.
+    /// </summary>
+    public Task<int> BackfillTimersAsync(CancellationToken cancellationToken) => _writer.WriteAsync(_ =>
+    {
+        var filled = 0;
+        foreach (var ticket in _store.OpenSince(DateTime.MinValue))
+        {
+            if (_clock.Backfill(ticket))
+            {
+                filled++;
+            }
+        }
+
+        return filled;
+    });
+
     /// <summary>Runs every due timer at <paramref name="now"/>; returns how many tickets had a step. Called by <see cref="EscalationSweeper"/>.</summary>
     public async Task<int> SweepEscalationsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
