@@ -12,7 +12,7 @@ public interface IPrivateChats
 
 /// <summary>
 /// The local chat page has a private chat per user; Teams opens a 1:1 conversation through the Connector (the
-/// reference has no conversation id yet, see ConnectorClient.SendAsync). WeCom is left out: residents in WeCom
+/// reference has no conversation id yet, see BotFrameworkChannelClient.SendAsync). WeCom is left out: residents in WeCom
 /// groups are usually external contacts, whom the corp's app cannot message.
 /// </summary>
 public sealed class PrivateChats : IPrivateChats

@@ -1,10 +1,18 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using CommunityBot.Dialogs.Conversation;
+using Microsoft.Bot.Schema;
+using Newtonsoft.Json.Linq;
+using ButtonAction = CommunityBot.Dialogs.Conversation.CardAction;
+using ConversationReference = CommunityBot.Dialogs.Conversation.ConversationReference;
+using BotChannels = Microsoft.Bot.Connector.Channels;
+using SchemaCardAction = Microsoft.Bot.Schema.CardAction;
 
 namespace CommunityBot.Channels.BotFramework;
 
-/// <summary>Pure conversion between Bot Framework activities and the channel-neutral messages of the dialogs.</summary>
+/// <summary>
+/// Pure conversion between Bot Builder's <see cref="Activity"/> (as the SDK read it from the wire) and the
+/// channel-neutral messages of the dialogs, both ways.
+/// </summary>
 public static partial class ActivityMapper
 {
     public const string AdaptiveCardContentType = "application/vnd.microsoft.card.adaptive";
@@ -16,10 +24,11 @@ public static partial class ActivityMapper
     private static readonly char[] s_trimChars = [' ', '\t', '\r', '\n', '\u00A0', '\u3000'];
 
     /// <summary>
-    /// Says what makes an activity unusable, or null when it can be mapped. Checked before authentication
-    /// reads serviceUrl and channelId, so a malformed payload is a 400 rather than a confusing 401.
+    /// Says what makes an activity unusable, or null when it can be mapped: a message or conversation update needs its
+    /// id, channel, an absolute http(s) <c>serviceUrl</c>, conversation and sender, and every id must be short enough to be
+    /// an index key (<see cref="ChannelIds"/>). Other activity types are acknowledged and ignored, so only their type is read.
     /// </summary>
-    public static string? FindProblem(ActivityPayload activity)
+    public static string? FindProblem(Activity activity)
     {
         if (string.IsNullOrWhiteSpace(activity.Type))
         {
@@ -41,8 +50,7 @@ public static partial class ActivityMapper
             return "The activity has no channelId.";
         }
 
-        if (string.IsNullOrWhiteSpace(activity.ServiceUrl) || !Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out var serviceUri)
-            || serviceUri.Scheme is not ("https" or "http"))
+        if (!IsHttpUrl(activity.ServiceUrl))
         {
             return "The activity has no absolute http(s) serviceUrl.";
         }
@@ -63,19 +71,24 @@ public static partial class ActivityMapper
             ("channelId", activity.ChannelId),
             ("conversation.id", activity.Conversation.Id),
             ("conversation.tenantId", activity.Conversation.TenantId),
-            ("channelData.tenant.id", ReadTenantFromChannelData(activity.ChannelData)),
+            ("channelData.tenant.id", TeamsTenantId(activity)),
             ("from.id", activity.From.Id),
             ("recipient.id", activity.Recipient?.Id));
     }
 
+    /// <summary>True for an absolute http or https URL (the only kind a Connector has).</summary>
+    public static bool IsHttpUrl(string? url) =>
+        !string.IsNullOrWhiteSpace(url) && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http";
+
     /// <summary>
     /// Maps a message, or the bot being added to a conversation, to an inbound message. Returns null for
-    /// everything the bot acknowledges without acting on (typing, reactions, other members joining …).
+    /// everything the bot acknowledges without acting on (typing, reactions, other members joining, invokes …).
     /// Call <see cref="FindProblem"/> first; an activity with a problem maps to null. Text longer than
     /// <paramref name="maxTextLength"/> (and the mention markup) is cut before any regex runs, and left for the
     /// pipeline to refuse.
     /// </summary>
-    public static InboundMessage? ToInbound(ActivityPayload activity, DateTimeOffset receivedAt, int maxTextLength = int.MaxValue - ChannelText.MentionAllowance)
+    public static InboundMessage? ToInbound(
+        Activity activity, DateTimeOffset receivedAt, int maxTextLength = int.MaxValue - ChannelText.MentionAllowance, bool authenticated = false)
     {
         if (FindProblem(activity) is not null)
         {
@@ -84,61 +97,94 @@ public static partial class ActivityMapper
 
         return activity.Type switch
         {
-            ActivityTypes.Message => MapMessage(activity, receivedAt, maxTextLength),
-            ActivityTypes.ConversationUpdate => MapConversationUpdate(activity, receivedAt),
+            ActivityTypes.Message => MapMessage(activity, receivedAt, maxTextLength, authenticated),
+            ActivityTypes.ConversationUpdate => MapConversationUpdate(activity, receivedAt, authenticated),
             _ => null,
         };
     }
 
-    /// <summary>Builds the reply activity for an outbound message: text always, plus an Adaptive Card when it has buttons.</summary>
-    public static ActivityPayload ToReply(ConversationReference to, OutboundMessage message)
+    /// <summary>
+    /// The reply activity for an outbound message: text always (channels without card support still show it), and its
+    /// buttons either as an Adaptive Card (JSON; Teams, every group, every titled card) or, in a private chat on the other
+    /// Bot Framework channels, as <see cref="SuggestedActions"/> (see <see cref="UsesSuggestedActions"/>). Addressed from the
+    /// bot to the user, threaded under <see cref="ConversationReference.ReplyToId"/> when there is one.
+    /// </summary>
+    public static Activity ToReply(ConversationReference to, OutboundMessage message)
     {
-        var reply = new ActivityPayload
+        var reply = new Activity(ActivityTypes.Message)
         {
-            Type = ActivityTypes.Message,
-            From = new ChannelAccountPayload { Id = to.BotId, Name = NullIfEmpty(to.BotName) },
-            Recipient = string.IsNullOrEmpty(to.UserId) ? null : new ChannelAccountPayload { Id = to.UserId, Name = NullIfEmpty(to.UserName) },
-            Conversation = new ConversationAccountPayload { Id = to.ConversationId, TenantId = to.TenantId },
+            From = new ChannelAccount(to.BotId, NullIfEmpty(to.BotName)),
+            Recipient = string.IsNullOrEmpty(to.UserId) ? null : new ChannelAccount(to.UserId, NullIfEmpty(to.UserName)),
+            Conversation = ToConversationAccount(to),
             ReplyToId = NullIfEmpty(to.ReplyToId),
-            TextFormat = "plain",
-            // Kept next to the card so channels without card support still show the message.
+            TextFormat = TextFormatTypes.Plain,
             Text = message.Text,
         };
 
-        if (message.Buttons.Count > 0)
+        if (message.Buttons.Count == 0)
         {
-            reply.Attachments =
-            [
-                new AttachmentPayload
-                {
-                    ContentType = AdaptiveCardContentType,
-                    Content = JsonSerializer.SerializeToElement(BuildCard(message)),
-                },
-            ];
+            return reply;
+        }
+
+        if (UsesSuggestedActions(to, message))
+        {
+            reply.SuggestedActions = new SuggestedActions(actions: message.Buttons.Select(ToSuggestedAction).ToList());
+        }
+        else
+        {
+            reply.Attachments = [new Attachment(AdaptiveCardContentType, content: BuildCard(message))];
         }
 
         return reply;
     }
 
-    private static InboundMessage MapMessage(ActivityPayload activity, DateTimeOffset receivedAt, int maxTextLength)
+    /// <summary>
+    /// Quick replies for a question with choices in a private chat on Web Chat, Direct Line or the Emulator: they vanish once
+    /// pressed, so a stale choice cannot be pressed again. Teams keeps the Adaptive Card everywhere (its suggested actions
+    /// are imBack only and show at most three), and so does every group chat and every titled card (a worker's ticket card
+    /// stays usable in the chat history).
+    /// </summary>
+    public static bool UsesSuggestedActions(ConversationReference to, OutboundMessage message) =>
+        !to.IsGroup && string.IsNullOrEmpty(message.Title) && !string.Equals(to.Channel, BotChannels.Msteams, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The activity a proactive turn for <paramref name="to"/> starts from (<c>ContinueConversationAsync</c>): the bot is its
+    /// recipient and the user its sender, so what the turn sends goes from the bot to the user, and its id is the message a
+    /// reply threads under (none: the reply starts a new message in the conversation).
+    /// </summary>
+    public static Activity ToContinuation(ConversationReference to) => new(ActivityTypes.Event)
+    {
+        Name = ActivityEventNames.ContinueConversation,
+        Id = NullIfEmpty(to.ReplyToId),
+        ChannelId = to.Channel,
+        ServiceUrl = to.ServiceUrl,
+        Conversation = ToConversationAccount(to),
+        From = string.IsNullOrEmpty(to.UserId) ? null : new ChannelAccount(to.UserId, NullIfEmpty(to.UserName)),
+        Recipient = new ChannelAccount(to.BotId, NullIfEmpty(to.BotName)),
+    };
+
+    private static ConversationAccount ToConversationAccount(ConversationReference to) =>
+        new(isGroup: to.IsGroup ? true : null, id: to.ConversationId, tenantId: NullIfEmpty(to.TenantId));
+
+    private static InboundMessage MapMessage(Activity activity, DateTimeOffset receivedAt, int maxTextLength, bool authenticated)
     {
         var conversation = ToReference(activity);
         var rawText = activity.Text ?? "";
-        var botMentioned = IsBotMentioned(activity);
+        var botMentioned = BotMentions(activity).Any();
         var text = ChannelText.IsOverLong(rawText, maxTextLength) ? ChannelText.Cut(rawText, maxTextLength) : CleanText(rawText, activity);
 
-        // An Action.Submit with object data arrives as a message with empty text and the data in value [AC-BLOG].
+        // An Action.Submit (or a messageBack suggested action) with object data arrives as a message with empty text and
+        // the data in value [AC-BLOG].
         string? buttonValue = null;
-        var isSubmit = string.IsNullOrWhiteSpace(text) && activity.Value is { ValueKind: JsonValueKind.Object };
-        if (isSubmit && activity.Value!.Value.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String
-            && value.GetString() is { } pressed && pressed.Length <= maxTextLength)
+        var isSubmit = string.IsNullOrWhiteSpace(text) && activity.Value is JObject;
+        if (isSubmit && activity.Value is JObject data && StringOf(data["value"]) is { } pressed && pressed.Length <= maxTextLength)
         {
             buttonValue = pressed; // our buttons carry short values; a longer one is no button of ours
         }
 
         return new InboundMessage
         {
-            Id = activity.Id!,
+            Id = activity.Id,
             Conversation = conversation,
             Kind = InboundKind.Message,
             Text = text,
@@ -146,15 +192,16 @@ public static partial class ActivityMapper
             ButtonValue = buttonValue,
             Attachments = MapAttachments(activity.Attachments),
             Timestamp = activity.Timestamp ?? receivedAt,
+            Authenticated = authenticated,
         };
     }
 
-    private static InboundMessage? MapConversationUpdate(ActivityPayload activity, DateTimeOffset receivedAt)
+    private static InboundMessage? MapConversationUpdate(Activity activity, DateTimeOffset receivedAt, bool authenticated)
     {
         var botId = activity.Recipient?.Id;
         var botAdded = !string.IsNullOrEmpty(botId)
             && activity.MembersAdded is { } added
-            && added.Any(m => string.Equals(m.Id, botId, StringComparison.Ordinal));
+            && added.Any(m => string.Equals(m?.Id, botId, StringComparison.Ordinal));
         if (!botAdded)
         {
             return null;
@@ -162,52 +209,49 @@ public static partial class ActivityMapper
 
         return new InboundMessage
         {
-            Id = activity.Id!,
+            Id = activity.Id,
             Conversation = ToReference(activity),
             Kind = InboundKind.BotAdded,
             AddressedToBot = true,
             Timestamp = activity.Timestamp ?? receivedAt,
+            Authenticated = authenticated,
         };
     }
 
-    private static ConversationReference ToReference(ActivityPayload activity)
+    private static ConversationReference ToReference(Activity activity)
     {
-        var conversation = activity.Conversation!;
+        var conversation = activity.Conversation;
         var isGroup = conversation.IsGroup == true
             || string.Equals(conversation.ConversationType, "groupChat", StringComparison.OrdinalIgnoreCase)
             || string.Equals(conversation.ConversationType, "channel", StringComparison.OrdinalIgnoreCase);
 
         return new ConversationReference
         {
-            Channel = activity.ChannelId!,
-            ConversationId = conversation.Id!,
+            Channel = activity.ChannelId,
+            ConversationId = conversation.Id,
             IsGroup = isGroup,
-            UserId = activity.From!.Id!,
+            UserId = activity.From.Id,
             UserName = activity.From.Name ?? "",
             BotId = activity.Recipient?.Id ?? "",
             BotName = activity.Recipient?.Name ?? "",
             ServiceUrl = activity.ServiceUrl,
             ReplyToId = activity.Id,
-            TenantId = NullIfEmpty(conversation.TenantId) ?? ReadTenantFromChannelData(activity.ChannelData),
+            TenantId = NullIfEmpty(conversation.TenantId) ?? TeamsTenantId(activity),
             Properties = NullIfEmpty(conversation.Name) is { } name
                 ? new Dictionary<string, string> { [Broadcasts.GroupRegistry.NameProperty] = name }
                 : new Dictionary<string, string>(),
         };
     }
 
-    private static string? ReadTenantFromChannelData(JsonElement? channelData)
-    {
-        if (channelData is { ValueKind: JsonValueKind.Object } data
-            && data.TryGetProperty("tenant", out var tenant) && tenant.ValueKind == JsonValueKind.Object
-            && tenant.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
-        {
-            return NullIfEmpty(id.GetString());
-        }
+    /// <summary>
+    /// The tenant in Teams' channel data (<c>TeamsChannelData.Tenant.Id</c>), read from the JSON the SDK keeps so that a
+    /// malformed channelData is no tenant rather than an exception.
+    /// </summary>
+    private static string? TeamsTenantId(Activity activity) =>
+        activity.ChannelData is JObject data && data["tenant"] is JObject tenant ? NullIfEmpty(StringOf(tenant["id"])) : null;
 
-        return null;
-    }
-
-    private static IEnumerable<EntityPayload> BotMentions(ActivityPayload activity)
+    /// <summary>The bot's own mention entities: (name, text) of each, with the shapes a hostile sender could give them ignored.</summary>
+    private static IEnumerable<(string? Name, string? Text)> BotMentions(Activity activity)
     {
         var botId = activity.Recipient?.Id;
         if (string.IsNullOrEmpty(botId) || activity.Entities is null)
@@ -215,20 +259,19 @@ public static partial class ActivityMapper
             return [];
         }
 
-        return activity.Entities.Where(e =>
-            string.Equals(e.Type, "mention", StringComparison.OrdinalIgnoreCase)
-            && string.Equals(e.Mentioned?.Id, botId, StringComparison.Ordinal));
+        return activity.Entities
+            .Where(e => e is not null && string.Equals(e.Type, "mention", StringComparison.OrdinalIgnoreCase)
+                && e.Properties?["mentioned"] is JObject mentioned && string.Equals(StringOf(mentioned["id"]), botId, StringComparison.Ordinal))
+            .Select(e => (StringOf(((JObject)e.Properties["mentioned"]!)["name"]), StringOf(e.Properties["text"])));
     }
 
-    private static bool IsBotMentioned(ActivityPayload activity) => BotMentions(activity).Any();
-
     /// <summary>Removes the bot's @mention (A.4.1), unwraps other mentions to their names and trims.</summary>
-    private static string CleanText(string text, ActivityPayload activity)
+    private static string CleanText(string text, Activity activity)
     {
         foreach (var mention in BotMentions(activity))
         {
             // The entity's strings become patterns: a name or text longer than any mention markup is not one.
-            var name = mention.Mentioned?.Name is { Length: <= ChannelText.MentionAllowance } n ? n : null;
+            var name = mention.Name is { Length: <= ChannelText.MentionAllowance } n ? n : null;
             var mentionText = mention.Text is { } t
                 ? (t.Length <= ChannelText.MentionAllowance ? t : null)
                 : (string.IsNullOrEmpty(name) ? null : $"<at>{name}</at>");
@@ -253,11 +296,16 @@ public static partial class ActivityMapper
         return text.Trim(s_trimChars);
     }
 
-    private static List<InboundAttachment> MapAttachments(List<AttachmentPayload>? attachments)
+    private static List<InboundAttachment> MapAttachments(IList<Attachment>? attachments)
     {
         var result = new List<InboundAttachment>();
         foreach (var attachment in attachments ?? [])
         {
+            if (attachment is null)
+            {
+                continue;
+            }
+
             var contentType = attachment.ContentType ?? "";
             if (contentType.StartsWith("application/vnd.microsoft.card.", StringComparison.OrdinalIgnoreCase)
                 || contentType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
@@ -267,10 +315,9 @@ public static partial class ActivityMapper
 
             var url = attachment.ContentUrl;
             if (contentType.Equals(TeamsFileDownloadContentType, StringComparison.OrdinalIgnoreCase)
-                && attachment.Content is { ValueKind: JsonValueKind.Object } content
-                && content.TryGetProperty("downloadUrl", out var downloadUrl) && downloadUrl.ValueKind == JsonValueKind.String)
+                && attachment.Content is JObject content && StringOf(content["downloadUrl"]) is { } downloadUrl)
             {
-                url = downloadUrl.GetString(); // Teams files: contentUrl is the SharePoint page, downloadUrl the bytes
+                url = downloadUrl; // Teams files: contentUrl is the SharePoint page, downloadUrl the bytes
             }
 
             if (!string.IsNullOrWhiteSpace(url))
@@ -282,33 +329,33 @@ public static partial class ActivityMapper
         return result;
     }
 
-    private static Dictionary<string, object> BuildCard(OutboundMessage message)
+    /// <summary>
+    /// The Adaptive Card for a message with buttons, as JSON (the AdaptiveCards object model is not served): the title and
+    /// text, and one Action.Submit per button whose data carries the button's value back in the activity's <c>value</c>.
+    /// </summary>
+    private static JObject BuildCard(OutboundMessage message)
     {
-        var body = new List<object>();
+        var body = new JArray();
         if (!string.IsNullOrWhiteSpace(message.Title))
         {
-            body.Add(new Dictionary<string, object> { ["type"] = "TextBlock", ["text"] = message.Title, ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true });
+            body.Add(new JObject { ["type"] = "TextBlock", ["text"] = message.Title, ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true });
         }
 
         if (!string.IsNullOrEmpty(message.Text))
         {
-            body.Add(new Dictionary<string, object> { ["type"] = "TextBlock", ["text"] = message.Text, ["wrap"] = true });
+            body.Add(new JObject { ["type"] = "TextBlock", ["text"] = message.Text, ["wrap"] = true });
         }
 
-        var actions = message.Buttons.Select(button => new Dictionary<string, object>
+        var actions = new JArray();
+        foreach (var button in message.Buttons)
         {
-            ["type"] = "Action.Submit",
-            ["title"] = button.Title,
-            ["data"] = new Dictionary<string, object>
-            {
-                ["action"] = "button",
-                ["value"] = button.Value,
-                // messageBack shows the button title in the chat as the resident's choice, and sends no text.
-                ["msteams"] = new Dictionary<string, object> { ["type"] = "messageBack", ["displayText"] = button.Title, ["text"] = "" },
-            },
-        }).ToList();
+            var data = ButtonData(button);
+            // messageBack shows the button title in the chat as the resident's choice, and sends no text.
+            data["msteams"] = new JObject { ["type"] = "messageBack", ["displayText"] = button.Title, ["text"] = "" };
+            actions.Add(new JObject { ["type"] = "Action.Submit", ["title"] = button.Title, ["data"] = data });
+        }
 
-        return new Dictionary<string, object>
+        return new JObject
         {
             ["type"] = "AdaptiveCard",
             ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -317,6 +364,14 @@ public static partial class ActivityMapper
             ["actions"] = actions,
         };
     }
+
+    /// <summary>A messageBack action: it shows the title as the user's choice and sends the button's data in value, like Action.Submit.</summary>
+    private static SchemaCardAction ToSuggestedAction(ButtonAction button) =>
+        new(ActionTypes.MessageBack, button.Title, text: "", displayText: button.Title, value: ButtonData(button));
+
+    private static JObject ButtonData(ButtonAction button) => new() { ["action"] = "button", ["value"] = button.Value };
+
+    private static string? StringOf(JToken? token) => token is JValue { Type: JTokenType.String } value ? (string?)value : null;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

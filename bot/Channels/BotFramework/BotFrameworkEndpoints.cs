@@ -1,20 +1,32 @@
-using System.Text.Json;
-using CommunityBot.Conversation;
-using CommunityBot.Dialogs.Conversation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Bot.Builder.Integration.AspNet.Core;
+using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Channels.BotFramework;
 
-/// <summary>Wiring and HTTP entry point of the Bot Framework channel: <c>POST /api/messages</c>.</summary>
+/// <summary>
+/// Wiring and HTTP entry point of the Bot Framework channel: <c>POST /api/messages</c>, run by Bot Builder
+/// (<c>CloudAdapter.ProcessAsync</c> with <see cref="BotFrameworkBot"/>), and the outbox's deliveries to Bot Framework
+/// channels (<see cref="BotFrameworkChannelClient"/>, through the same adapter).
+/// </summary>
 public static partial class BotFrameworkEndpoints
 {
     public const string Route = "/api/messages";
 
+    /// <summary>The HttpClient of the Connector calls (replies, new 1:1 conversations).</summary>
+    public const string ConnectorHttpClientName = "BotFrameworkConnector";
+
+    /// <summary>The HttpClient that fetches the OpenID metadata and signing keys, and the bot's tokens from Entra ID.</summary>
+    public const string AuthHttpClientName = "BotFrameworkAuth";
+
     private const string LoggerCategory = "CommunityBot.Channels.BotFramework.BotFrameworkEndpoints";
 
-    /// <summary>Registers the options, token validation, outgoing tokens and the Connector client (also as an <see cref="IChannelClient"/>).</summary>
+    /// <summary>
+    /// Registers the options, the SDK's authentication and credentials (<see cref="ConfiguredBotFrameworkAuthentication"/>),
+    /// the <see cref="CloudAdapter"/> with its bot, and the channel client (as an <see cref="IChannelClient"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddBotFrameworkChannel(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<BotFrameworkOptions>()
@@ -24,17 +36,48 @@ public static partial class BotFrameworkEndpoints
         builder.Services.TryAddSingleton(TimeProvider.System);
         HostExposure.Register(builder.Services);
 
-        builder.Services.AddHttpClient(BotFrameworkAuth.HttpClientName);
-        builder.Services.AddSingleton(sp => new BotFrameworkAuth(
-            sp.GetRequiredService<IOptions<BotFrameworkOptions>>(),
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(BotFrameworkAuth.HttpClientName),
-            sp.GetRequiredService<ILogger<BotFrameworkAuth>>()));
+        // Both clients are kept for the life of the process (in the SDK's metadata cache, in the shared connectors), so
+        // their handler is never rotated; the handler recycles its connections instead, for DNS changes to be seen.
+        // A Connector call follows no redirect: it goes to an allowed service host or nowhere.
+        builder.Services.AddHttpClient(ConnectorHttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        builder.Services.AddHttpClient(AuthHttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         builder.Services.AddSingleton(sp => new ServiceUrlPolicy(sp.GetRequiredService<IOptions<BotFrameworkOptions>>().Value));
-        builder.Services.AddSingleton<IConnectorTokenProvider, MsalConnectorTokenProvider>();
+
+        // The SDK's credentials for outgoing calls: MicrosoftAppCredentials through MSAL for the configured app, tenant
+        // botframework.com (multi-tenant) or MicrosoftAppTenantId (single-tenant); none without an app id (the Emulator).
+        builder.Services.TryAddSingleton<ServiceClientCredentialsFactory>(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<BotFrameworkOptions>>().Value;
+            return new PasswordServiceClientCredentialFactory(
+                settings.AuthenticationEnabled ? settings.MicrosoftAppId : null,
+                settings.MicrosoftAppPassword,
+                settings.MicrosoftAppTenantId ?? "",
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(AuthHttpClientName),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PasswordServiceClientCredentialFactory>());
+        });
+        builder.Services.AddSingleton(sp => new ConfiguredBotFrameworkAuthentication(
+            sp.GetRequiredService<IOptions<BotFrameworkOptions>>().Value,
+            sp.GetRequiredService<ServiceClientCredentialsFactory>(),
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<ServiceUrlPolicy>(),
+            sp.GetRequiredService<ILogger<ConfiguredBotFrameworkAuthentication>>()));
+        builder.Services.AddSingleton<BotFrameworkAuthentication>(sp => sp.GetRequiredService<ConfiguredBotFrameworkAuthentication>());
+
+        // CloudAdapter has two public constructors: a factory says which. No OnTurnError: the turn pipeline has its own
+        // error handler, and an ActivityRefusedException must reach the endpoint.
+        builder.Services.AddSingleton(sp => new CloudAdapter(
+            sp.GetRequiredService<BotFrameworkAuthentication>(), sp.GetRequiredService<ILogger<CloudAdapter>>()));
+        builder.Services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<CloudAdapter>());
+        builder.Services.AddSingleton<BotFrameworkBot>();
+
         builder.Services.AddSingleton<PrivateConversations>();
-        builder.Services.AddHttpClient<ConnectorClient>();
-        builder.Services.AddTransient<IChannelClient>(sp => sp.GetRequiredService<ConnectorClient>());
+        builder.Services.AddSingleton<BotFrameworkChannelClient>();
+        builder.Services.AddTransient<IChannelClient>(sp => sp.GetRequiredService<BotFrameworkChannelClient>());
         return builder;
     }
 
@@ -56,6 +99,8 @@ public static partial class BotFrameworkEndpoints
             LogUnauthenticatedRefused(logger, Describe(exposure));
         }
 
+        // Made now, not on the first request: the SDK's metadata cache must get our HttpClient before anything asks it.
+        _ = app.ServiceProvider.GetRequiredService<CloudAdapter>();
         app.MapPost(Route, HandleActivityAsync);
         return app;
     }
@@ -63,24 +108,26 @@ public static partial class BotFrameworkEndpoints
     private static string Describe(HostExposure exposure) =>
         exposure.IsLoopbackOnly ? "loopback only" : string.Join(", ", exposure.PublicAddresses);
 
+    /// <summary>
+    /// The checks that need no SDK come first (no token where one is needed, an unauthenticated caller that is not this
+    /// machine, not JSON, too large, not a JSON activity object), so that nothing of such a request is read or parsed
+    /// further; then the SDK authenticates the activity and runs the turn, in which <see cref="BotFrameworkBot"/> applies the
+    /// rest (the activity's ids, channel and service URL) to what the SDK read.
+    /// </summary>
     private static async Task<IResult> HandleActivityAsync(
         HttpContext http,
-        [FromServices] BotFrameworkAuth auth,
-        [FromServices] ServiceUrlPolicy serviceUrls,
-        [FromServices] ITurnProcessor turns,
+        [FromServices] CloudAdapter adapter,
+        [FromServices] BotFrameworkBot bot,
         [FromServices] IOptions<BotFrameworkOptions> options,
         [FromServices] HostExposure exposure,
-        [FromServices] IOptions<TurnOptions> turnOptions,
-        [FromServices] TimeProvider time,
         [FromServices] ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var logger = loggers.CreateLogger(LoggerCategory);
-        var authorization = http.Request.Headers.Authorization.ToString();
 
         // Without a token there is nothing to check; do not read the body of an unauthenticated caller.
-        if (settings.AuthenticationEnabled && string.IsNullOrWhiteSpace(authorization))
+        if (settings.AuthenticationEnabled && string.IsNullOrWhiteSpace(http.Request.Headers.Authorization.ToString()))
         {
             LogUnauthorized(logger, "no Authorization header");
             return TypedResults.Unauthorized();
@@ -116,98 +163,44 @@ public static partial class BotFrameworkEndpoints
                 detail: $"The request body is larger than {settings.MaxBodyBytes} bytes.");
         }
 
-        ActivityPayload? activity;
-        try
-        {
-            activity = JsonSerializer.Deserialize<ActivityPayload>(body, ActivityPayload.JsonOptions);
-        }
-        catch (JsonException)
-        {
-            activity = null;
-        }
-
-        var problem = activity is null ? "The body is not a JSON activity object." : FindProblem(activity);
-        if (problem is not null)
+        if (ActivityJson.FindProblem(body) is { } problem)
         {
             LogBadRequest(logger, problem);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid activity", detail: problem);
         }
 
-        // Each endpoint owns its channels: an activity naming WeCom, the local chat or the console is not one of ours.
-        if (activity!.ChannelId is { Length: > 0 } channelId && !settings.EffectiveChannelIds.Contains(channelId, StringComparer.Ordinal))
-        {
-            LogForbidden(logger, "a channel this endpoint does not serve", channelId);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Channel not served here",
-                detail: "/api/messages takes activities of the Bot Framework channels configured in BotFramework:ChannelIds only.");
-        }
-
-        var authResult = await auth.AuthenticateAsync(authorization, activity.ChannelId, activity.ServiceUrl, cancellationToken);
-        if (!authResult.Succeeded)
-        {
-            return TypedResults.Unauthorized();
-        }
-
-        // Replies go to serviceUrl: only to Microsoft's service hosts (authenticated), or this machine (not).
-        if (activity.Type is (ActivityTypes.Message or ActivityTypes.ConversationUpdate) && !serviceUrls.Allows(activity.ServiceUrl))
-        {
-            LogForbidden(logger, "a serviceUrl host that is not allowed", activity.ChannelId!);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Service URL not allowed",
-                detail: settings.AuthenticationEnabled
-                    ? "The activity's serviceUrl is not on a host in BotFramework:ServiceHosts."
-                    : "Without authentication the activity's serviceUrl must be on this machine or in BotFramework:UnauthenticatedServiceHosts.");
-        }
-
-        if (activity.Type == ActivityTypes.Invoke)
-        {
-            // No invoke is handled: buttons are Action.Submit, which arrives as a message. The SDK answers
-            // unknown invokes with 501 (protocols A.2.3).
-            LogInvokeNotImplemented(logger, activity.Name ?? "");
-            return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
-        }
-
-        InboundMessage? inbound;
+        http.Request.Body = new MemoryStream(body, writable: false);
         try
         {
-            inbound = ActivityMapper.ToInbound(activity, time.GetUtcNow(), turnOptions.Value.MaxTextLength) is { } mapped
-                ? mapped with { Authenticated = settings.AuthenticationEnabled }
-                : null;
+            await adapter.ProcessAsync(http.Request, http.Response, bot, cancellationToken);
         }
-        catch (InvalidOperationException)
+        catch (ActivityRefusedException refused)
         {
-            // A JSON string in value, channelData or an attachment that is a lone surrogate escape ("\ud800").
-            LogBadRequest(logger, InvalidUtf16);
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid activity", detail: InvalidUtf16);
+            // Thrown by the authentication or at the start of the turn: the SDK has written nothing yet.
+            switch (refused.StatusCode)
+            {
+                case StatusCodes.Status401Unauthorized:
+                    LogUnauthorized(logger, refused.Reason);
+                    break;
+                case StatusCodes.Status403Forbidden:
+                    LogForbidden(logger, refused.Reason, refused.ChannelId);
+                    break;
+                default:
+                    LogBadRequest(logger, refused.Reason);
+                    break;
+            }
+
+            return refused.ToResult();
         }
 
-        if (inbound is null)
+        // The SDK answers 400, without a body, to JSON it cannot read as an Activity (a field of the wrong type).
+        if (http.Response.StatusCode == StatusCodes.Status400BadRequest && !http.Response.HasStarted)
         {
-            LogIgnored(logger, activity.Type!, activity.ChannelId ?? "");
-            return TypedResults.Ok();
+            LogBadRequest(logger, "not readable as an activity");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid activity", detail: ActivityJson.NotAnActivity);
         }
 
-        LogReceived(logger, inbound.Id, inbound.Channel, inbound.Conversation.ConversationId, inbound.Text);
-        var outcome = await turns.ProcessAsync(inbound, cancellationToken);
-        LogProcessed(logger, inbound.Id, outcome);
-        return TypedResults.Ok();
-    }
-
-    private const string InvalidUtf16 = "The activity holds a string that is not valid UTF-16 (a lone surrogate escape).";
-
-    /// <summary><see cref="ActivityMapper.FindProblem"/>, with a lone surrogate where it reads a JSON element as a problem too.</summary>
-    private static string? FindProblem(ActivityPayload activity)
-    {
-        try
-        {
-            return ActivityMapper.FindProblem(activity);
-        }
-        catch (InvalidOperationException)
-        {
-            return InvalidUtf16;
-        }
+        return TypedResults.Empty; // the SDK has set the status (200, or 501 for an invoke nobody answered)
     }
 
     /// <summary>Reads the body, or returns null as soon as it proves longer than the limit.</summary>
@@ -251,16 +244,4 @@ public static partial class BotFrameworkEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bot Framework request rejected with 400: {Reason}")]
     private static partial void LogBadRequest(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Invoke {InvokeName} is not implemented; answered 501")]
-    private static partial void LogInvokeNotImplemented(ILogger logger, string invokeName);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored a {ActivityType} activity from {ChannelId}")]
-    private static partial void LogIgnored(ILogger logger, string activityType, string channelId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Activity {MessageId} in {Channel} conversation {ConversationId}: {Text}")]
-    private static partial void LogReceived(ILogger logger, string messageId, string channel, string conversationId, string text);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Activity {MessageId} processed: {Outcome}")]
-    private static partial void LogProcessed(ILogger logger, string messageId, TurnOutcome outcome);
 }

@@ -83,7 +83,7 @@ public sealed class BotApplication : WebApplicationFactory<Program>
             services.AddSingleton<ILiteDatabase>(Database);
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
-            services.AddHttpClient<ConnectorClient>().ConfigurePrimaryHttpMessageHandler(() => Connector);
+            services.AddHttpClient(BotFrameworkEndpoints.ConnectorHttpClientName).ConfigurePrimaryHttpMessageHandler(() => Connector);
             if (WeComHandler is { } weCom)
             {
                 services.AddHttpClient<WeComClient>().ConfigurePrimaryHttpMessageHandler(() => weCom);

@@ -123,7 +123,7 @@ public sealed class ActivityBoundsHttpTests : IDisposable
     [Fact]
     public void ToInbound_TextFarOverTheLimit_CutBeforeCleaningAndLeftOverTheLimit()
     {
-        var activity = System.Text.Json.JsonSerializer.Deserialize<ActivityPayload>(Payload().ToJsonString(), ActivityPayload.JsonOptions)!;
+        var activity = ActivityMapperTests.Parse(Payload().ToJsonString());
         activity.Text = "<at>小灵通</at> " + new string('长', 5000) + " <at>小灵通</at>";
 
         var inbound = ActivityMapper.ToInbound(activity, _app.Time.GetUtcNow(), maxTextLength: 2000)!;
@@ -137,7 +137,7 @@ public sealed class ActivityBoundsHttpTests : IDisposable
     [Fact]
     public void ToInbound_TextJustOverTheLimitWithItsMention_CleanedAsUsual()
     {
-        var activity = System.Text.Json.JsonSerializer.Deserialize<ActivityPayload>(Payload().ToJsonString(), ActivityPayload.JsonOptions)!;
+        var activity = ActivityMapperTests.Parse(Payload().ToJsonString());
         activity.Text = "<at>小灵通</at> " + new string('字', 2000);
 
         var inbound = ActivityMapper.ToInbound(activity, _app.Time.GetUtcNow(), maxTextLength: 2000)!;

@@ -1,16 +1,27 @@
 using System.Text.Json;
 using CommunityBot.Channels.BotFramework;
 using CommunityBot.Dialogs.Conversation;
+using Microsoft.Bot.Builder.Integration.AspNet.Core;
+using Microsoft.Bot.Schema;
+using Newtonsoft.Json.Linq;
+using CardAction = CommunityBot.Dialogs.Conversation.CardAction;
 
 namespace CommunityBot.Tests.Channels.BotFramework;
 
+/// <summary>Bot Builder's <see cref="Activity"/>, read from the wire as CloudAdapter reads it, to and from the dialogs' messages.</summary>
 public class ActivityMapperTests
 {
     private static readonly DateTimeOffset s_receivedAt = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
-    internal static ActivityPayload Load(string file) =>
-        JsonSerializer.Deserialize<ActivityPayload>(
-            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", file)), ActivityPayload.JsonOptions)!;
+    /// <summary>An activity as the SDK reads a request body (HttpHelper's serializer settings).</summary>
+    internal static Activity Parse(string json) =>
+        Newtonsoft.Json.JsonConvert.DeserializeObject<Activity>(json, HttpHelper.BotMessageSerializerSettings)!;
+
+    internal static Activity Load(string file) => Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", file)));
+
+    /// <summary>An activity as the SDK writes it to the Connector.</summary>
+    private static JsonElement Wire(Activity activity) =>
+        JsonDocument.Parse(Newtonsoft.Json.JsonConvert.SerializeObject(activity, HttpHelper.BotMessageSerializerSettings)).RootElement;
 
     private static InboundMessage Map(string file)
     {
@@ -187,7 +198,7 @@ public class ActivityMapperTests
     public void Mention_EntityWithoutText_RemovedByName()
     {
         var activity = Load("teams-group-mention.json");
-        activity.Entities![0].Text = null;
+        activity.Entities![0].Properties.Remove("text");
         activity.Text = "<at>小灵通</at> 停电了";
 
         Assert.Equal("停电了", ActivityMapper.ToInbound(activity, s_receivedAt)!.Text);
@@ -232,7 +243,7 @@ public class ActivityMapperTests
         };
 
         var reply = ActivityMapper.ToReply(to, message);
-        var json = JsonDocument.Parse(JsonSerializer.Serialize(reply, ActivityPayload.JsonOptions)).RootElement;
+        var json = Wire(reply);
 
         Assert.Equal("5号楼 噪音", json.GetProperty("text").GetString());
         var attachment = Assert.Single(json.GetProperty("attachments").EnumerateArray());
@@ -262,11 +273,95 @@ public class ActivityMapperTests
     {
         var to = Map("teams-personal.json").Conversation;
         var reply = ActivityMapper.ToReply(to, OutboundMessage.WithButtons("是否已解决？", [new CardAction("已解决", "feedback:fixed")]));
-        var data = reply.Attachments![0].Content!.Value.GetProperty("actions")[0].GetProperty("data");
+        var data = Wire(reply).GetProperty("attachments")[0].GetProperty("content").GetProperty("actions")[0].GetProperty("data");
 
         var submit = Load("teams-card-submit.json");
-        submit.Value = data.Clone();
+        submit.Value = JObject.Parse(data.GetRawText());
 
         Assert.Equal("feedback:fixed", ActivityMapper.ToInbound(submit, s_receivedAt)!.ButtonValue);
+    }
+
+    [Fact]
+    public void ToReply_ChoicesInAWebChatPrivateChat_AreSuggestedActionsThatComeBackAsTheButtonValue()
+    {
+        var to = Map("teams-personal.json").Conversation with { Channel = "webchat" };
+
+        var reply = ActivityMapper.ToReply(to, OutboundMessage.WithButtons("您是想问：", [new CardAction("物业费怎么交", "faq:fee"), new CardAction("都不是", "faq:none")]));
+
+        Assert.Null(reply.Attachments);
+        var json = Wire(reply);
+        var actions = json.GetProperty("suggestedActions").GetProperty("actions").EnumerateArray().ToList();
+        Assert.Equal(["物业费怎么交", "都不是"], actions.Select(a => a.GetProperty("title").GetString()));
+        Assert.All(actions, a => Assert.Equal("messageBack", a.GetProperty("type").GetString()));
+        Assert.Equal("物业费怎么交", actions[0].GetProperty("displayText").GetString());
+
+        // Web Chat sends a messageBack as a message with the action's value and no text.
+        var press = Load("teams-personal.json");
+        press.ChannelId = "webchat";
+        press.Text = "";
+        press.Value = JObject.Parse(actions[0].GetProperty("value").GetRawText());
+        Assert.Equal("faq:fee", ActivityMapper.ToInbound(press, s_receivedAt)!.ButtonValue);
+    }
+
+    [Theory]
+    [InlineData("webchat", true, null)]        // a group: the card stays with its message
+    [InlineData("webchat", false, "新工单")]   // a titled card (a worker's ticket)
+    [InlineData("msteams", false, null)]       // Teams' suggested actions are imBack only, at most three
+    public void ToReply_ButtonsElsewhere_AreAnAdaptiveCard(string channel, bool group, string? title)
+    {
+        var to = Map("teams-personal.json").Conversation with { Channel = channel, IsGroup = group };
+        var message = OutboundMessage.WithButtons("选一个", [new CardAction("是", "是")]) with { Title = title };
+
+        var reply = ActivityMapper.ToReply(to, message);
+
+        Assert.Null(reply.SuggestedActions);
+        Assert.Equal(ActivityMapper.AdaptiveCardContentType, Assert.Single(reply.Attachments).ContentType);
+    }
+
+    [Fact]
+    public void ToContinuation_StartsFromTheUserToTheBot_AndThreadsUnderTheMessage()
+    {
+        var to = Map("teams-group-mention.json").Conversation;
+
+        var continuation = ActivityMapper.ToContinuation(to);
+
+        Assert.Equal(ActivityTypes.Event, continuation.Type);
+        Assert.Equal(ActivityEventNames.ContinueConversation, continuation.Name);
+        Assert.Equal("1712345678901", continuation.Id);
+        Assert.Equal("29:1resident-wang", continuation.From.Id);
+        Assert.Equal(to.BotId, continuation.Recipient.Id);
+        Assert.Equal("72f988bf-86f1-41af-91ab-2d7cd011db47", continuation.Conversation.TenantId);
+        Assert.Equal(to.ServiceUrl, continuation.ServiceUrl);
+        // What a turn sends from it goes from the bot to the user, as a reply to the message.
+        var reference = continuation.GetConversationReference();
+        var reply = ((Activity)Activity.CreateMessageActivity()).ApplyConversationReference(reference);
+        Assert.Equal(to.BotId, reply.From.Id);
+        Assert.Equal("29:1resident-wang", reply.Recipient.Id);
+        Assert.Equal("1712345678901", reply.ReplyToId);
+    }
+
+    [Fact]
+    public void ToContinuation_NoReplyToId_SendsToTheConversation()
+    {
+        var to = Map("teams-group-mention.json").Conversation with { ReplyToId = null };
+
+        var reply = ((Activity)Activity.CreateMessageActivity()).ApplyConversationReference(ActivityMapper.ToContinuation(to).GetConversationReference());
+
+        Assert.Null(reply.ReplyToId);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"message","id":"1","channelId":"msteams","serviceUrl":"https://smba.trafficmanager.net/apac/","conversation":{"id":"c"},"from":{"id":"u"},"recipient":{"id":"b"},"text":"","value":{"value":5}}""")]
+    [InlineData("""{"type":"message","id":"1","channelId":"msteams","serviceUrl":"https://smba.trafficmanager.net/apac/","conversation":{"id":"c"},"from":{"id":"u"},"recipient":{"id":"b"},"text":"hi","entities":[{"type":"mention","mentioned":"b"},{"type":"mention","mentioned":{"id":["b"]}},{"type":"mention"}],"channelData":["tenant"],"attachments":[{"contentType":"application/vnd.microsoft.teams.file.download.info","content":"x"}]}""")]
+    [InlineData("""{"type":"message","id":"1","channelId":"msteams","serviceUrl":"https://smba.trafficmanager.net/apac/","conversation":{"id":"c"},"from":{"id":"u"},"recipient":{"id":"b"},"text":"hi","channelData":{"tenant":{"id":{"x":1}}},"value":[1]}""")]
+    public void OddShapes_InValueEntitiesChannelDataOrAttachments_AreIgnoredNotThrown(string json)
+    {
+        var activity = Parse(json);
+
+        Assert.Null(ActivityMapper.FindProblem(activity));
+        var message = ActivityMapper.ToInbound(activity, s_receivedAt)!;
+
+        Assert.Null(message.ButtonValue);
+        Assert.Null(message.Conversation.TenantId);
     }
 }

@@ -49,6 +49,8 @@ public sealed class BotFrameworkHttpTests : IDisposable
         var response = await PostAsync(Payload("teams-group-mention.json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(_app.Connector.Calls); // nothing is sent from the SDK turn: the reply waits in the outbox, committed
+        Assert.Single(_app.Services.GetRequiredService<Outbox>().All());
         Assert.Equal(1, await _app.DeliverAsync());
         var call = Assert.Single(_app.Connector.Calls);
         Assert.Equal(HttpMethod.Post, call.Method);

@@ -4,12 +4,19 @@ using System.Text.Json;
 using CommunityBot.Channels;
 using CommunityBot.Channels.BotFramework;
 using CommunityBot.Dialogs.Conversation;
+using Microsoft.Bot.Builder.Integration.AspNet.Core;
+using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Rest;
 
 namespace CommunityBot.Tests.Channels.BotFramework;
 
-public class ConnectorClientTests
+/// <summary>
+/// Deliveries through Bot Builder (CloudAdapter.ContinueConversationAsync / CreateConversationAsync and the SDK's
+/// ConnectorClient) at a fake Connector: the URLs and bodies the Connector sees, and each answer translated for the outbox.
+/// </summary>
+public class BotFrameworkChannelClientTests
 {
     private static readonly DateTimeOffset s_now = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -28,11 +35,20 @@ public class ConnectorClientTests
     private readonly RecordingTimeProvider _time = new(s_now);
 
     // With an app id, as in production: the Teams service host is on the default allow-list.
-    private static BotFrameworkOptions Authenticated() => new() { MicrosoftAppId = "11111111-2222-3333-4444-555555555555" };
+    private static BotFrameworkOptions Authenticated() => new() { MicrosoftAppId = "11111111-2222-3333-4444-555555555555", MicrosoftAppPassword = "secret" };
 
-    private ConnectorClient CreateClient(FakeHttpHandler handler, string? token = null, BotFrameworkOptions? options = null) =>
-        new(new HttpClient(handler), new FixedTokenProvider(token), Options.Create(options ?? Authenticated()), _time, new PrivateConversations(),
-            NullLogger<ConnectorClient>.Instance);
+    /// <summary>The channel client over a CloudAdapter wired as the host wires it, with the Connector at <paramref name="handler"/>.</summary>
+    private BotFrameworkChannelClient CreateClient(FakeHttpHandler handler, string? token = null, BotFrameworkOptions? options = null)
+    {
+        var settings = options ?? Authenticated();
+        var http = new HandlerHttpClientFactory(handler);
+        ServiceClientCredentialsFactory credentials = token is null
+            ? new PasswordServiceClientCredentialFactory(null, null, "", http.CreateClient(""), NullLogger.Instance)
+            : new FixedTokenCredentialsFactory(token);
+        var policy = new ServiceUrlPolicy(settings);
+        var adapter = new CloudAdapter(new ConfiguredBotFrameworkAuthentication(settings, credentials, http, policy, NullLogger<ConfiguredBotFrameworkAuthentication>.Instance));
+        return new BotFrameworkChannelClient(adapter, Options.Create(settings), policy, _time, new PrivateConversations(), NullLogger<BotFrameworkChannelClient>.Instance);
+    }
 
     private static HttpResponseMessage Ok() => FakeHttpHandler.Status(HttpStatusCode.OK, """{"id":"1"}""");
 
@@ -155,6 +171,7 @@ public class ConnectorClientTests
 
         var ex = await Assert.ThrowsAsync<ConnectorException>(() =>
             CreateClient(handler).SendAsync(s_group, OutboundMessage.Plain("我的电话 13800000000"), CancellationToken.None));
+        Assert.Contains("13800000000", Assert.Single(handler.Requests).Body, StringComparison.Ordinal); // it was sent, and refused
 
         Assert.Single(handler.Requests);
         Assert.Empty(_time.Delays);
@@ -196,9 +213,7 @@ public class ConnectorClientTests
     public async Task Send_WithoutAppId_SendsNoAuthorizationHeader()
     {
         var handler = FakeHttpHandler.Sequence(Ok);
-        var tokens = new MsalConnectorTokenProvider(Options.Create(new BotFrameworkOptions()));
-        var client = new ConnectorClient(new HttpClient(handler), tokens, Options.Create(new BotFrameworkOptions()), _time, new PrivateConversations(),
-            NullLogger<ConnectorClient>.Instance);
+        var client = CreateClient(handler, options: new BotFrameworkOptions());
 
         // Without an app id only a loopback service URL is contacted (the Emulator's).
         await client.SendAsync(s_group with { ServiceUrl = "http://localhost:56789/" }, OutboundMessage.Plain("x"), CancellationToken.None);
@@ -257,7 +272,7 @@ public class ConnectorClientTests
         var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Status(HttpStatusCode.Created, """{"id":"a:1qhNLqpUtmuI6U35"}"""));
 
         var id = await CreateClient(handler, token: "t").CreateConversationAsync(
-            "https://smba.trafficmanager.net/apac", "28:bot", "29:1worker-zhao", "tenant-1", CancellationToken.None);
+            "msteams", "https://smba.trafficmanager.net/apac", "28:bot", "29:1worker-zhao", "tenant-1", CancellationToken.None);
 
         Assert.Equal("a:1qhNLqpUtmuI6U35", id);
         var request = Assert.Single(handler.Requests);
@@ -289,8 +304,62 @@ public class ConnectorClientTests
         Assert.False(client.Handles("msteams"));
     }
 
-    private sealed class FixedTokenProvider(string? token) : IConnectorTokenProvider
+    [Fact]
+    public async Task Send_NoConversationYet_OpensTheOneToOneThenSendsIntoIt_AndRemembersIt()
     {
-        public Task<string?> GetTokenAsync(CancellationToken cancellationToken) => Task.FromResult(token);
+        var handler = new FakeHttpHandler((request, index) => index == 0
+            ? FakeHttpHandler.Status(HttpStatusCode.Created, """{"id":"a:1worker-zhao-chat"}""")
+            : Ok());
+        var client = CreateClient(handler, token: "t");
+        var worker = s_group with { ConversationId = "", IsGroup = false, ReplyToId = null, UserId = "29:1worker-zhao", TenantId = "tenant-1" };
+
+        await client.SendAsync(worker, OutboundMessage.Plain("新工单"), CancellationToken.None);
+        await client.SendAsync(worker, OutboundMessage.Plain("又一张"), CancellationToken.None);
+
+        Assert.Equal(
+            [
+                "https://smba.trafficmanager.net/apac/v3/conversations",
+                "https://smba.trafficmanager.net/apac/v3/conversations/a%3A1worker-zhao-chat/activities",
+                "https://smba.trafficmanager.net/apac/v3/conversations/a%3A1worker-zhao-chat/activities",
+            ],
+            handler.Requests.Select(r => r.Uri.AbsoluteUri));
+        var card = JsonDocument.Parse(handler.Requests[1].Body!).RootElement;
+        Assert.Equal("29:1worker-zhao", card.GetProperty("recipient").GetProperty("id").GetString());
+        Assert.Equal("新工单", card.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Send_ManyMessages_ShareOneConnectorClientPerServiceUrl()
+    {
+        var handler = new FakeHttpHandler((_, _) => Ok());
+        var settings = Authenticated();
+        var http = new HandlerHttpClientFactory(handler);
+        var auth = new ConfiguredBotFrameworkAuthentication(settings, new FixedTokenCredentialsFactory("t"), http, new ServiceUrlPolicy(settings),
+            NullLogger<ConfiguredBotFrameworkAuthentication>.Instance);
+        var client = new BotFrameworkChannelClient(new CloudAdapter(auth), Options.Create(settings), new ServiceUrlPolicy(settings), _time,
+            new PrivateConversations(), NullLogger<BotFrameworkChannelClient>.Instance);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await client.SendAsync(s_group with { ConversationId = $"19:g{i % 4}@thread.skype" }, OutboundMessage.Plain("x"), CancellationToken.None);
+        }
+
+        await client.SendAsync(s_group with { ServiceUrl = "https://smba.trafficmanager.net/amer/" }, OutboundMessage.Plain("x"), CancellationToken.None);
+
+        Assert.Equal(21, handler.Requests.Count);
+        Assert.Equal(2, auth.Connectors.Count); // apac and amer, not one per turn
+        Assert.False(auth.UserTokens.Created); // nor a token service client
+    }
+
+    /// <summary>Stands for the bot's MSAL credentials: a fixed bearer token.</summary>
+    private sealed class FixedTokenCredentialsFactory(string token) : ServiceClientCredentialsFactory
+    {
+        public override Task<bool> IsValidAppIdAsync(string appId, CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public override Task<bool> IsAuthenticationDisabledAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public override Task<ServiceClientCredentials> CreateCredentialsAsync(
+            string appId, string audience, string loginEndpoint, bool validateAuthority, CancellationToken cancellationToken) =>
+            Task.FromResult<ServiceClientCredentials>(new TokenCredentials(token));
     }
 }
