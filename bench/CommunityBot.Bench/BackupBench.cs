@@ -50,7 +50,8 @@ public static class BackupBench
         // Writes before and during a backup: tickets/s through TicketStore.CreateAsync with `writers` at once.
         using var stop = new CancellationTokenSource();
         long written = 0;
-        var local = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.FromHours(8));
+        // A day the filler has not numbered (it fills up to today without the store's day counter).
+        var local = DateTimeOffset.UtcNow.AddDays(2).ToOffset(TimeSpan.FromHours(8));
         var load = Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
