@@ -117,7 +117,9 @@ public static class WeComMessageMapper
             properties[ChatIdKey] = chatId!;
         }
 
-        if (responseUrl is { Length: > 0 })
+        // A response_url that is no http(s) address (the official test vector's "RESPONSEURL") cannot be replied to:
+        // the message is still taken, and its reply goes by the group robot or an app message instead.
+        if (responseUrl is { Length: > 0 } && IsHttpUrl(responseUrl))
         {
             properties[ResponseUrlKey] = responseUrl;
             properties[ResponseUrlExpiresKey] = (now + ResponseUrlLifetime).ToString("O", CultureInfo.InvariantCulture);
@@ -287,6 +289,10 @@ public static class WeComMessageMapper
 
     private static IReadOnlyList<InboundAttachment> Attachment(string contentType, string? url) =>
         string.IsNullOrEmpty(url) ? [] : [new InboundAttachment(contentType, url)];
+
+    /// <summary>An address the client can post a reply to later; anything else would fail every delivery attempt.</summary>
+    private static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     private static string? String(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String

@@ -15,6 +15,22 @@ public sealed class WeComMessageMapperTests
         return message;
     }
 
+    [Theory]
+    [InlineData(@"\\..\\..")]
+    [InlineData("response?code=1")]
+    [InlineData("file:///etc/passwd")]
+    public void Map_ResponseUrlNotAnHttpAddress_MessageIsTakenWithoutIt(string responseUrl)
+    {
+        var original = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", "wecom-text-group.json"));
+        var json = System.Text.Encoding.UTF8.GetBytes(original.Replace(
+            "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=RESPONSE_CODE", responseUrl, StringComparison.Ordinal));
+
+        Assert.True(WeComMessageMapper.TryMap(json, "小灵通", Now, out var message, out var problem), problem);
+        Assert.Equal("物业电话多少", message!.Text);
+        Assert.False(message.Conversation.Properties.ContainsKey("response_url"));
+        Assert.False(message.Conversation.Properties.ContainsKey("response_url_expires"));
+    }
+
     [Fact]
     public void Map_GroupText_StripsMentionAndKeysByChat()
     {
