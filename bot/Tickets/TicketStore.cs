@@ -221,19 +221,12 @@ public sealed class TicketStore
         return expression;
     }
 
-    /// <summary>The open ticket with this duplicate key created after <paramref name="since"/>, if any.</summary>
     /// <summary>Open tickets created since <paramref name="since"/> (UTC), newest first: the candidates a new report may join.</summary>
     public IReadOnlyList<Ticket> OpenSince(DateTime since) =>
         _tickets.Find(Query.GTE("CreatedAt", since))
             .Where(t => t.IsOpen)
             .OrderByDescending(t => t.CreatedAt)
             .ToList();
-
-    public Ticket? FindOpenDuplicate(string duplicateKey, DateTime since) =>
-        _tickets.Find(t => t.DuplicateKey == duplicateKey)
-            .Where(t => t.IsOpen && t.CreatedAt >= since)
-            .OrderByDescending(t => t.CreatedAt)
-            .FirstOrDefault();
 
     // LiteDB compares keys with the database's collation (culture-aware, case-insensitive by default), so a range can
     // hold keys that only look like the prefix (another case or accent): callers check ownership exactly, and read
