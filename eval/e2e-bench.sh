@@ -7,6 +7,8 @@
 #   (npm install botbuilder@4.23.3 express@4 there); the .NET peer is published from ../shared/bench.
 #   METRICS=both measures this build twice in the same run, with metrics off (the default) and on
 #   (--Metrics:Enabled=true, scraped every 5 s as Prometheus would): issue 16's target is under 5 % apart.
+#   ROUNDS=n (with METRICS=both) alternates off/on n times and ends with the medians of each and their ratio, since
+#   one pair of runs on a shared machine spreads more (about 25 %) than the effect being measured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
@@ -39,18 +41,38 @@ run_ours() { # label dll [server arguments…]
   # Let the first start's background work (demo seeding, model training) finish before measuring.
   sleep "${SETTLE:-20}"
   echo "$1, 32 residents asking in turn:"
-  node $bench/e2e.js http://127.0.0.1:5280/api/messages 5291 "$seconds" 32 0 物业电话多少 "$expect_ours"
+  node $bench/e2e.js http://127.0.0.1:5280/api/messages 5291 "$seconds" 32 0 物业电话多少 "$expect_ours" | tee -a "$out/results-${RESULT_TAG:-x}"
   echo "$1, a steady 200 questions/s:"
-  node $bench/e2e.js http://127.0.0.1:5280/api/messages 5292 "$seconds" 1 200 物业电话多少 "$expect_ours"
+  node $bench/e2e.js http://127.0.0.1:5280/api/messages 5292 "$seconds" 1 200 物业电话多少 "$expect_ours" | tee -a "$out/results-${RESULT_TAG:-x}"
   if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null || true; fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
   grep -E "fail|error|Exception" -i "$out/bot.log" | head -5 || true
   rm -rf "$dir"
 }
 if [ -n "${BEFORE:-}" ]; then run_ours "CommunityBot before ($(git -C "$BEFORE" log --oneline -1 | cut -c1-7))" "$BEFORE/bot/bin/Release/net10.0/CommunityBot.dll"; fi
-run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7))" bot/bin/Release/net10.0/CommunityBot.dll
-if [ "${METRICS:-}" = both ]; then
-  run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7)), metrics on" bot/bin/Release/net10.0/CommunityBot.dll --Metrics:Enabled=true
+if [ "${METRICS:-}" = both ] && [ "${ROUNDS:-1}" -gt 1 ]; then
+  for round in $(seq 1 "$ROUNDS"); do
+    RESULT_TAG=off run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7)), round $round, metrics off" bot/bin/Release/net10.0/CommunityBot.dll
+    RESULT_TAG=on run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7)), round $round, metrics on" bot/bin/Release/net10.0/CommunityBot.dll --Metrics:Enabled=true
+  done
+  # Medians over the rounds: answers/s with 32 residents in turn, and p99 at the steady rate.
+  node -e '
+    const fs = require("fs");
+    const read = tag => fs.readFileSync(process.argv[1] + "/results-" + tag, "utf8").trim().split("\n").map(l => JSON.parse(l));
+    const med = xs => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+    const sum = tag => { const rows = read(tag);
+      const closed = rows.filter(r => r.mode.startsWith("closed")), open = rows.filter(r => r.mode.startsWith("open"));
+      return { rate: closed.map(r => r.answered_per_s), p99: open.map(r => r.e2e_p99_ms), misses: closed.concat(open).reduce((a, r) => a + r.misses, 0) }; };
+    const off = sum("off"), on = sum("on");
+    console.log(`metrics off: answers/s ${off.rate.join(", ")} (median ${med(off.rate)}); p99 at 200/s ${off.p99.join(", ")} ms (median ${med(off.p99)}); misses ${off.misses}`);
+    console.log(`metrics on:  answers/s ${on.rate.join(", ")} (median ${med(on.rate)}); p99 at 200/s ${on.p99.join(", ")} ms (median ${med(on.p99)}); misses ${on.misses}`);
+    console.log(`on/off median answers/s: ${(med(on.rate) / med(off.rate)).toFixed(3)}`);
+  ' "$out"
+else
+  run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7))" bot/bin/Release/net10.0/CommunityBot.dll
+  if [ "${METRICS:-}" = both ]; then
+    run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7)), metrics on" bot/bin/Release/net10.0/CommunityBot.dll --Metrics:Enabled=true
+  fi
 fi
 
 if [ "${PEERS:-1}" = 1 ]; then
