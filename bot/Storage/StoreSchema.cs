@@ -10,7 +10,7 @@ namespace CommunityBot.Storage;
 public static partial class StoreSchema
 {
     /// <summary>The layout this build writes.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>
     /// The steps that bring a store from version <c>i</c> to <c>i + 1</c>, in order (<c>Steps[i]</c>). Each step must be
@@ -22,6 +22,11 @@ public static partial class StoreSchema
         // follows). Its layout is exactly version 1's (collections and indexes are created by the stores that own them,
         // LiteDbIndexes builds an index that is missing), so the step records the version and changes nothing else.
         new("record the schema version (the layout is unchanged)", _ => { }),
+        // Version 1 → 2: duplicates are matched on the problem and the place (DuplicateMatcher), no longer on a stored
+        // category|compound|building key, so the tickets' DuplicateKey index only cost every ticket write an index
+        // update. Dropping an index that is not there (a store made by a build that never had it) is a no-op. The field
+        // stays in older documents, where nothing reads it.
+        new("drop the unused tickets index DuplicateKey", database => database.GetCollection("tickets").DropIndex("DuplicateKey")),
     ];
 
     /// <summary>

@@ -29,8 +29,6 @@ public sealed class Ticket
     public List<TicketReporter> Supporters { get; set; } = [];
     /// <summary>"channel|userId" of the reporter and every supporter, for "我的工单".</summary>
     public List<string> ReporterKeys { get; set; } = [];
-    /// <summary>Category + compound + building: reports with the same key are duplicates within the window.</summary>
-    public string DuplicateKey { get; set; } = "";
     /// <summary>"channel|messageId" of the message that submitted the report (see <c>GrievanceReport.SubmissionKey</c>).</summary>
     public string? SubmissionKey { get; set; }
     public string? GridId { get; set; }

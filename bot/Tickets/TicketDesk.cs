@@ -83,7 +83,6 @@ public sealed partial class TicketDesk : ITicketDesk
         }
 
         var reporter = ToReporter(report);
-        var duplicateKey = $"{report.Category}|{report.CompoundId ?? report.CompoundName}|{report.Building ?? report.Landmark}";
         var utc = at.UtcDateTime;
         if (_options.DuplicateWindow > TimeSpan.Zero && (report.Building ?? report.Landmark) is not null
             && FindDuplicate(report, utc - _options.DuplicateWindow) is { } open)
@@ -145,7 +144,6 @@ public sealed partial class TicketDesk : ITicketDesk
             Photos = report.Photos.Select(p => p.Url).ToList(),
             Reporter = reporter,
             ReporterKeys = [reporter.Key],
-            DuplicateKey = duplicateKey,
             SubmissionKey = report.SubmissionKey,
             GridId = assignment.GridId,
             AssigneeId = assignment.WorkerId,

@@ -60,7 +60,6 @@ public sealed class TicketStore
         LiteDbIndexes.Ensure(database, _tickets, logger ?? NullLogger<TicketStore>.Instance,
             ("Status", "$.Status"),
             ("AssigneeId", "$.AssigneeId"),
-            ("DuplicateKey", "$.DuplicateKey"),
             (QueueIndex, QueueKey),
             (ReportedByIndex, ReportedByKey),
             ("CreatedAt", "$.CreatedAt"),

@@ -35,11 +35,19 @@ public sealed class StoreSchemaTests : IDisposable
     public void Open_StoreOfPreviousRelease_UpgradedInPlaceKeepingItsData()
     {
         UnpackFixture("store-v0.db.gz");
+        using (var before = new LiteDatabase($"Filename={Options.DatabasePath};Connection=direct"))
+        {
+            Assert.Contains("DuplicateKey", TicketIndexes(before));
+        }
+
         var logger = new CollectingLogger<StoreSchemaTests>();
 
         using (var database = StorageExtensions.OpenDatabase(Options, logger))
         {
             Assert.Equal(StoreSchema.CurrentVersion, database.UserVersion);
+            // Version 2 dropped the index nothing queries any more; the store's other indexes are all still there.
+            Assert.DoesNotContain("DuplicateKey", TicketIndexes(database));
+            Assert.Contains("Queue", TicketIndexes(database));
             var ticket = new TicketStore(database, new LiteDbWriter(database, new CollectingLogger<LiteDbWriter>())).Find("WT20261202-0001");
             Assert.NotNull(ticket);
             Assert.Equal("物业管理", ticket.Category);
@@ -128,6 +136,9 @@ public sealed class StoreSchemaTests : IDisposable
         Assert.Equal([0, 1], ran);
         Assert.Equal(2, database.UserVersion);
     }
+
+    private static List<string> TicketIndexes(ILiteDatabase database) =>
+        database.GetCollection("$indexes").Find(Query.EQ("collection", "tickets")).Select(i => i["name"].AsString).ToList();
 
     private void UnpackFixture(string name)
     {
