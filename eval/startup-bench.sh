@@ -31,13 +31,14 @@ measure() { # label dll
     local ms=$(( ($(date +%s%N) - start) / 1000000 ))
     sleep 5
     local rss; rss=$(rss_mb "$pid")
+    local ok=0
     for i in $(seq 1 200); do
       curl -sf -o /dev/null -H 'Content-Type: application/json' \
         -d "{\"conversationId\":\"private-zhang\",\"userId\":\"zhang\",\"userName\":\"张阿姨\",\"text\":\"物业电话多少 $i\"}" \
-        "http://127.0.0.1:$port/api/local/messages" || true
+        "http://127.0.0.1:$port/api/local/messages" && ok=$((ok + 1))
     done
     local after; after=$(rss_mb "$pid")
-    echo "$label, run $run: listening after $ms ms; RSS $rss MB idle, $after MB after 200 questions"
+    echo "$label, run $run: listening after $ms ms; RSS $rss MB idle, $after MB after 200 questions ($ok accepted)"
     times+=("$ms"); idle+=("$rss"); busy+=("$after")
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
