@@ -292,7 +292,7 @@ public sealed partial class TurnRouter : IBot
 
     private async Task OnWorkerNoteAsync(TurnContext turn, WorkerNote note, CancellationToken cancellationToken)
     {
-        var result = await _desk.ActAsync(new WorkerActionRequest(note.TicketNumber, note.Action, turn.Inbound.Conversation, note.Text, turn.Now), cancellationToken);
+        var result = await _desk.ActAsync(new WorkerActionRequest(note.TicketNumber, note.Action, turn.Inbound.Conversation, note.Text, turn.Now, Photos: note.Photos), cancellationToken);
         turn.Reply(result.Message);
     }
 
