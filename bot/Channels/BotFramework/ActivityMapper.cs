@@ -121,10 +121,10 @@ public static partial class ActivityMapper
             Text = message.Text,
         };
 
-        // Pictures go as media attachments (contentType + contentUrl), which every Bot Framework channel shows inline
+        // Pictures go as media attachments (contentType + contentUrl), which Bot Framework channels show inline
         // ("Add media attachments to messages", learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-add-media-attachments);
-        // the card, when there is one, comes after them.
-        var attachments = ToMediaAttachments(message.Attachments);
+        // they follow the card, when there is one, so the card stays the first attachment as it always was.
+        var attachments = new List<Attachment>();
         if (message.Buttons.Count > 0 && UsesSuggestedActions(to, message))
         {
             reply.SuggestedActions = new SuggestedActions(actions: message.Buttons.Select(ToSuggestedAction).ToList());
@@ -133,6 +133,8 @@ public static partial class ActivityMapper
         {
             attachments.Add(new Attachment(AdaptiveCardContentType, content: BuildCard(message)));
         }
+
+        attachments.AddRange(ToMediaAttachments(message.Attachments));
 
         if (attachments.Count > 0)
         {
