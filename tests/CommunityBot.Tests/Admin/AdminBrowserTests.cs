@@ -14,22 +14,18 @@ namespace CommunityBot.Tests.Admin;
 /// real host on Kestrel at 127.0.0.1 with an ephemeral port: WebApplicationFactory's in-memory TestServer cannot be
 /// reached by a browser, so the factory is switched to Kestrel (<see cref="Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory{TEntryPoint}.UseKestrel(Action{Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions})"/>).
 /// </summary>
-public sealed class AdminBrowserTests : IAsyncLifetime
+[Collection(ChromiumCollection.Name)]
+public sealed class AdminBrowserTests(ChromiumBrowser chromium) : IAsyncLifetime
 {
-    // Without the network flags Chromium keeps trying hosts it cannot reach from here (DESIGN.md).
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     private readonly BotApplication _app = new();
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private readonly List<IBrowserContext> _contexts = [];
     private string _baseUrl = "";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         if (!File.Exists(ChromiumFactAttribute.ChromiumPath))
         {
-            return; // every test here is skipped
+            return Task.CompletedTask; // every test here is skipped
         }
 
         _app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -37,23 +33,16 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         _baseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         CreateAccounts(_app);
         MoveToOfficeHours(_app);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        foreach (var context in _contexts)
         {
-            await _browser.DisposeAsync();
+            await context.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         _app.Dispose();
     }
 
@@ -178,7 +167,8 @@ public sealed class AdminBrowserTests : IAsyncLifetime
 
     private async Task<IPage> NewPageAsync()
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", BaseURL = _baseUrl });
+        var context = await chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = _baseUrl });
+        _contexts.Add(context);
         return await context.NewPageAsync();
     }
 
