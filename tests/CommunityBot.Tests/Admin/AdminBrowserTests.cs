@@ -90,6 +90,34 @@ public sealed class AdminBrowserTests(ChromiumBrowser chromium) : IAsyncLifetime
     }
 
     [ChromiumFact]
+    public async Task Browser_ChatPage_ShowsTheClosingPhoto_AndNoAddressThatIsNotHttp()
+    {
+        // As the web chat client delivers a closing question, plus an address no client would let through, to check the page's own guard.
+        _app.Services.GetRequiredService<CommunityBot.Channels.WebChat.WebChatMailbox>().Append(CommunityBot.Channels.WebChat.WebChatDemo.GroupId, new()
+        {
+            From = CommunityBot.Channels.WebChat.WebChatSender.Bot,
+            UserId = "local-bot",
+            UserName = "小灵通",
+            Text = "您反映的问题（工单 WT20261123-0001）已办结：灯泡已换\n问题解决了吗？",
+            Attachments =
+            [
+                new("image/jpeg", "https://files.example.invalid/closing/lamp.jpg"),
+                new("image/jpeg", "javascript:alert(document.cookie)"),
+            ],
+        });
+        var page = await NewPageAsync();
+
+        await page.GotoAsync(_baseUrl + "/");
+
+        var message = page.Locator("#messages .msg.bot", new() { HasText = "已办结：灯泡已换" });
+        await Assertions.Expect(message).ToHaveCountAsync(1);
+        await Assertions.Expect(message.Locator("img.photo")).ToHaveCountAsync(1);
+        Assert.Equal("https://files.example.invalid/closing/lamp.jpg", await message.Locator("img.photo").GetAttributeAsync("src"));
+        Assert.Equal("noopener noreferrer", await message.Locator("a.photo-link").GetAttributeAsync("rel"));
+        await Assertions.Expect(page.Locator("[href^='javascript:'], [src^='javascript:']")).ToHaveCountAsync(0);
+    }
+
+    [ChromiumFact]
     public async Task Browser_WorkerOpensTheFaqPage_IsRefused()
     {
         var page = await NewPageAsync();
