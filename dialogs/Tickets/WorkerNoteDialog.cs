@@ -50,8 +50,11 @@ public sealed class WorkerNoteDialog : Dialog<WorkerNoteDialog.Step, WorkerNoteS
 
         if (answer.Attachments.Count > 0)
         {
-            // Only a web address can reach a resident on every channel; anything else would be lost on the way.
-            var photos = answer.Attachments.Select(a => a.Url).Where(OutboundAttachment.IsWebUrl).ToList();
+            // Only a picture at a web address can reach a resident on every channel; anything else would be lost on the way.
+            var photos = answer.Attachments
+                .Where(a => a.ContentType.StartsWith("image", StringComparison.OrdinalIgnoreCase) && OutboundAttachment.IsWebUrl(a.Url))
+                .Select(a => a.Url)
+                .ToList();
             if (photos.Count == 0)
             {
                 return Task.FromResult(DialogTurn<WorkerNote>.Retry(step == Step.Note

@@ -131,7 +131,7 @@ public sealed class ClosingPhotoJourneyTests : IDisposable
             .AssertReplyContains("请填写办结说明")
             .Send("已换灯泡")
             .AssertReply(r => Assert.StartsWith("要附一张办结现场照片吗", r.Text))
-            .Send("", attachments: [new InboundAttachment("image", "file:///etc/passwd")])
+            .Send("", attachments: [new InboundAttachment("image", "file:///etc/passwd"), new InboundAttachment("application/pdf", "https://files.example.org/report.pdf")])
             .AssertReply("这张照片没法转给居民（只能转发网络图片），请重新发一张，或点「跳过」。")
             .AssertReply(r => Assert.Equal(["跳过"], r.Buttons.Select(b => b.Title)))
             .Press("跳过")
