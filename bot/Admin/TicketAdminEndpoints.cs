@@ -152,7 +152,9 @@ public static partial class TicketAdminEndpoints
 
         var note = form["note"].ToString().Trim();
         var target = form["worker"].ToString().Trim();
-        IResult Refuse(string message, int statusCode) => DetailPage(http, number, page, null, message, note, statusCode, target);
+        var photoField = form["photos"].ToString().Trim();
+        IResult Refuse(string message, int statusCode) => DetailPage(http, number, page, null, message, note, statusCode, target, photoField);
+        var photos = photoField.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         if (!Enum.TryParse<WorkerAction>(form["action"], out var action) || !Enum.IsDefined(action))
         {
@@ -167,6 +169,16 @@ public static partial class TicketAdminEndpoints
         if (action is WorkerAction.Transfer or WorkerAction.CoHandle && target.Length == 0)
         {
             return Refuse(action == WorkerAction.Transfer ? "请选择接手人。" : "请选择联动人。", StatusCodes.Status400BadRequest);
+        }
+
+        if (photos.Length > 0 && action != WorkerAction.Close)
+        {
+            return Refuse("照片只能随办结发给居民：请点「办结」，或清空照片地址。", StatusCodes.Status400BadRequest);
+        }
+
+        if (photos.Length > MaxClosingPhotos || photos.Any(p => p.Length > 2048 || !OutboundAttachment.IsWebUrl(p)))
+        {
+            return Refuse($"办结照片地址需为 http:// 或 https:// 开头的网址，每行一个，最多 {MaxClosingPhotos} 个。", StatusCodes.Status400BadRequest);
         }
 
         if (action == WorkerAction.TakeOver && note.Length == 0)
@@ -204,11 +216,11 @@ public static partial class TicketAdminEndpoints
         }
         else
         {
-            var request = new WorkerActionRequest(number, action, actor, note, now, target.Length > 0 ? target : null);
+            var request = new WorkerActionRequest(number, action, actor, note, now, target.Length > 0 ? target : null, photos);
             var result = await desk.ActAsync(request, cancellationToken);
             if (result.NeedsNote)
             {
-                return Refuse("请先填写说明（回复内容、办结情况或原因）。", StatusCodes.Status400BadRequest);
+                return Refuse("请先填写说明（回复内容、办结情况或原因；办结也可以只附照片）。", StatusCodes.Status400BadRequest);
             }
 
             if (!result.Succeeded)
@@ -224,7 +236,7 @@ public static partial class TicketAdminEndpoints
 
     private static IResult DetailPage(
         HttpContext http, string number, TicketPage page, string? done, string? error, string note,
-        int statusCode = StatusCodes.Status200OK, string target = "")
+        int statusCode = StatusCodes.Status200OK, string target = "", string photos = "")
     {
         var user = AdminSession.From(http.User);
         var (store, scope, format) = (page.Store, page.Scope, page.Format);
@@ -243,7 +255,7 @@ public static partial class TicketAdminEndpoints
             ? Html.Empty
             : user.WorkerId is null
                 ? AdminLayout.Message("此账号没有关联网格人员，只能查看工单。")
-                : ActionForm(http, ticket, page.Directory, note, target, handoff);
+                : ActionForm(http, ticket, page.Directory, note, target, handoff, photos);
         return AdminLayout.Page(http, "工单 " + ticket.Number, Html.Of($"""
             {AdminLayout.Message(done)}
             {AdminLayout.Message(error, error: true)}
@@ -262,6 +274,7 @@ public static partial class TicketAdminEndpoints
                 <tr><th>办结时限</th><td>{format.Time(ticket.CloseBy)}</td></tr>
               </table>
               {Photos(ticket)}
+              {ClosingPhotos(ticket)}
             </div>
             {actions}
             <h2>处理记录</h2>
@@ -287,7 +300,26 @@ public static partial class TicketAdminEndpoints
         return Html.Of($"""<h2>现场照片（{ticket.Photos.Count}）</h2><div class="photos" id="photos">{items}</div>""");
     }
 
-    private static Html ActionForm(HttpContext http, Ticket ticket, GridDirectory directory, string note, string target, Tickets.Handoff? handoff)
+    /// <summary>
+    /// The photos of the latest 办结, under their own heading (they are the worker's, not the resident's). Only http(s)
+    /// addresses are ever kept for them, so each is an image.
+    /// </summary>
+    private static Html ClosingPhotos(Ticket ticket)
+    {
+        var photos = ticket.ClosingPhotos.Where(OutboundAttachment.IsWebUrl).ToList();
+        if (photos.Count == 0)
+        {
+            return Html.Empty;
+        }
+
+        var items = photos.Select((p, i) => Html.Of($"""<a href="{p}" target="_blank" rel="noopener noreferrer"><img src="{p}" alt="办结照片{i + 1}" loading="lazy"></a>"""));
+        return Html.Of($"""<h2>办结照片（{photos.Count}）</h2><div class="photos" id="closing-photos">{items}</div>""");
+    }
+
+    private const int MaxClosingPhotos = 4;
+
+    private static Html ActionForm(
+        HttpContext http, Ticket ticket, GridDirectory directory, string note, string target, Tickets.Handoff? handoff, string photos)
     {
         var current = directory.Current;
         var workers = current.Data.Workers.Select(w => Html.Of($"""
@@ -298,6 +330,8 @@ public static partial class TicketAdminEndpoints
               {AdminLayout.Csrf(http)}
               <label for="note">说明（回复或发给居民的话、办结情况、转派/联动/退回的原因）</label>
               <textarea id="note" name="note" rows="3">{note}</textarea>
+              <label for="photos">办结照片地址（可选，办结时随说明发给居民；http(s) 网址，每行一个）</label>
+              <textarea id="photos" name="photos" rows="2">{photos}</textarea>
               <label for="worker">接手人 / 联动人（转派、联动时选择）</label>
               <select id="worker" name="worker"><option value="">请选择</option>{workers}</select>
               <div class="actions">

@@ -35,15 +35,17 @@ public sealed partial class GroupPlaces(
             return null;
         }
 
+        // A tie counts for what the directory still has: a compound it no longer lists is no default place.
         var compounds = directory.Compounds();
+        var fromLastGroup = !conversation.IsGroup;
         if (group.CompoundId is { } compoundId && compounds.FirstOrDefault(c => c.Id == compoundId) is { } compound)
         {
-            return new GroupPlace(compound.Id, compound.Name, compound.Community, FromLastGroup: !conversation.IsGroup);
+            return new GroupPlace(compound.Id, compound.Name, compound.Community, fromLastGroup, group.CommunityId ?? compound.CommunityId);
         }
 
-        // Tied to a community only: the community narrows the compounds offered.
-        return group.CommunityId is { } communityId && compounds.FirstOrDefault(c => c.CommunityId == communityId) is { } inCommunity
-            ? new GroupPlace(null, null, inCommunity.Community, FromLastGroup: !conversation.IsGroup)
+        // Tied to a community only: the community narrows the compounds offered, and picks its FAQ variants.
+        return group.CommunityId is { } communityId
+            ? new GroupPlace(null, null, compounds.FirstOrDefault(c => c.CommunityId == communityId)?.Community, fromLastGroup, communityId)
             : null;
     }
 

@@ -149,20 +149,6 @@ public sealed class GroupRegistry
         _residents.FindById(ResidentKey(channel, userId))?.GroupKey is { } key ? Find(key) : null;
 
     /// <summary>
-    /// The place of a conversation: a group's own community and compound, and for a private chat those of the group its
-    /// resident last spoke in; null when there is none (an untied group, a resident never seen in a group).
-    /// </summary>
-    public GroupTie? PlaceOf(ConversationReference conversation)
-    {
-        var key = conversation.IsGroup
-            ? KeyOf(conversation.Channel, conversation.ConversationId)
-            : _residents.FindById(ResidentKey(conversation.Channel, conversation.UserId))?.GroupKey;
-        return key is not null && _groups.FindById(key) is { } group && (group.CommunityId ?? group.CompoundId) is not null
-            ? new GroupTie(group.CommunityId, group.CompoundId)
-            : null;
-    }
-
-    /// <summary>
     /// Registers <paramref name="conversation"/> (if new) under <paramref name="name"/> and ties it to the community and
     /// compound, as 群管理 does (call on the writer thread). The demo group is tied this way on first start.
     /// </summary>

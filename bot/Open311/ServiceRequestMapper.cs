@@ -33,6 +33,10 @@ public static class ServiceRequestMapper
             Address = HasPublicLocation(ticket) ? PersonalData.Hide(ticket.PublicLocation, ticket.Room) : null,
             Lat = submission?.Lat,
             Long = submission?.Long,
+            // GeoReport v2 has one media_url per request, "a URL to media associated with the request", which the client
+            // supplies on POST (wiki.open311.org/GeoReport_v2, POST Service Request; the spec left media upload to the client,
+            // wiki.open311.org/GeoReport_v2/Extensions "Media Handling"). It stays the submitter's: a worker's closing photo
+            // would silently replace it, and the outcome is published as status_notes.
             MediaUrl = submission?.MediaUrl,
         };
     }

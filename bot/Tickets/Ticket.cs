@@ -54,6 +54,13 @@ public sealed class Ticket
     [BsonIgnore]
     public TicketLevel CurrentLevel => EscalatedTo is { } rung && rung > Level ? rung : Level;
 
+    /// <summary>
+    /// The photos of the latest 办结 (the worker's, kept on its <see cref="TicketEventKind.Closed"/> event, apart from the
+    /// residents' <see cref="Photos"/>); empty when it had none or the ticket was never closed.
+    /// </summary>
+    [BsonIgnore]
+    public IReadOnlyList<string> ClosingPhotos => Events.LastOrDefault(e => e.Kind == TicketEventKind.Closed)?.Photos ?? [];
+
     public bool IsOpen => Status is TicketStatus.Pending or TicketStatus.InProgress or TicketStatus.Reopened or TicketStatus.Returned;
 }
 
@@ -86,6 +93,8 @@ public sealed class TicketEvent
     public string Actor { get; set; } = "";
     public TicketEventKind Kind { get; set; }
     public string Note { get; set; } = "";
+    /// <summary>The http(s) addresses of the photos the actor sent with it (a worker's 办结).</summary>
+    public List<string> Photos { get; set; } = [];
 }
 
 /// <summary>What happened to a ticket.</summary>

@@ -276,7 +276,9 @@ public sealed partial class TicketDesk : ITicketDesk
         }
 
         var needsNote = request.Action is WorkerAction.Reply or WorkerAction.Close or WorkerAction.Return or WorkerAction.Transfer or WorkerAction.CoHandle;
-        if (needsNote && string.IsNullOrWhiteSpace(request.Note))
+        // 办结 with a photo needs no typed note: the photo says it.
+        var closingPhotos = request.Action == WorkerAction.Close ? WebPhotos(request.Photos) : [];
+        if (needsNote && string.IsNullOrWhiteSpace(request.Note) && closingPhotos.Count == 0)
         {
             return new WorkerActionResult(true, "", NeedsNote: true);
         }
@@ -285,7 +287,7 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             WorkerAction.Sign => await SignAsync(ticket, worker, request),
             WorkerAction.Reply => await ReplyAsync(ticket, worker, request, cancellationToken),
-            WorkerAction.Close => await CloseAsync(ticket, worker, request, cancellationToken),
+            WorkerAction.Close => await CloseAsync(ticket, worker, request, closingPhotos, cancellationToken),
             WorkerAction.Return => await ReturnAsync(ticket, worker, request),
             WorkerAction.Transfer => await TransferAsync(ticket, worker, request),
             WorkerAction.CoHandle => await CoHandleAsync(ticket, worker, request),
@@ -381,7 +383,8 @@ public sealed partial class TicketDesk : ITicketDesk
         return new WorkerActionResult(true, "已转告居民。");
     }
 
-    private async Task<WorkerActionResult> CloseAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
+    private async Task<WorkerActionResult> CloseAsync(
+        Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, List<string> photos, CancellationToken cancellationToken)
     {
         var updated = await _store.UpdateAsync(ticket.Number, t =>
         {
@@ -390,7 +393,7 @@ public sealed partial class TicketDesk : ITicketDesk
                 return false;
             }
 
-            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Closed, Note = request.Note });
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Closed, Note = request.Note, Photos = photos });
             return true;
         });
         if (updated is null)
@@ -404,8 +407,12 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             var prompts = await _proactive.StartProactiveAsync(
                 resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = ForAudience(resident, request.Note, updated.Room) }, request.At, cancellationToken);
-            foreach (var prompt in prompts)
+            for (var i = 0; i < prompts.Count; i++)
             {
+                // The closing photo goes with the message that tells the resident it was done, wherever that message goes:
+                // to the group when the ticket was reported there (a photo of the repair is no personal data; the note
+                // beside it is masked for the group as always).
+                var prompt = i == 0 && photos.Count > 0 ? prompts[i] with { Attachments = Attachments(photos) } : prompts[i];
                 await _outbox.SendAsync(resident, prompt, cancellationToken);
             }
         }
@@ -535,6 +542,13 @@ public sealed partial class TicketDesk : ITicketDesk
     /// </summary>
     private static string ForAudience(ConversationReference resident, string text, string? room) =>
         resident.IsGroup ? PersonalData.Hide(text, room) : text;
+
+    /// <summary>The http(s) addresses among <paramref name="urls"/>: no other kind of photo address is kept or sent.</summary>
+    private static List<string> WebPhotos(IReadOnlyList<string>? urls) =>
+        urls?.Where(OutboundAttachment.IsWebUrl).Distinct(StringComparer.Ordinal).ToList() ?? [];
+
+    private static List<OutboundAttachment> Attachments(IEnumerable<string> photos) =>
+        photos.Select(p => OutboundAttachment.Photo(p)).OfType<OutboundAttachment>().ToList();
 
     private static IEnumerable<ConversationReference> Residents(Ticket ticket) =>
         ticket.Supporters.Prepend(ticket.Reporter).Select(r => r.Address());

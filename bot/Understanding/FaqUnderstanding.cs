@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics;
-using CommunityBot.Broadcasts;
-using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Directory;
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
 using CommunityBot.Understanding.Nlu;
@@ -13,9 +12,8 @@ namespace CommunityBot.Understanding;
 /// in; the intent says what the resident wants. A question-shaped complaint ("暖气不热怎么办") is a grievance
 /// that still carries the FAQ answer, so the assistant answers and offers to file a report in one reply.
 /// </summary>
-/// <param name="groups">Where a conversation is (its group's compound), for per-compound answers; without it every answer is the general one.</param>
 public sealed class FaqUnderstanding(
-    FaqMatcher matcher, FaqStore store, MessageClassifier? classifier = null, NluOptions? nluOptions = null, GroupRegistry? groups = null)
+    FaqMatcher matcher, FaqStore store, MessageClassifier? classifier = null, NluOptions? nluOptions = null)
     : IUnderstanding, IFaqAnswers
 {
     // Whole messages that are only a greeting or thanks: certain without a model.
@@ -83,15 +81,8 @@ public sealed class FaqUnderstanding(
     public FaqAnswer? Find(string id) =>
         store.Find(id) is { Enabled: true } entry ? new FaqAnswer(entry.Id, entry.Question, entry.Answer) : null;
 
-    public FaqAnswer? AnswerFor(string id, ConversationReference conversation)
-    {
-        if (store.Find(id) is not { Enabled: true } entry)
-        {
-            return null;
-        }
-
-        // Most entries have no variants: no need to look up where the resident is.
-        var place = entry.Variants.Count == 0 ? null : groups?.PlaceOf(conversation);
-        return new FaqAnswer(entry.Id, entry.Question, entry.AnswerFor(place?.CompoundId, place?.CommunityId));
-    }
+    public FaqAnswer? AnswerFor(string id, GroupPlace? place) =>
+        store.Find(id) is { Enabled: true } entry
+            ? new FaqAnswer(entry.Id, entry.Question, entry.AnswerFor(place?.CompoundId, place?.CommunityId))
+            : null;
 }

@@ -34,8 +34,7 @@ public static class UnderstandingExtensions
             sp.GetRequiredService<FaqMatcher>(),
             sp.GetRequiredService<FaqStore>(),
             sp.GetRequiredService<MessageClassifier>(),
-            sp.GetRequiredService<IOptions<NluOptions>>().Value,
-            sp.GetService<Broadcasts.GroupRegistry>()));
+            sp.GetRequiredService<IOptions<NluOptions>>().Value));
         builder.Services.AddSingleton<IUnderstanding>(sp => sp.GetRequiredService<FaqUnderstanding>());
         builder.Services.AddSingleton<IFaqAnswers>(sp => sp.GetRequiredService<FaqUnderstanding>());
         builder.Services.AddHostedService<FaqSeeder>();

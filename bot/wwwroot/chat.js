@@ -33,9 +33,19 @@
     form: $('composer-form'),
     mention: $('mention-chip'),
     input: $('input'),
+    photo: $('photo'),
     send: $('send'),
     notice: $('notice'),
   };
+
+  function isWebUrl(value) {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || url.protocol === 'http:';
+    } catch (e) {
+      return false;
+    }
+  }
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -182,8 +192,8 @@
     }));
   }
 
-  async function send(text, buttonValue) {
-    if (!buttonValue && !text.trim()) return;
+  async function send(text, buttonValue, imageUrl) {
+    if (!buttonValue && !imageUrl && !text.trim()) return;
     const conversation = currentConversation();
     const speaker = resident(state.speaker);
     const body = {
@@ -195,6 +205,7 @@
       messageId: newMessageId(),
     };
     if (buttonValue) body.buttonValue = buttonValue;
+    if (imageUrl) body.imageUrl = imageUrl;
 
     const addressed = !conversation.isGroup || !!buttonValue || hasMention(text);
     state.pending++;
@@ -293,6 +304,21 @@
     const bubble = el('div', 'bubble');
     if (message.title) bubble.appendChild(el('strong', 'title', message.title));
     if (message.text) bubble.appendChild(document.createTextNode(message.text));
+    for (const image of message.images || []) {
+      // Only http(s) pictures: a javascript: or data: address is never put into the page.
+      if (!isWebUrl(image.url)) continue;
+      const link = el('a', 'photo-link');
+      link.href = image.url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      const img = el('img', 'photo');
+      img.src = image.url;
+      img.alt = image.name || '照片';
+      img.loading = 'lazy';
+      img.referrerPolicy = 'no-referrer';
+      link.appendChild(img);
+      bubble.appendChild(link);
+    }
     body.appendChild(bubble);
 
     if (message.buttons && message.buttons.length) {
@@ -393,6 +419,18 @@
         event.preventDefault();
         ui.form.requestSubmit();
       }
+    });
+    // A photo by its address, as a worker sends one with 办结 (the page keeps no files).
+    ui.photo.addEventListener('click', () => {
+      const url = (window.prompt('图片地址（http:// 或 https:// 开头），会和输入框里的文字一起发送：') || '').trim();
+      if (!url) return;
+      if (!isWebUrl(url)) {
+        showNotice('图片地址需以 http:// 或 https:// 开头。', true);
+        return;
+      }
+      const text = ui.input.value;
+      resetInput();
+      send(text, null, url);
     });
     ui.input.addEventListener('input', autosize);
     ui.mention.addEventListener('click', () => {

@@ -7,6 +7,8 @@ public sealed record OutboundMessage
     public IReadOnlyList<CardAction> Buttons { get; init; } = [];
     /// <summary>Optional card title (worker cards); plain replies leave it empty.</summary>
     public string? Title { get; init; }
+    /// <summary>Pictures shown with the text (a worker's closing photo); every channel client delivers them.</summary>
+    public IReadOnlyList<OutboundAttachment> Attachments { get; init; } = [];
 
     public static OutboundMessage Plain(string text) => new() { Text = text };
 

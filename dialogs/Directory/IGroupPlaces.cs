@@ -26,8 +26,11 @@ public interface IGroupPlaces
 }
 
 /// <summary>
-/// A conversation's default place. <see cref="CompoundId"/> is null for a group tied to a community only, whose
-/// compounds <see cref="CommunityName"/> narrows the choice to. <see cref="FromLastGroup"/>: a private chat's place, taken
-/// from the resident's last group.
+/// A conversation's default place, the one reading of it that the intake and the FAQ's per-place answers share.
+/// <see cref="CompoundId"/> is a directory compound, null for a group tied to a community only, whose compounds
+/// <see cref="CommunityName"/> narrows the choice to (null when the directory has none there). <see cref="CommunityId"/>
+/// is the tie's community (the compound's when the tie names none). <see cref="FromLastGroup"/>: a private chat's place,
+/// taken from the resident's last group.
 /// </summary>
-public sealed record GroupPlace(string? CompoundId, string? CompoundName, string? CommunityName, bool FromLastGroup = false);
+public sealed record GroupPlace(
+    string? CompoundId, string? CompoundName, string? CommunityName, bool FromLastGroup = false, string? CommunityId = null);

@@ -33,4 +33,5 @@ public sealed class PromptState
     public bool Optional { get; set; }
     public int MinLength { get; set; } = 1;
     public int MaxLength { get; set; } = 500;
+    public bool AcceptsAttachments { get; set; }
 }

@@ -27,10 +27,23 @@ public sealed record Prompt
     public bool Optional { get; init; }
     public int MinLength { get; init; } = 1;
     public int MaxLength { get; init; } = 500;
+    /// <summary>For a text: a photo answers it too, with or without text (a worker's closing note).</summary>
+    public bool AcceptsAttachments { get; init; }
 
     /// <param name="buttons">Shortcuts shown with the question (e.g. 「跳过」); pressing one answers with its value as the text.</param>
-    public static Prompt ForText(string text, string? retryText = null, int minLength = 1, int maxLength = 500, IEnumerable<CardAction>? buttons = null) =>
-        new() { Kind = PromptKind.Text, Text = text, RetryText = retryText, MinLength = minLength, MaxLength = maxLength, Choices = buttons?.ToList() ?? [] };
+    /// <param name="acceptsAttachments">A message with a photo answers it whatever its text (the text may be empty).</param>
+    public static Prompt ForText(
+        string text, string? retryText = null, int minLength = 1, int maxLength = 500, IEnumerable<CardAction>? buttons = null, bool acceptsAttachments = false) =>
+        new()
+        {
+            Kind = PromptKind.Text,
+            Text = text,
+            RetryText = retryText,
+            MinLength = minLength,
+            MaxLength = maxLength,
+            Choices = buttons?.ToList() ?? [],
+            AcceptsAttachments = acceptsAttachments,
+        };
 
     public static Prompt ForChoice(string text, IEnumerable<CardAction> choices, string? retryText = null, bool allowOtherInput = false) =>
         new() { Kind = PromptKind.Choice, Text = text, Choices = choices.ToList(), RetryText = retryText, AllowOtherInput = allowOtherInput };
@@ -64,6 +77,7 @@ public sealed record Prompt
         Optional = Optional,
         MinLength = MinLength,
         MaxLength = MaxLength,
+        AcceptsAttachments = AcceptsAttachments,
         MaxAttempts = maxAttempts,
     };
 

@@ -16,7 +16,9 @@ public static class PromptValidator
         return prompt.Kind switch
         {
             // A text prompt's shortcut button (「跳过」) answers with its value, as if typed.
-            PromptKind.Text => ValidateText(prompt, (message.ButtonValue ?? message.Text).Trim()),
+            PromptKind.Text => prompt.AcceptsAttachments && message.Attachments.Count > 0 && message.ButtonValue is null
+                ? new PromptAnswer { Text = message.Text.Trim(), Attachments = message.Attachments }
+                : ValidateText(prompt, (message.ButtonValue ?? message.Text).Trim()),
             PromptKind.Choice => MatchChoice(prompt.Choices, text) is { } choice
                 ? new PromptAnswer { Text = message.Text, Choice = choice }
                 : null,

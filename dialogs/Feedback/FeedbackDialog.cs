@@ -21,7 +21,7 @@ public sealed class FeedbackDialog : Dialog<FeedbackDialog.Step, FeedbackState, 
 
     protected override Task<DialogTurn<FeedbackResult>> BeginAsync(TurnContext turn, FeedbackState state, CancellationToken cancellationToken) =>
         Task.FromResult(DialogTurn<FeedbackResult>.Ask(Step.Fixed, Prompt.ForChoice(
-            $"您反映的问题（工单 {state.TicketNumber}）已办结：{state.Note}\n问题解决了吗？",
+            $"您反映的问题（工单 {state.TicketNumber}）已办结{(state.Note.Length > 0 ? "：" + state.Note : "，请看办结照片。")}\n问题解决了吗？",
             [new CardAction("已解决", "是"), new CardAction("没解决", "否")],
             "请回复「是」或「否」：问题解决了吗？")));
 

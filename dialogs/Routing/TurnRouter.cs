@@ -183,7 +183,7 @@ public sealed partial class TurnRouter : IBot
         }
 
         var understanding = _understanding.Understand(wantsToReport ? ReportTriggers.Strip(text) : text);
-        if (understanding.Faq is { } faq && _answers.AnswerFor(faq.Id, inbound.Conversation) is { } answer)
+        if (understanding.Faq is { } faq && _answers.AnswerFor(faq.Id, place) is { } answer)
         {
             if (understanding.Intent == Intent.Grievance && !wantsToReport)
             {
@@ -292,7 +292,7 @@ public sealed partial class TurnRouter : IBot
 
     private async Task OnWorkerNoteAsync(TurnContext turn, WorkerNote note, CancellationToken cancellationToken)
     {
-        var result = await _desk.ActAsync(new WorkerActionRequest(note.TicketNumber, note.Action, turn.Inbound.Conversation, note.Text, turn.Now), cancellationToken);
+        var result = await _desk.ActAsync(new WorkerActionRequest(note.TicketNumber, note.Action, turn.Inbound.Conversation, note.Text, turn.Now, Photos: note.Photos), cancellationToken);
         turn.Reply(result.Message);
     }
 
@@ -371,7 +371,7 @@ public sealed partial class TurnRouter : IBot
 
     private async Task OnFaqChosenAsync(TurnContext turn, FaqChoice choice, CancellationToken cancellationToken)
     {
-        if (choice.EntryId is { } id && _answers.AnswerFor(id, turn.Inbound.Conversation) is { } answer)
+        if (choice.EntryId is { } id && _answers.AnswerFor(id, _places.DefaultFor(turn.Inbound.Conversation)) is { } answer)
         {
             turn.Reply(answer.Answer);
             // The knowledge base lacked this way of asking: the office sees it next to the misses, one click from adding it.
@@ -406,7 +406,7 @@ public sealed partial class TurnRouter : IBot
 
         // A button from an earlier card (its dialog already over, or pressed by another resident in the group).
         if (value.StartsWith("faq:", StringComparison.Ordinal) && value != FaqClarifyDialog.NoneValue
-            && _answers.AnswerFor(value["faq:".Length..], turn.Inbound.Conversation) is { } answer)
+            && _answers.AnswerFor(value["faq:".Length..], _places.DefaultFor(turn.Inbound.Conversation)) is { } answer)
         {
             turn.Reply(answer.Answer);
             return;

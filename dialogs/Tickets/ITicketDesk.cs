@@ -60,10 +60,12 @@ public enum WorkerAction
 /// <summary>
 /// An action on a ticket by whoever pressed the button or typed the note. <see cref="TargetWorkerId"/> names the
 /// receiving worker of 转派/联动 when it was chosen from a list (the admin console); without it the desk looks for a
-/// worker's full name in the note (the chat card).
+/// worker's full name in the note (the chat card). <see cref="Photos"/> are the closing photos of 办结 (http(s) addresses);
+/// with one, 办结 needs no typed note.
 /// </summary>
 public sealed record WorkerActionRequest(
-    string TicketNumber, WorkerAction Action, ConversationReference Actor, string Note, DateTimeOffset At, string? TargetWorkerId = null);
+    string TicketNumber, WorkerAction Action, ConversationReference Actor, string Note, DateTimeOffset At, string? TargetWorkerId = null,
+    IReadOnlyList<string>? Photos = null);
 
 /// <summary>What to tell the actor; <see cref="NeedsNote"/> means the action needs a note first (回复/办结/退回/转派/联动).</summary>
 public sealed record WorkerActionResult(bool Succeeded, string Message, bool NeedsNote = false);

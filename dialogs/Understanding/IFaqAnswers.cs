@@ -7,10 +7,11 @@ public interface IFaqAnswers
     FaqAnswer? Find(string id);
 
     /// <summary>
-    /// The entry with the answer for where it is asked: in a group tied to a compound or community, that place's variant
-    /// when the entry has one; in a private chat, the variant for the resident's last group; the general answer elsewhere.
+    /// The entry with the answer for <paramref name="place"/>, where it is asked (<see cref="Directory.IGroupPlaces.DefaultFor"/>:
+    /// a group's tie, or in a private chat the resident's last group's): that compound's or community's variant when the
+    /// entry has one; the general answer without a place.
     /// </summary>
-    FaqAnswer? AnswerFor(string id, Conversation.ConversationReference conversation);
+    FaqAnswer? AnswerFor(string id, Directory.GroupPlace? place);
 }
 
 /// <summary>The part of a knowledge-base entry a resident sees.</summary>

@@ -121,22 +121,37 @@ public static partial class ActivityMapper
             Text = message.Text,
         };
 
-        if (message.Buttons.Count == 0)
-        {
-            return reply;
-        }
-
-        if (UsesSuggestedActions(to, message))
+        // Pictures go as media attachments (contentType + contentUrl), which Bot Framework channels show inline
+        // ("Add media attachments to messages", learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-add-media-attachments);
+        // they follow the card, when there is one, so the card stays the first attachment as it always was.
+        var attachments = new List<Attachment>();
+        if (message.Buttons.Count > 0 && UsesSuggestedActions(to, message))
         {
             reply.SuggestedActions = new SuggestedActions(actions: message.Buttons.Select(ToSuggestedAction).ToList());
         }
-        else
+        else if (message.Buttons.Count > 0)
         {
-            reply.Attachments = [new Attachment(AdaptiveCardContentType, content: BuildCard(message))];
+            attachments.Add(new Attachment(AdaptiveCardContentType, content: BuildCard(message)));
+        }
+
+        attachments.AddRange(ToMediaAttachments(message.Attachments));
+
+        if (attachments.Count > 0)
+        {
+            reply.Attachments = attachments;
         }
 
         return reply;
     }
+
+    /// <summary>The message's pictures as media attachments; an address that is no http(s) URL is never sent.</summary>
+    private static List<Attachment> ToMediaAttachments(IReadOnlyList<OutboundAttachment> attachments) =>
+        attachments.Where(a => OutboundAttachment.IsWebUrl(a.Url))
+            .Select(a => new Attachment(
+                contentType: a.ContentType.Contains('/', StringComparison.Ordinal) ? a.ContentType : OutboundAttachment.DefaultImageType,
+                contentUrl: a.Url,
+                name: NullIfEmpty(a.Name)))
+            .ToList();
 
     /// <summary>
     /// Quick replies for a question with choices in a private chat on Web Chat, Direct Line or the Emulator: they vanish once

@@ -75,14 +75,21 @@ public sealed partial class WeComClient : IBatchingChannelClient
 
         // A private message with buttons (a worker's ticket card): the text as an app message, then the buttons as a
         // button_interaction card whose presses come back as events carrying the button's value.
+        // Pictures follow the text as a news message (an app text shows no markdown link).
+        var text = WeComMessageMapper.ToMarkdown(messages, pictureLinks: false);
+        var news = WeComMessageMapper.ToNewsMessage(messages);
         var withButtons = messages.LastOrDefault(m => m.Buttons.Count > 0);
+        await SendAppTextAsync(to.UserId, text, cancellationToken);
+        if (news is not null)
+        {
+            await SendAppMessageAsync(to.UserId, news, cancellationToken);
+        }
+
         if (withButtons is null)
         {
-            await SendAppTextAsync(to.UserId, markdown, cancellationToken);
             return;
         }
 
-        await SendAppTextAsync(to.UserId, markdown, cancellationToken);
         var title = withButtons.Title ?? withButtons.Text.Split('\n')[0];
         await SendTemplateCardAsync(
             to.UserId, new WeComTemplateCard(Guid.NewGuid().ToString("N"), title, null, FitButtons(withButtons.Buttons)), cancellationToken);

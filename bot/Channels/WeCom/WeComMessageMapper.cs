@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CommunityBot.Dialogs.Conversation;
 
 namespace CommunityBot.Channels.WeCom;
@@ -183,8 +184,13 @@ public static class WeComMessageMapper
         return result;
     }
 
-    /// <summary>Renders an outbound message as WeCom markdown; buttons become a list the resident can answer by typing.</summary>
-    public static string ToMarkdown(OutboundMessage message)
+    /// <summary>
+    /// Renders an outbound message as WeCom markdown; buttons become a list the resident can answer by typing, and pictures
+    /// (with <paramref name="pictureLinks"/>) a link each: the group robot's and the intelligent robot's markdown take links
+    /// but no inline image ("链接：[这是一个链接](https://work.weixin.qq.com/api/doc)", 群机器人配置说明
+    /// developer.work.weixin.qq.com/document/path/99110, markdown类型), and a markdown reply cannot carry a second message.
+    /// </summary>
+    public static string ToMarkdown(OutboundMessage message, bool pictureLinks = true)
     {
         var lines = new List<string>();
         if (!string.IsNullOrEmpty(message.Title))
@@ -198,12 +204,55 @@ public static class WeComMessageMapper
             lines.AddRange(message.Buttons.Select(b => "> " + b.Title));
         }
 
+        if (pictureLinks)
+        {
+            lines.AddRange(Pictures([message]).Select(p => $"[{PictureTitle(p)}]({MarkdownUrl(p.Url)})"));
+        }
+
         return string.Join("\n", lines);
     }
 
     /// <summary>Joins the markdown of several replies into one message (a response_url takes one call).</summary>
-    public static string ToMarkdown(IEnumerable<OutboundMessage> messages) =>
-        string.Join("\n\n", messages.Select(ToMarkdown));
+    public static string ToMarkdown(IEnumerable<OutboundMessage> messages, bool pictureLinks = true) =>
+        string.Join("\n\n", messages.Select(m => ToMarkdown(m, pictureLinks)));
+
+    /// <summary>
+    /// The pictures of the messages that may be sent (http(s) addresses only), at most the eight articles a news message
+    /// holds ("图文消息，一个图文消息支持1到8条图文", 发送应用消息 developer.work.weixin.qq.com/document/path/90236, news消息).
+    /// </summary>
+    public static IReadOnlyList<OutboundAttachment> Pictures(IEnumerable<OutboundMessage> messages) =>
+        messages.SelectMany(m => m.Attachments).Where(a => OutboundAttachment.IsWebUrl(a.Url)).Take(MaxNewsArticles).ToList();
+
+    /// <summary>
+    /// An app <c>news</c> message showing the pictures by their address (<c>picurl</c>, "图文消息的图片链接，支持JPG、PNG格式",
+    /// and <c>url</c>, "点击后跳转的链接", document 90236): the only app message that shows an image without uploading it
+    /// as media first. Null when there is no picture.
+    /// </summary>
+    public static JsonObject? ToNewsMessage(IEnumerable<OutboundMessage> messages)
+    {
+        var pictures = Pictures(messages);
+        if (pictures.Count == 0)
+        {
+            return null;
+        }
+
+        var articles = new JsonArray();
+        foreach (var picture in pictures)
+        {
+            articles.Add(new JsonObject { ["title"] = PictureTitle(picture), ["url"] = picture.Url, ["picurl"] = picture.Url });
+        }
+
+        return new JsonObject { ["msgtype"] = "news", ["news"] = new JsonObject { ["articles"] = articles } };
+    }
+
+    private const int MaxNewsArticles = 8;
+
+    private static string PictureTitle(OutboundAttachment picture) =>
+        string.IsNullOrWhiteSpace(picture.Name) ? "查看照片" : picture.Name.Replace('[', '(').Replace(']', ')');
+
+    // A link target may not hold spaces or parentheses in markdown: the escaped form of the same address.
+    private static string MarkdownUrl(string url) =>
+        new Uri(url).AbsoluteUri.Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal);
 
     private static InboundMessage MapMixed(InboundMessage inbound, JsonElement root, string botName, bool isGroup, int maxTextLength)
     {

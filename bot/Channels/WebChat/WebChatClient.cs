@@ -21,6 +21,7 @@ public sealed partial class WebChatClient(WebChatMailbox mailbox, IOptions<WebCh
             Text = message.Text,
             Title = message.Title,
             Buttons = message.Buttons,
+            Attachments = message.Attachments.Where(a => OutboundAttachment.IsWebUrl(a.Url)).ToList(),
             // In a group every participant reads the bot; a private message is for its addressee only.
             Addressee = to.IsGroup || string.IsNullOrEmpty(to.UserId) ? null : to.UserId,
         });

@@ -125,6 +125,7 @@ public static partial class WebChatEndpoints
             UserId = inbound.UserId,
             UserName = inbound.Conversation.UserName,
             Text = string.IsNullOrWhiteSpace(request!.Text) ? request.ButtonValue ?? "" : request.Text.Trim(),
+            Attachments = inbound.Attachments.Select(a => new OutboundAttachment(a.ContentType, a.Url, a.Name)).ToList(),
             Addressee = inbound.IsGroup ? null : inbound.UserId,
             MessageId = inbound.Id,
         });
@@ -276,7 +277,8 @@ public static partial class WebChatEndpoints
         entry.Text,
         entry.Title,
         entry.Buttons,
-        entry.At);
+        entry.At,
+        entry.Attachments.Select(a => new ImageView(a.Url, a.Name)).ToList());
 
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid web chat request");
@@ -308,5 +310,9 @@ public static partial class WebChatEndpoints
 
     /// <summary>One message as the page renders it.</summary>
     public sealed record MessageView(
-        long Seq, string From, string UserId, string UserName, string Text, string? Title, IReadOnlyList<CardAction> Buttons, DateTimeOffset At);
+        long Seq, string From, string UserId, string UserName, string Text, string? Title, IReadOnlyList<CardAction> Buttons, DateTimeOffset At,
+        IReadOnlyList<ImageView> Images);
+
+    /// <summary>A picture of a message: its http(s) address and an optional caption.</summary>
+    public sealed record ImageView(string Url, string? Name);
 }

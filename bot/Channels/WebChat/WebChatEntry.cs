@@ -13,6 +13,8 @@ public sealed record WebChatEntry
     public string Text { get; init; } = "";
     public string? Title { get; init; }
     public IReadOnlyList<CardAction> Buttons { get; init; } = [];
+    /// <summary>Pictures shown under the text; only http(s) addresses are ever kept (see <see cref="OutboundAttachment.IsWebUrl"/>).</summary>
+    public IReadOnlyList<OutboundAttachment> Attachments { get; init; } = [];
     /// <summary>When the mailbox took the message; assigned by <see cref="WebChatMailbox.Append"/>.</summary>
     public DateTimeOffset At { get; init; }
     /// <summary>The only user allowed to read this message (private chats); null means every participant.</summary>

@@ -54,6 +54,7 @@ public static partial class WebChatMapper
             // A group hears the bot only when mentioned; a private chat and a pressed button always address it.
             AddressedToBot = !request.IsGroup || mentioned || pressedButton,
             ButtonValue = pressedButton ? request.ButtonValue : null,
+            Attachments = string.IsNullOrEmpty(request.ImageUrl) ? [] : [new InboundAttachment("image", request.ImageUrl)],
             Timestamp = now,
         };
         return true;
@@ -92,7 +93,12 @@ public static partial class WebChatMapper
             return $"按钮值过长：最多 {MaxTextLength} 个字符。buttonValue is too long: at most {MaxTextLength:N0} characters.";
         }
 
-        if (string.IsNullOrWhiteSpace(request.Text) && string.IsNullOrEmpty(request.ButtonValue))
+        if (request.ImageUrl is { Length: > 0 } image && (image.Length > MaxTextLength || !OutboundAttachment.IsWebUrl(image)))
+        {
+            return "图片地址无效：需为 http(s) 链接。imageUrl must be an absolute http(s) URL of at most 2,000 characters.";
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Text) && string.IsNullOrEmpty(request.ButtonValue) && string.IsNullOrEmpty(request.ImageUrl))
         {
             return "消息内容为空。The message has no text and no button value.";
         }

@@ -14,22 +14,18 @@ namespace CommunityBot.Tests.Admin;
 /// real host on Kestrel at 127.0.0.1 with an ephemeral port: WebApplicationFactory's in-memory TestServer cannot be
 /// reached by a browser, so the factory is switched to Kestrel (<see cref="Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory{TEntryPoint}.UseKestrel(Action{Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions})"/>).
 /// </summary>
-public sealed class AdminBrowserTests : IAsyncLifetime
+[Collection(ChromiumCollection.Name)]
+public sealed class AdminBrowserTests(ChromiumBrowser chromium) : IAsyncLifetime
 {
-    // Without the network flags Chromium keeps trying hosts it cannot reach from here (DESIGN.md).
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     private readonly BotApplication _app = new();
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private readonly List<IBrowserContext> _contexts = [];
     private string _baseUrl = "";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         if (!File.Exists(ChromiumFactAttribute.ChromiumPath))
         {
-            return; // every test here is skipped
+            return Task.CompletedTask; // every test here is skipped
         }
 
         _app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -37,23 +33,16 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         _baseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         CreateAccounts(_app);
         MoveToOfficeHours(_app);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        foreach (var context in _contexts)
         {
-            await _browser.DisposeAsync();
+            await context.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         _app.Dispose();
     }
 
@@ -98,6 +87,34 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("用户名或密码不正确。");
         await Assertions.Expect(page.Locator("#name")).ToHaveValueAsync(Boss);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "工单" })).ToHaveCountAsync(0);
+    }
+
+    [ChromiumFact]
+    public async Task Browser_ChatPage_ShowsTheClosingPhoto_AndNoAddressThatIsNotHttp()
+    {
+        // As the web chat client delivers a closing question, plus an address no client would let through, to check the page's own guard.
+        _app.Services.GetRequiredService<CommunityBot.Channels.WebChat.WebChatMailbox>().Append(CommunityBot.Channels.WebChat.WebChatDemo.GroupId, new()
+        {
+            From = CommunityBot.Channels.WebChat.WebChatSender.Bot,
+            UserId = "local-bot",
+            UserName = "小灵通",
+            Text = "您反映的问题（工单 WT20261123-0001）已办结：灯泡已换\n问题解决了吗？",
+            Attachments =
+            [
+                new("image/jpeg", "https://files.example.invalid/closing/lamp.jpg"),
+                new("image/jpeg", "javascript:alert(document.cookie)"),
+            ],
+        });
+        var page = await NewPageAsync();
+
+        await page.GotoAsync(_baseUrl + "/");
+
+        var message = page.Locator("#messages .msg.bot", new() { HasText = "已办结：灯泡已换" });
+        await Assertions.Expect(message).ToHaveCountAsync(1);
+        await Assertions.Expect(message.Locator("img.photo")).ToHaveCountAsync(1);
+        Assert.Equal("https://files.example.invalid/closing/lamp.jpg", await message.Locator("img.photo").GetAttributeAsync("src"));
+        Assert.Equal("noopener noreferrer", await message.Locator("a.photo-link").GetAttributeAsync("rel"));
+        await Assertions.Expect(page.Locator("[href^='javascript:'], [src^='javascript:']")).ToHaveCountAsync(0);
     }
 
     [ChromiumFact]
@@ -178,7 +195,8 @@ public sealed class AdminBrowserTests : IAsyncLifetime
 
     private async Task<IPage> NewPageAsync()
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", BaseURL = _baseUrl });
+        var context = await chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = _baseUrl });
+        _contexts.Add(context);
         return await context.NewPageAsync();
     }
 

@@ -371,6 +371,50 @@ public sealed class AdminHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task TicketAct_CloseWithAPhotoAddress_KeptApartAndShownUnderItsOwnHeading()
+    {
+        var number = await FileTicketAsync(_app);
+        await LoginAsync(_client, WangFang);
+        var page = "/admin/tickets/" + number;
+
+        var closed = await PostFormAsync(_client, page, page + "/act", new()
+        {
+            ["action"] = "Close", ["note"] = "", ["photos"] = "https://files.example.org/closing/bbq.jpg\n",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
+        var ticket = _app.Services.GetRequiredService<TicketStore>().Find(number)!;
+        Assert.Equal(TicketStatus.Resolved, ticket.Status);
+        Assert.Equal(["https://files.example.org/closing/bbq.jpg"], ticket.ClosingPhotos);
+        Assert.Empty(ticket.Photos);
+        var detail = await _client.GetStringAsync(page);
+        Assert.Contains("<h2>办结照片（1）</h2>", detail);
+        Assert.Contains("""<div class="photos" id="closing-photos"><a href="https://files.example.org/closing/bbq.jpg" """, detail);
+        Assert.DoesNotContain("现场照片（", detail); // the resident sent none
+    }
+
+    [Theory]
+    [InlineData("Close", "javascript:alert(1)", "办结照片地址需为 http:// 或 https://")]
+    [InlineData("Reply", "https://files.example.org/a.jpg", "照片只能随办结发给居民")]
+    public async Task TicketAct_BadPhotoAddress_Returns400KeepsTheFormAndChangesNothing(string action, string photo, string expected)
+    {
+        var number = await FileTicketAsync(_app);
+        await LoginAsync(_client, WangFang);
+        var page = "/admin/tickets/" + number;
+
+        var response = await PostFormAsync(_client, page, page + "/act", new() { ["action"] = action, ["note"] = "已约谈烧烤店", ["photos"] = photo });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains(expected, html);
+        Assert.Contains(">已约谈烧烤店</textarea>", html); // nothing the worker typed is lost
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(photo) + "</textarea>", html);
+        var ticket = _app.Services.GetRequiredService<TicketStore>().Find(number)!;
+        Assert.True(ticket.IsOpen);
+        Assert.DoesNotContain(ticket.Events, e => e.Kind is TicketEventKind.Closed or TicketEventKind.Replied);
+    }
+
+    [Fact]
     public async Task TicketAct_OtherCommunityStaff_Returns404AndChangesNothing()
     {
         var number = await FileTicketAsync(_app);

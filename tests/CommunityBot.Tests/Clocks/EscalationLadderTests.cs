@@ -221,6 +221,8 @@ public sealed class EscalationLadderTests
             .InPrivateChatOf(FakeDirectory.GridWorker).PressCardButton(TicketFlows.FirstTicket, "办结")
             .AssertReply(r => Assert.StartsWith("请填写办结说明", r.Text))
             .Send("已劝烧烤店晚十点前收摊")
+            .AssertReply(r => Assert.StartsWith("要附一张办结现场照片吗", r.Text))
+            .Press("跳过")
             .AssertReply(r => Assert.StartsWith($"工单 {TicketFlows.FirstTicket} 已办结", r.Text))
             .InConversation("group-1", group: true)
             .AssertReply(r => Assert.Contains("问题解决了吗", r.Text))

@@ -50,6 +50,8 @@ public sealed class TimerBackfillTests : IDisposable
             .PressCardButton(number, "办结")
             .AssertReplyContains("请填写办结说明")
             .Send("已处理")
+            .AssertReply(r => Assert.StartsWith("要附一张办结现场照片吗", r.Text))
+            .Press("跳过")
             .AssertReplyContains("已办结")
             .InConversation("group-1", group: true)
             .AssertReply(r => Assert.EndsWith("问题解决了吗？", r.Text))

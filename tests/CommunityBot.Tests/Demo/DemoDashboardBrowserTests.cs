@@ -14,11 +14,9 @@ namespace CommunityBot.Tests.Demo;
 /// red/black lists show the seeded demo month. Checked on the page and on a screenshot of each chart: its pixels are
 /// not blank (the bars' colours are there), so a chart that renders empty fails.
 /// </summary>
+[Collection(ChromiumCollection.Name)]
 public sealed partial class DemoDashboardBrowserTests : IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     // Counts the screenshot's saturated pixels (bars are coloured; background, axes and text are white, grey or black).
     private const string CountColouredPixels = """
         async (dataUrl) => {
@@ -42,43 +40,36 @@ public sealed partial class DemoDashboardBrowserTests : IAsyncLifetime
 
     private readonly CollectingLoggerProvider _logs = new();
     private readonly BotApplication _app;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private readonly ChromiumBrowser _chromium;
+    private IBrowserContext? _context;
 
-    public DemoDashboardBrowserTests()
+    public DemoDashboardBrowserTests(ChromiumBrowser chromium)
     {
+        _chromium = chromium;
         _app = new BotApplication(new() { ["Demo:Tickets"] = "true", ["Demo:TieGroup"] = "true", ["Demo:SignIn"] = "true" })
         {
             ExtraServices = s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_logs),
         };
     }
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumFactAttribute.ChromiumPath))
+        if (File.Exists(ChromiumFactAttribute.ChromiumPath))
         {
-            return;
+            _app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            _app.StartServer();
         }
 
-        _app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _app.StartServer();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_context is not null)
         {
-            await _browser.DisposeAsync();
+            await _context.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         _app.Dispose();
     }
 
@@ -88,7 +79,7 @@ public sealed partial class DemoDashboardBrowserTests : IAsyncLifetime
         var printed = Assert.Single(_logs.Logger.Entries, e => e.Message.Contains("sign in once", StringComparison.Ordinal)).Message;
         var link = LinkPattern().Match(printed).Value;
         Assert.StartsWith("http://127.0.0.1:", link, StringComparison.Ordinal); // the address the server really listens on
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", ViewportSize = new() { Width = 1280, Height = 900 } });
+        var context = _context = await _chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(link);

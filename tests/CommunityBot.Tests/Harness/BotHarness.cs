@@ -41,8 +41,8 @@ public sealed class BotHarness : IDisposable
         Faq.ReplaceAll((knowledgeBase ?? DemoKnowledgeBase.Entries).ToList());
         Groups = new GroupRegistry(Database);
         Understanding = classifier is null
-            ? FaqTestFactory.CreateUnderstanding(Faq, Groups)
-            : new FaqUnderstanding(new FaqMatcher(new FaqMatchingOptions(), Faq.Enabled()), Faq, classifier, groups: Groups);
+            ? FaqTestFactory.CreateUnderstanding(Faq)
+            : new FaqUnderstanding(new FaqMatcher(new FaqMatchingOptions(), Faq.Enabled()), Faq, classifier);
         States = new LiteDbDialogStateStore(Database, Writer);
         Misses = new MissStore(Database, Writer);
         Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));

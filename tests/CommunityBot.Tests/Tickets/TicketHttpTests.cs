@@ -214,6 +214,8 @@ public sealed class TicketHttpTests : IDisposable
         note.AsObject().Remove("value");
         note["text"] = "已更换3号楼二层楼道灯泡";
         await PostAndDeliverAsync(note);
+        Assert.StartsWith("要附一张办结现场照片吗", _app.Connector.Calls[^1].Text, StringComparison.Ordinal);
+        await PostAndDeliverAsync(WorkerSubmit(WangFangTeamsId, "王芳", conversationId, ButtonValue(_app.Connector.Calls[^1], "跳过")));
 
         Assert.Equal(TicketStatus.Resolved, Tickets(_app).Find(Ticket1)!.Status);
         var calls = _app.Connector.Calls;
@@ -231,6 +233,36 @@ public sealed class TicketHttpTests : IDisposable
         var ticket = Tickets(_app).Find(Ticket1)!;
         Assert.Equal(TicketStatus.Closed, ticket.Status);
         Assert.Equal(ticket.Status, TicketStatusRules.Replay(ticket.Events));
+    }
+
+    [Fact]
+    public async Task WorkerCard_CloseWithATeamsPhoto_TheGroupsClosingQuestionCarriesItAsAMediaAttachment()
+    {
+        await FileLampComplaintAsync();
+        var (conversationId, card) = AssertOneProactiveCardToWangFang(_app, Ticket1);
+        await PostAndDeliverAsync(WorkerSubmit(WangFangTeamsId, "王芳", conversationId, ButtonValue(card, "办结")));
+
+        // Teams sends a pasted picture as an attachment beside the text.
+        var note = WorkerSubmit(WangFangTeamsId, "王芳", conversationId, "");
+        note.AsObject().Remove("value");
+        note["text"] = "灯泡已换";
+        note["attachments"] = new JsonArray(new JsonObject
+        {
+            ["contentType"] = "image/png", ["contentUrl"] = "https://files.example.org/closing/lamp.png", ["name"] = "lamp.png",
+        });
+        await PostAndDeliverAsync(note);
+
+        var ticket = Tickets(_app).Find(Ticket1)!;
+        Assert.Equal(TicketStatus.Resolved, ticket.Status);
+        Assert.Equal(["https://files.example.org/closing/lamp.png"], ticket.ClosingPhotos);
+        Assert.Empty(ticket.Photos);
+        var question = LastGroupReply();
+        Assert.Contains("灯泡已换", question.Text, StringComparison.Ordinal);
+        var attachments = question.Body!["attachments"]!.AsArray();
+        Assert.Equal("application/vnd.microsoft.card.adaptive", attachments[0]!["contentType"]!.GetValue<string>());
+        var photo = Assert.Single(attachments, a => a!["contentUrl"] is not null)!;
+        Assert.Equal("https://files.example.org/closing/lamp.png", photo["contentUrl"]!.GetValue<string>());
+        Assert.StartsWith("image/", photo["contentType"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Theory]

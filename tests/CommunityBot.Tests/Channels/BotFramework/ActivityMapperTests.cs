@@ -269,6 +269,41 @@ public class ActivityMapperTests
     }
 
     [Fact]
+    public void ToReply_APhoto_GoesAsAMediaAttachmentBesideTheText()
+    {
+        var to = Map("teams-group-mention.json").Conversation;
+        var message = OutboundMessage.Plain("已办结") with
+        {
+            Attachments = [new OutboundAttachment("image/png", "https://files.example.org/a.png", "a.png"), new OutboundAttachment("image", "javascript:alert(1)")],
+        };
+
+        var json = Wire(ActivityMapper.ToReply(to, message));
+
+        Assert.Equal("已办结", json.GetProperty("text").GetString());
+        var attachment = Assert.Single(json.GetProperty("attachments").EnumerateArray()); // the javascript: address is never sent
+        Assert.Equal("image/png", attachment.GetProperty("contentType").GetString());
+        Assert.Equal("https://files.example.org/a.png", attachment.GetProperty("contentUrl").GetString());
+        Assert.Equal("a.png", attachment.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void ToReply_APhotoWithButtonsInAGroup_TheCardFirstThenTheImage()
+    {
+        var to = Map("teams-group-mention.json").Conversation;
+        var message = OutboundMessage.WithButtons("问题解决了吗？", [new CardAction("已解决", "是")]) with
+        {
+            Attachments = [new OutboundAttachment("image", "https://files.example.org/a.jpg")],
+        };
+
+        var attachments = Wire(ActivityMapper.ToReply(to, message)).GetProperty("attachments").EnumerateArray().ToList();
+
+        Assert.Equal(2, attachments.Count);
+        Assert.Equal("application/vnd.microsoft.card.adaptive", attachments[0].GetProperty("contentType").GetString());
+        Assert.Equal(OutboundAttachment.DefaultImageType, attachments[1].GetProperty("contentType").GetString()); // "image" alone is no media type
+        Assert.Equal("https://files.example.org/a.jpg", attachments[1].GetProperty("contentUrl").GetString());
+    }
+
+    [Fact]
     public void ToReply_CardSubmitRoundTrip_ButtonValueComesBack()
     {
         var to = Map("teams-personal.json").Conversation;

@@ -116,6 +116,48 @@ public sealed class WeComClientTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_GroupWithAPhoto_ResponseUrlMarkdownLinksIt()
+    {
+        var message = OutboundMessage.Plain("已办结") with { Attachments = [new OutboundAttachment("image/jpeg", "https://files.example.org/a (1).jpg")] };
+
+        await Client().SendAsync(Group(), message, CancellationToken.None);
+
+        var call = Assert.Single(_wecom.Calls);
+        Assert.Equal("已办结\n[查看照片](https://files.example.org/a%20%281%29.jpg)", call.Body!["markdown"]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SendAsync_GroupRobotWithAPhoto_WebhookMarkdownLinksIt()
+    {
+        var message = OutboundMessage.Plain("已办结") with { Attachments = [new OutboundAttachment("image/jpeg", "https://files.example.org/a.jpg")] };
+
+        await Client().SendAsync(Group(_time.GetUtcNow().AddSeconds(-1)), message, CancellationToken.None);
+
+        var hook = Assert.Single(_wecom.CallsTo("webhook/send"));
+        Assert.Equal("已办结\n[查看照片](https://files.example.org/a.jpg)", hook.Body!["markdown"]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SendAsync_SingleChatWithAPhoto_SendsTheTextThenANewsMessageShowingIt()
+    {
+        var to = new ConversationReference { Channel = "wecom", ConversationId = "single:zhangsan", UserId = "zhangsan" };
+        var message = OutboundMessage.Plain("已办结") with
+        {
+            Attachments = [new OutboundAttachment("image/jpeg", "https://files.example.org/a.jpg"), new OutboundAttachment("image", "javascript:alert(1)")],
+        };
+
+        await Client().SendAsync(to, message, CancellationToken.None);
+
+        var sends = _wecom.CallsTo("message/send").ToList();
+        Assert.Equal(["text", "news"], sends.Select(c => c.Body!["msgtype"]!.GetValue<string>()));
+        Assert.Equal("已办结", sends[0].Body!["text"]!["content"]!.GetValue<string>()); // no markdown link in a plain text
+        var article = Assert.Single(sends[1].Body!["news"]!["articles"]!.AsArray())!;
+        Assert.Equal("https://files.example.org/a.jpg", article["picurl"]!.GetValue<string>());
+        Assert.Equal("https://files.example.org/a.jpg", article["url"]!.GetValue<string>());
+        Assert.Equal("zhangsan", sends[1].Body!["touser"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task SendAsync_SeveralRepliesAtOnce_UseTheResponseUrlOnce()
     {
         await Client().SendAsync(Group(), [OutboundMessage.Plain("一"), OutboundMessage.Plain("二")], CancellationToken.None);

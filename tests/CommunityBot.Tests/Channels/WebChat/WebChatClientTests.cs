@@ -53,6 +53,20 @@ public sealed class WebChatClientTests
     }
 
     [Fact]
+    public async Task SendAsync_APhoto_IsKeptForThePage_OnlyWhenItIsAWebAddress()
+    {
+        var message = OutboundMessage.Plain("已办结") with
+        {
+            Attachments = [new OutboundAttachment("image", "https://files.example.org/a.jpg"), new OutboundAttachment("image", "javascript:alert(1)")],
+        };
+
+        await CreateClient().SendAsync(To("demo-group", isGroup: true), message, CancellationToken.None);
+
+        var entry = Assert.Single(_mailbox.GetAfter("demo-group", 0).Messages);
+        Assert.Equal(["https://files.example.org/a.jpg"], entry.Attachments.Select(a => a.Url));
+    }
+
+    [Fact]
     public async Task SendAsync_Private_OnlyItsAddresseeSeesIt()
     {
         await CreateClient().SendAsync(To("private-zhang", isGroup: false), OutboundMessage.Plain("请留下联系电话"), CancellationToken.None);

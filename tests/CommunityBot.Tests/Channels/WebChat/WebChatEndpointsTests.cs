@@ -210,6 +210,26 @@ public sealed class WebChatEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostMessage_WithAnImageUrl_TheTurnGetsThePhotoAndThePageShowsIt()
+    {
+        var response = await PostAsync(new { conversationId = "private-zhang", userId = "zhang", isGroup = false, text = "", imageUrl = "https://files.example.org/a.jpg" });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("https://files.example.org/a.jpg", Assert.Single(Assert.Single(_processed).Attachments).Url);
+        var post = Assert.Single((await GetMessagesAsync("private-zhang/messages?userId=zhang")).Messages, m => m.From == "user");
+        Assert.Equal(["https://files.example.org/a.jpg"], post.Images.Select(i => i.Url));
+    }
+
+    [Fact]
+    public async Task PostMessage_ImageUrlThatIsNoWebAddress_Returns400AndRunsNoTurn()
+    {
+        var response = await PostAsync(new { conversationId = "private-zhang", userId = "zhang", isGroup = false, text = "看图", imageUrl = "javascript:alert(1)" });
+
+        Assert.Contains("http(s)", await AssertProblemAsync(response), StringComparison.Ordinal);
+        Assert.Empty(_processed);
+    }
+
+    [Fact]
     public async Task GetMessages_AfterATurn_ReturnsThePostAndTheReply()
     {
         await PostAsync(Post("@小灵通 物业电话多少"));

@@ -21,6 +21,27 @@ public sealed class WebChatMapperTests
         return message;
     }
 
+    [Fact]
+    public void TryMap_ImageUrl_BecomesAPhotoAttachment_WithOrWithoutText()
+    {
+        var message = Map(Group("") with { IsGroup = false, ImageUrl = "https://files.example.org/a.jpg" });
+
+        var photo = Assert.Single(message.Attachments);
+        Assert.Equal(("image", "https://files.example.org/a.jpg"), (photo.ContentType, photo.Url));
+        Assert.Equal("", message.Text);
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("data:image/png;base64,AAAA")]
+    [InlineData("/relative.jpg")]
+    [InlineData("ftp://files.example.org/a.jpg")]
+    public void TryMap_ImageUrlThatIsNoWebAddress_IsRefusedClearly(string url)
+    {
+        Assert.False(WebChatMapper.TryMap(Group("看图") with { ImageUrl = url }, "小灵通", Now, out _, out var error));
+        Assert.Contains("http(s)", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("@小灵通 物业电话多少", "物业电话多少")]
     [InlineData("@小灵通物业电话多少", "物业电话多少")]

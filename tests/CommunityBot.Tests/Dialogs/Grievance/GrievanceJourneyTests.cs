@@ -190,6 +190,8 @@ public sealed class GrievanceJourneyTests : IDisposable
             .PressCardButton(Ticket1, "办结")
             .AssertReply(r => Assert.StartsWith("请填写办结说明", r.Text))
             .Send("已联系城管，烧烤店夜间停止营业")
+            .AssertReply(r => Assert.StartsWith("要附一张办结现场照片吗", r.Text))
+            .Press("跳过")
             .AssertReply(r => Assert.Contains("已办结", r.Text))
             .InConversation("group-1", group: true).As("alice")
             .AssertReply(r =>
@@ -221,6 +223,8 @@ public sealed class GrievanceJourneyTests : IDisposable
             .PressCardButton(Ticket1, "办结")
             .AssertReply(r => Assert.StartsWith("请填写办结说明", r.Text))
             .Send("已处理")
+            .AssertReply(r => Assert.StartsWith("要附一张办结现场照片吗", r.Text))
+            .Press("跳过")
             .AssertReply(r => Assert.Contains("已办结", r.Text))
             .InConversation("group-1", group: true).As("alice")
             .AssertReply(r => Assert.EndsWith("问题解决了吗？", r.Text))
@@ -269,6 +273,8 @@ public sealed class GrievanceJourneyTests : IDisposable
             .PressCardButton(Ticket1, "办结")
             .AssertReply(r => Assert.StartsWith("请填写办结说明", r.Text))
             .Send("已联系店主13812345678，夜间停止营业")
+            .AssertReply(r => Assert.StartsWith("要附一张办结现场照片吗", r.Text))
+            .Press("跳过")
             .AssertReply(r => Assert.Contains("已办结", r.Text))
             .InConversation("group-1", group: true).As("alice")
             .AssertReply(r =>

@@ -181,6 +181,8 @@ public sealed class WorkerActionJourneyTests : IDisposable
             .PressCardButton(FirstTicket, "办结")
             .AssertReply(r => Assert.StartsWith("请填写办结说明", r.Text))
             .Send("已和烧烤店沟通，十点后停止营业")
+            .AssertReply(r => Assert.StartsWith("要附一张办结现场照片吗", r.Text))
+            .Press("跳过")
             .AssertReply(r => Assert.StartsWith($"工单 {FirstTicket} 已办结", r.Text))
             .InConversation("group-1", group: true)
             .AssertReply(r => Assert.Contains("问题解决了吗", r.Text))
