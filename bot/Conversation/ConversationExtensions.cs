@@ -19,6 +19,8 @@ public static class ConversationExtensions
 
         builder.Services.AddSingleton<LiteDbDialogStateStore>();
         builder.Services.AddSingleton<IDialogStateStore>(sp => sp.GetRequiredService<LiteDbDialogStateStore>());
+        builder.Services.AddSingleton<LiteDbStorage>();
+        builder.Services.AddSingleton<Microsoft.Bot.Builder.IStorage>(sp => sp.GetRequiredService<LiteDbStorage>());
         builder.Services.AddSingleton<IConversationMemory, LiteDbConversationMemory>();
         builder.Services.AddSingleton<HelpRequestStore>();
         builder.Services.AddSingleton<IHumanHelp>(sp => sp.GetRequiredService<HelpRequestStore>());
