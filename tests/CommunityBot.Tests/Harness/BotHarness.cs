@@ -72,7 +72,7 @@ public sealed class BotHarness : IDisposable
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), Time, NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
             router, States, new ProcessedMessageLog(Database), Outbox, Groups, Writer, Time,
-            MsOptions.Create(new TurnOptions()), NullLogger<TurnPipeline>.Instance);
+            MsOptions.Create(new TurnOptions()));
     }
 
     public LiteDatabase Database { get; }
