@@ -38,13 +38,14 @@ public sealed class TurnPipeline : BotAdapter, ITurnProcessor
         TimeProvider time,
         IOptions<TurnOptions> options,
         ILoggerFactory? loggers = null,
-        Metrics.BotMetrics? metrics = null)
+        Metrics.BotMetrics? metrics = null,
+        LiteDbStorage? storage = null)
         : this(
             new ConversationBot(bot, (loggers ?? NullLoggerFactory.Instance).CreateLogger<ConversationBot>()),
             new TurnMiddleware(
                 new DedupeMiddleware(processed, (loggers ?? NullLoggerFactory.Instance).CreateLogger<DedupeMiddleware>(), metrics),
                 new ResidentLockMiddleware(),
-                new TurnCommitMiddleware(stateStore, processed, outbox, groups, writer, time),
+                new TurnCommitMiddleware(stateStore, processed, outbox, groups, writer, time, storage),
                 new SizeLimitMiddleware(options),
                 new TurnErrorHandler(stateStore, (loggers ?? NullLoggerFactory.Instance).CreateLogger<TurnErrorHandler>())))
     {
