@@ -31,10 +31,12 @@ public static class ConversationExtensions
         builder.Services.AddSingleton<ResidentLockMiddleware>();
         builder.Services.AddSingleton<TurnCommitMiddleware>();
         builder.Services.AddSingleton<SizeLimitMiddleware>();
+        builder.Services.AddSingleton<TakeOverRelayMiddleware>();
         builder.Services.AddSingleton<TurnErrorHandler>();
         builder.Services.AddSingleton(sp => new TurnMiddleware(
             sp.GetRequiredService<DedupeMiddleware>(), sp.GetRequiredService<ResidentLockMiddleware>(),
-            sp.GetRequiredService<TurnCommitMiddleware>(), sp.GetRequiredService<SizeLimitMiddleware>(), sp.GetRequiredService<TurnErrorHandler>()));
+            sp.GetRequiredService<TurnCommitMiddleware>(), sp.GetRequiredService<SizeLimitMiddleware>(),
+            sp.GetRequiredService<TakeOverRelayMiddleware>(), sp.GetRequiredService<TurnErrorHandler>()));
         builder.Services.AddSingleton<ConversationBot>();
         builder.Services.AddSingleton<Microsoft.Bot.Builder.IBot>(sp => sp.GetRequiredService<ConversationBot>());
         builder.Services.AddSingleton(sp => new TurnPipeline(sp.GetRequiredService<ConversationBot>(), sp.GetRequiredService<TurnMiddleware>()));

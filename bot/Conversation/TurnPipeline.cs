@@ -39,7 +39,8 @@ public sealed class TurnPipeline : BotAdapter, ITurnProcessor
         IOptions<TurnOptions> options,
         ILoggerFactory? loggers = null,
         Metrics.BotMetrics? metrics = null,
-        LiteDbStorage? storage = null)
+        LiteDbStorage? storage = null,
+        Dialogs.Tickets.ITicketDesk? desk = null)
         : this(
             new ConversationBot(bot, (loggers ?? NullLoggerFactory.Instance).CreateLogger<ConversationBot>()),
             new TurnMiddleware(
@@ -47,6 +48,7 @@ public sealed class TurnPipeline : BotAdapter, ITurnProcessor
                 new ResidentLockMiddleware(),
                 new TurnCommitMiddleware(stateStore, processed, outbox, groups, writer, time, storage),
                 new SizeLimitMiddleware(options),
+                desk is null ? null : new TakeOverRelayMiddleware(desk),
                 new TurnErrorHandler(stateStore, (loggers ?? NullLoggerFactory.Instance).CreateLogger<TurnErrorHandler>())))
     {
     }
