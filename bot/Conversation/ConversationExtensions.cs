@@ -19,13 +19,27 @@ public static class ConversationExtensions
 
         builder.Services.AddSingleton<LiteDbDialogStateStore>();
         builder.Services.AddSingleton<IDialogStateStore>(sp => sp.GetRequiredService<LiteDbDialogStateStore>());
+        builder.Services.AddSingleton<LiteDbStorage>();
+        builder.Services.AddSingleton<Microsoft.Bot.Builder.IStorage>(sp => sp.GetRequiredService<LiteDbStorage>());
         builder.Services.AddSingleton<IConversationMemory, LiteDbConversationMemory>();
         builder.Services.AddSingleton<HelpRequestStore>();
         builder.Services.AddSingleton<IHumanHelp>(sp => sp.GetRequiredService<HelpRequestStore>());
         builder.Services.AddSingleton<IBot, TurnRouter>();
 
         builder.Services.AddSingleton<ProcessedMessageLog>();
-        builder.Services.AddSingleton<TurnPipeline>();
+        builder.Services.AddSingleton<DedupeMiddleware>();
+        builder.Services.AddSingleton<ResidentLockMiddleware>();
+        builder.Services.AddSingleton<TurnCommitMiddleware>();
+        builder.Services.AddSingleton<SizeLimitMiddleware>();
+        builder.Services.AddSingleton<TakeOverRelayMiddleware>();
+        builder.Services.AddSingleton<TurnErrorHandler>();
+        builder.Services.AddSingleton(sp => new TurnMiddleware(
+            sp.GetRequiredService<DedupeMiddleware>(), sp.GetRequiredService<ResidentLockMiddleware>(),
+            sp.GetRequiredService<TurnCommitMiddleware>(), sp.GetRequiredService<SizeLimitMiddleware>(),
+            sp.GetRequiredService<TakeOverRelayMiddleware>(), sp.GetRequiredService<TurnErrorHandler>()));
+        builder.Services.AddSingleton<ConversationBot>();
+        builder.Services.AddSingleton<Microsoft.Bot.Builder.IBot>(sp => sp.GetRequiredService<ConversationBot>());
+        builder.Services.AddSingleton(sp => new TurnPipeline(sp.GetRequiredService<ConversationBot>(), sp.GetRequiredService<TurnMiddleware>()));
         builder.Services.AddSingleton<ITurnProcessor>(sp => sp.GetRequiredService<TurnPipeline>());
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<ITurnSender>(sp => sp.GetRequiredService<Outbox>());

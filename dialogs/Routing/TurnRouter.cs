@@ -99,12 +99,6 @@ public sealed partial class TurnRouter : IBot
             await _places.OfferTieAsync(inbound, turn.Now, cancellationToken);
         }
 
-        // A worker has taken over this resident's thread (接管): relay, and stay silent.
-        if (await _desk.RelayFromResidentAsync(inbound, turn.Now, cancellationToken))
-        {
-            return;
-        }
-
         var continued = await _runner.ContinueAsync(turn, cancellationToken);
         switch (continued)
         {

@@ -2,7 +2,7 @@ namespace CommunityBot.Channels.BotFramework;
 
 /// <summary>
 /// An activity on <c>/api/messages</c> that is refused before anything of it is processed: thrown by the authentication
-/// (401) or by <see cref="BotFrameworkBot"/> at the start of the SDK turn (400, 403), and turned into the HTTP answer by
+/// (401) or by <see cref="BotFrameworkAdmission"/> at the start of the SDK turn (400, 403), and turned into the HTTP answer by
 /// the endpoint around <c>CloudAdapter.ProcessAsync</c> (the SDK writes its response only after the turn, so none has
 /// started). An adapter <c>OnTurnError</c> must let it through.
 /// </summary>

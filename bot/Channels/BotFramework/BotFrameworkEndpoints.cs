@@ -1,3 +1,4 @@
+using CommunityBot.Conversation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
@@ -8,7 +9,7 @@ namespace CommunityBot.Channels.BotFramework;
 
 /// <summary>
 /// Wiring and HTTP entry point of the Bot Framework channel: <c>POST /api/messages</c>, run by Bot Builder
-/// (<c>CloudAdapter.ProcessAsync</c> with <see cref="BotFrameworkBot"/>), and the outbox's deliveries to Bot Framework
+/// (<c>CloudAdapter.ProcessAsync</c> with <see cref="BotFrameworkAdmission"/> and the shared middleware), and the outbox's deliveries to Bot Framework
 /// channels (<see cref="BotFrameworkChannelClient"/>, through the same adapter).
 /// </summary>
 public static partial class BotFrameworkEndpoints
@@ -68,12 +69,17 @@ public static partial class BotFrameworkEndpoints
             sp.GetRequiredService<ILogger<ConfiguredBotFrameworkAuthentication>>()));
         builder.Services.AddSingleton<BotFrameworkAuthentication>(sp => sp.GetRequiredService<ConfiguredBotFrameworkAuthentication>());
 
-        // CloudAdapter has two public constructors: a factory says which. No OnTurnError: the turn pipeline has its own
-        // error handler, and an ActivityRefusedException must reach the endpoint.
-        builder.Services.AddSingleton(sp => new CloudAdapter(
-            sp.GetRequiredService<BotFrameworkAuthentication>(), sp.GetRequiredService<ILogger<CloudAdapter>>()));
+        // CloudAdapter has two public constructors: a factory says which. The admission comes first, then the middleware
+        // every channel shares (and its OnTurnError, which throws on whatever is not a resident's failed turn, so an
+        // ActivityRefusedException reaches the endpoint and a refused delivery reaches the outbox).
+        builder.Services.AddSingleton(sp =>
+        {
+            var adapter = new CloudAdapter(sp.GetRequiredService<BotFrameworkAuthentication>(), sp.GetRequiredService<ILogger<CloudAdapter>>());
+            adapter.Use(sp.GetRequiredService<BotFrameworkAdmission>());
+            return sp.GetRequiredService<TurnMiddleware>().UseIn(adapter);
+        });
         builder.Services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<CloudAdapter>());
-        builder.Services.AddSingleton<BotFrameworkBot>();
+        builder.Services.AddSingleton<BotFrameworkAdmission>();
 
         builder.Services.AddSingleton<PrivateConversations>();
         builder.Services.AddSingleton<BotFrameworkChannelClient>();
@@ -111,13 +117,13 @@ public static partial class BotFrameworkEndpoints
     /// <summary>
     /// The checks that need no SDK come first (no token where one is needed, an unauthenticated caller that is not this
     /// machine, not JSON, too large, not a JSON activity object), so that nothing of such a request is read or parsed
-    /// further; then the SDK authenticates the activity and runs the turn, in which <see cref="BotFrameworkBot"/> applies the
+    /// further; then the SDK authenticates the activity and runs the turn, in which <see cref="BotFrameworkAdmission"/> applies the
     /// rest (the activity's ids, channel and service URL) to what the SDK read.
     /// </summary>
     private static async Task<IResult> HandleActivityAsync(
         HttpContext http,
         [FromServices] CloudAdapter adapter,
-        [FromServices] BotFrameworkBot bot,
+        [FromServices] Microsoft.Bot.Builder.IBot bot,
         [FromServices] IOptions<BotFrameworkOptions> options,
         [FromServices] HostExposure exposure,
         [FromServices] ILoggerFactory loggers,

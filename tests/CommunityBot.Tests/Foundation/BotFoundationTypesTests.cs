@@ -20,7 +20,7 @@ public sealed class BotFoundationTypesTests
     // Declared by Microsoft.Bot.Schema, not served, and needed only by Microsoft.Bot.Schema.SharePoint.QuickViewResponse.
     private const string NotServed = "AdaptiveCards";
 
-    private static readonly Assembly[] s_product = [typeof(BotFrameworkBot).Assembly, typeof(CommunityBot.Dialogs.Conversation.InboundMessage).Assembly];
+    private static readonly Assembly[] s_product = [typeof(BotFrameworkAdmission).Assembly, typeof(CommunityBot.Dialogs.Conversation.InboundMessage).Assembly];
 
     [Fact]
     public void ProductAssemblies_EveryFoundationTypeTheyReferTo_LoadsWithAllItsMembers()

@@ -55,6 +55,7 @@ public sealed class BotHarness : IDisposable
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         Notices = new NoticeStore(Database, Writer);
         Places = new GroupPlaces(Groups, Directory, Directory, Outbox, Writer, new LiteDbConversationMemory(Database, Writer), NullLogger<GroupPlaces>.Instance);
+        var desk = wrapDesk?.Invoke(Desk) ?? Desk;
         var router = new TurnRouter(
             States,
             MsOptions.Create(dialogOptions ?? new DialogOptions()),
@@ -63,7 +64,7 @@ public sealed class BotHarness : IDisposable
             Misses,
             HelpRequests,
             new LiteDbConversationMemory(Database, Writer),
-            wrapDesk?.Invoke(Desk) ?? Desk,
+            desk,
             Directory,
             Directory,
             new NoticeBoard(Notices, MsOptions.Create(new ClockOptions()), NullLogger<NoticeBoard>.Instance),
@@ -72,7 +73,7 @@ public sealed class BotHarness : IDisposable
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), Time, NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
             router, States, new ProcessedMessageLog(Database), Outbox, Groups, Writer, Time,
-            MsOptions.Create(new TurnOptions()), NullLogger<TurnPipeline>.Instance);
+            MsOptions.Create(new TurnOptions()), desk: desk);
     }
 
     public LiteDatabase Database { get; }

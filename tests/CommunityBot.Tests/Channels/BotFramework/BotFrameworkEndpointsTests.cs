@@ -50,7 +50,8 @@ public sealed class BotFrameworkEndpointsTests : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.AddBotFrameworkChannel();
         builder.Services.AddHttpClient(BotFrameworkEndpoints.AuthHttpClientName).ConfigurePrimaryHttpMessageHandler(() => _keys.Handler);
-        builder.Services.AddSingleton<ITurnProcessor>(_turns);
+        builder.Services.AddSingleton(TurnMiddleware.None);
+        builder.Services.AddSingleton<Microsoft.Bot.Builder.IBot>(_turns);
 
         _app = builder.Build();
         _app.MapBotFrameworkEndpoints();
@@ -368,18 +369,22 @@ public sealed class BotFrameworkEndpointsTests : IAsyncDisposable
         Assert.Contains(channels, c => c is BotFrameworkChannelClient && c.Handles("msteams"));
     }
 
-    private sealed class RecordingTurnProcessor : ITurnProcessor
+    /// <summary>The product bot's place: records the resident message the admission read from each activity.</summary>
+    private sealed class RecordingTurnProcessor : Microsoft.Bot.Builder.IBot
     {
         public List<InboundMessage> Messages { get; } = [];
 
-        public Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+        public Task OnTurnAsync(Microsoft.Bot.Builder.ITurnContext turnContext, CancellationToken cancellationToken)
         {
-            lock (Messages)
+            if (ResidentTurn.Of(turnContext) is { } turn)
             {
-                Messages.Add(message);
+                lock (Messages)
+                {
+                    Messages.Add(turn.Message);
+                }
             }
 
-            return Task.FromResult(TurnOutcome.Processed);
+            return Task.CompletedTask;
         }
     }
 

@@ -1,38 +1,43 @@
 using CommunityBot.Conversation;
-using CommunityBot.Dialogs.Conversation;
 using Microsoft.Bot.Builder;
-using IBot = Microsoft.Bot.Builder.IBot;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
+using IMiddleware = Microsoft.Bot.Builder.IMiddleware;
 
 namespace CommunityBot.Channels.BotFramework;
 
 /// <summary>
-/// The Bot Builder <see cref="IBot"/> that <c>CloudAdapter.ProcessAsync</c> runs for every authenticated activity on
-/// <c>/api/messages</c>: it admits the activity (the rules of this endpoint, on the very <see cref="Activity"/> the SDK
-/// read and authenticated), maps it to an <see cref="InboundMessage"/> and runs the product's turn pipeline
-/// (<see cref="ITurnProcessor"/>: dedupe, the resident's lock, the dialogs, and one commit of state and replies).
+/// The first middleware of the <see cref="CloudAdapter"/>, for every activity <c>CloudAdapter.ProcessAsync</c> authenticated
+/// on <c>/api/messages</c>: it admits the activity (the rules of this endpoint, on the very <see cref="Activity"/> the SDK
+/// read and authenticated) and reads it as a resident's message (<see cref="ResidentTurn"/>), which the shared middleware
+/// (<see cref="TurnMiddleware"/>: dedupe, the resident's lock, the one commit) and the bot (<see cref="ConversationBot"/>)
+/// then run, exactly as for WeCom and the local chat.
 /// </summary>
 /// <remarks>
-/// Nothing is sent from the SDK turn itself: the pipeline puts the turn's replies in the outbox in the same commit as the
-/// turn's state, and <see cref="BotFrameworkChannelClient"/> delivers them after it, through the same adapter
-/// (<c>ContinueConversationAsync</c>). A refused activity throws <see cref="ActivityRefusedException"/>, which ends the
-/// turn before anything of it is processed; the endpoint answers it.
+/// A refused activity throws <see cref="ActivityRefusedException"/>, which ends the turn before anything of it is processed;
+/// the endpoint answers it. The SDK's own proactive turns on this adapter (the outbox's deliveries and 1:1 conversations,
+/// <see cref="BotFrameworkChannelClient"/>) are not a request: they pass through untouched.
 /// </remarks>
-public sealed partial class BotFrameworkBot(
-    ITurnProcessor turns,
+public sealed partial class BotFrameworkAdmission(
     ServiceUrlPolicy serviceUrls,
     IOptions<BotFrameworkOptions> options,
     IOptions<TurnOptions> turnOptions,
     TimeProvider time,
-    ILogger<BotFrameworkBot> logger) : IBot
+    Microsoft.Bot.Builder.IBot bot,
+    ILogger<BotFrameworkAdmission> logger) : IMiddleware
 {
     private readonly BotFrameworkOptions _settings = options.Value;
     private readonly HashSet<string> _channels = new(options.Value.EffectiveChannelIds, StringComparer.Ordinal);
     private readonly int _maxTextLength = turnOptions.Value.MaxTextLength;
 
-    public async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken)
     {
+        if (!IsRequestTurn(turnContext))
+        {
+            await next(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var activity = turnContext.Activity;
         Admit(activity);
 
@@ -52,9 +57,19 @@ public sealed partial class BotFrameworkBot(
         }
 
         LogReceived(inbound.Id, inbound.Channel, inbound.Conversation.ConversationId, inbound.Text);
-        var outcome = await turns.ProcessAsync(inbound, cancellationToken).ConfigureAwait(false);
-        LogProcessed(inbound.Id, outcome);
+        var turn = new ResidentTurn(inbound);
+        turn.AttachTo(turnContext);
+        await next(cancellationToken).ConfigureAwait(false);
+        LogProcessed(inbound.Id, turn.Outcome);
     }
+
+    /// <summary>
+    /// True for the turn of a request to <c>/api/messages</c>: the SDK keeps the turn's callback in its state, and only
+    /// the endpoint's turns run the product bot (the one the endpoint hands
+    /// <c>ProcessAsync</c>); a proactive turn runs the callback of whoever started it.
+    /// </summary>
+    private bool IsRequestTurn(ITurnContext turnContext) =>
+        ReferenceEquals(turnContext.TurnState.Get<BotCallbackHandler>()?.Target, bot);
 
     /// <summary>
     /// The rules of this endpoint, in order: a usable activity with bounded ids (400); only the Bot Framework channels in

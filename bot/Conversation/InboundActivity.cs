@@ -1,0 +1,30 @@
+using CommunityBot.Dialogs.Conversation;
+using Microsoft.Bot.Schema;
+
+namespace CommunityBot.Conversation;
+
+/// <summary>
+/// The <see cref="Activity"/> a channel of ours (WeCom, the local chat) hands the SDK pipeline for an inbound message: the
+/// ids, conversation, sender, bot, text and time in the Bot Framework's shape, so that middleware reading the activity
+/// (state keys, a transcript logger) works on every channel; the message itself rides along in the turn's state
+/// (<see cref="ResidentTurn"/>). No locale is set: the SDK would switch the thread's culture for it on every turn.
+/// </summary>
+public static class InboundActivity
+{
+    public static Activity From(InboundMessage message)
+    {
+        var to = message.Conversation;
+        return new Activity(message.Kind == InboundKind.BotAdded ? ActivityTypes.ConversationUpdate : ActivityTypes.Message)
+        {
+            Id = message.Id,
+            ChannelId = to.Channel,
+            Conversation = new ConversationAccount(isGroup: to.IsGroup, id: to.ConversationId, tenantId: to.TenantId),
+            From = new ChannelAccount(to.UserId, to.UserName),
+            Recipient = new ChannelAccount(to.BotId, to.BotName),
+            ServiceUrl = to.ServiceUrl,
+            Text = message.Text,
+            Value = message.ButtonValue,
+            Timestamp = message.Timestamp,
+        };
+    }
+}

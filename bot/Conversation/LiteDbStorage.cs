@@ -1,0 +1,228 @@
+using CommunityBot.Storage;
+using LiteDB;
+using Microsoft.Bot.Builder;
+using Newtonsoft.Json;
+using JsonSerializer = Newtonsoft.Json.JsonSerializer;
+using Newtonsoft.Json.Linq;
+
+namespace CommunityBot.Conversation;
+
+/// <summary>
+/// Bot Builder's <see cref="IStorage"/> on the LiteDB store, with optimistic concurrency on ETags: a write of an
+/// <see cref="IStoreItem"/> whose ETag is not the stored item's throws <see cref="StorageConflictException"/>; an ETag of
+/// <c>"*"</c>, none, or a new key overwrites; every write gives the item a new ETag (set on the written object too, so a
+/// second save in the same turn carries it). Inside a turn (<see cref="BeginTurn"/>) writes and deletes are held in the
+/// turn's <see cref="StorageTurn"/> (reads in the turn see them) and committed by <see cref="CommitInWrite"/> in the
+/// turn's one LiteDB write, where each ETag is checked again against the stored item, so a crash mid-turn leaves
+/// everything as it was before the message.
+/// </summary>
+/// <remarks>
+/// The SDK's rules, read from botbuilder-dotnet 4.23 <c>MemoryStorage.WriteAsync</c> (conflict when the stored item has
+/// an ETag, the new one is not <c>"*"</c> and differs) and the Blobs/Cosmos storages (a null or empty ETag overwrites;
+/// MemoryStorage alone treats a missing ETag over an existing item as a conflict). Items are stored as JSON without type
+/// names (the SDK storages use <c>TypeNameHandling.All</c>, which lets stored data pick the types it is read back as):
+/// a read returns a <see cref="StoredItem"/> dictionary, which <see cref="BotState"/> takes as its cached state as it is
+/// (so its ETag rides along to the next save) and whose object values are <see cref="JObject"/>s that
+/// <c>IStatePropertyAccessor&lt;T&gt;.GetAsync</c> converts to <c>T</c>.
+/// </remarks>
+public sealed class LiteDbStorage : IStorage
+{
+    /// <summary>The key under which the ETag travels in a JSON object, as the SDK storages spell it.</summary>
+    public const string ETagProperty = "eTag";
+
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
+    {
+        TypeNameHandling = TypeNameHandling.None,
+        NullValueHandling = NullValueHandling.Include,
+        MaxDepth = 64,
+    });
+
+    private readonly ILiteCollection<StateDocument> _items;
+    private readonly LiteDbWriter _writer;
+    private readonly TimeProvider _time;
+    private readonly AsyncLocal<StorageTurn?> _turn = new();
+
+    public LiteDbStorage(ILiteDatabase database, LiteDbWriter writer, TimeProvider time)
+    {
+        _items = LiteDbCollections.Open<StateDocument>(database, "bot_state");
+        _writer = writer;
+        _time = time;
+    }
+
+    /// <summary>
+    /// Holds this async flow's writes (the turn's) from now on; the caller commits them with <see cref="CommitInWrite"/>
+    /// in its own write, or drops them by not doing so.
+    /// </summary>
+    public StorageTurn BeginTurn()
+    {
+        var turn = new StorageTurn();
+        _turn.Value = turn;
+        return turn;
+    }
+
+    public Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new Dictionary<string, object>(keys.Length, StringComparer.Ordinal);
+        var turn = _turn.Value;
+        foreach (var key in keys)
+        {
+            var (json, eTag) = turn is not null && turn.TryGet(key, out var pending)
+                ? (pending.Json, pending.ETag)
+                : _items.FindById(StorageKeys.Bound(key)) is { } document ? (document.Json, document.ETag) : (null, null);
+            if (json is not null)
+            {
+                found[key] = StoredItem.Parse(json, eTag);
+            }
+        }
+
+        return Task.FromResult<IDictionary<string, object>>(found);
+    }
+
+    public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var now = _time.GetUtcNow().UtcDateTime;
+        var writes = new List<(PendingWrite Write, IStoreItem? Item)>(changes.Count);
+        foreach (var (key, value) in changes)
+        {
+            ArgumentNullException.ThrowIfNull(key, nameof(changes));
+            var item = value as IStoreItem;
+            var expected = item?.ETag is { Length: > 0 } tag && tag != "*" ? tag : null;
+            writes.Add((new PendingWrite(key, value is null ? null : ToJson(value), NewETag(), expected, now), item));
+        }
+
+        if (_turn.Value is { } turn)
+        {
+            foreach (var (write, _) in writes)
+            {
+                // Checked now against what this turn sees (as the SDK does) and again at commit against the store.
+                var seen = turn.TryGet(write.Key, out var held) ? held.ETag : _items.FindById(StorageKeys.Bound(write.Key))?.ETag;
+                if (write.ExpectedETag is { } expected && seen is not null && expected != seen)
+                {
+                    throw new StorageConflictException(write.Key);
+                }
+            }
+
+            foreach (var (write, item) in writes)
+            {
+                // The commit must find the item as it was before this turn, so a held write keeps the first ETag expected.
+                var first = turn.TryGet(write.Key, out var held) ? held.ExpectedETag : write.ExpectedETag;
+                turn.Set(write with { ExpectedETag = first });
+                SetETag(item, write.ETag);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        return WriteNowAsync(writes);
+    }
+
+    public Task DeleteAsync(string[] keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (_turn.Value is { } turn)
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            foreach (var key in keys)
+            {
+                turn.Set(new PendingWrite(key, null, null, null, now));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        return _writer.WriteAsync(_ =>
+        {
+            foreach (var key in keys)
+            {
+                _items.Delete(StorageKeys.Bound(key));
+            }
+        });
+    }
+
+    /// <summary>
+    /// Applies a turn's held writes; call it only inside a <see cref="LiteDbWriter"/> write. Throws
+    /// <see cref="StorageConflictException"/> (failing that whole write) when an item changed since the turn read it.
+    /// </summary>
+    public void CommitInWrite(StorageTurn turn)
+    {
+        foreach (var write in turn.Writes)
+        {
+            Apply(write);
+        }
+    }
+
+    /// <summary>The raw items whose keys start with <paramref name="prefix"/> (at most <paramref name="limit"/>).</summary>
+    public IReadOnlyList<(string Key, StoredItem Item)> FindByPrefix(string prefix, int limit) =>
+        _items.Find(Query.StartsWith("_id", prefix), limit: limit)
+            .Select(d => (d.Id, StoredItem.Parse(d.Json, d.ETag)))
+            .ToList();
+
+    /// <summary>Removes items written last before <paramref name="cutoff"/>.</summary>
+    public int DeleteIdleSince(DateTimeOffset cutoff) => _items.DeleteMany(s => s.LastActive < cutoff.UtcDateTime);
+
+    private async Task WriteNowAsync(List<(PendingWrite Write, IStoreItem? Item)> writes)
+    {
+        await _writer.WriteAsync(_ =>
+        {
+            foreach (var (write, _) in writes)
+            {
+                Apply(write);
+            }
+        }).ConfigureAwait(false);
+        foreach (var (write, item) in writes)
+        {
+            SetETag(item, write.ETag);
+        }
+    }
+
+    private void Apply(PendingWrite write)
+    {
+        var id = StorageKeys.Bound(write.Key);
+        if (write.Json is null)
+        {
+            _items.Delete(id);
+            return;
+        }
+
+        if (write.ExpectedETag is { } expected && _items.FindById(id) is { } stored && stored.ETag != expected)
+        {
+            throw new StorageConflictException(write.Key);
+        }
+
+        _items.Upsert(new StateDocument { Id = id, Json = write.Json, ETag = write.ETag!, LastActive = write.LastActive });
+    }
+
+    private static string ToJson(object value)
+    {
+        var token = JToken.FromObject(value, Serializer);
+        if (token is JObject json)
+        {
+            // The ETag is kept beside the item, never inside it (a stale copy inside would be read back as current).
+            json.Remove(ETagProperty);
+            json.Remove("ETag");
+        }
+
+        return token.ToString(Formatting.None);
+    }
+
+    private static void SetETag(IStoreItem? item, string? eTag)
+    {
+        if (item is not null)
+        {
+            item.ETag = eTag;
+        }
+    }
+
+    // Unique across restarts and processes (a counter would restart at 0 and could meet an ETag still held by a reader).
+    private static string NewETag() => Guid.NewGuid().ToString("N");
+
+    internal sealed class StateDocument
+    {
+        public string Id { get; set; } = "";
+        public string Json { get; set; } = "";
+        public string ETag { get; set; } = "";
+        public DateTime LastActive { get; set; }
+    }
+}
