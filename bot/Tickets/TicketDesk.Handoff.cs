@@ -278,7 +278,7 @@ public sealed partial class TicketDesk
             _outbox.Insert([
                 _outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain(
                     $"抱歉，网格员{handoff.WorkerName}暂时没有回复，已请{supervisor.WorkerName}跟进（工单 {t.Number}），请稍候。")),
-                .. WorkerCard(t, supervisor.WorkerId, "居民等待回复", $"居民已等待{waited}分钟，网格员{handoff.WorkerName}未回复，请跟进。"),
+                .. WorkerCard(t, supervisor.WorkerId, new CardReason.ResidentWaiting(waited, handoff.WorkerName)),
             ]);
         });
         _outbox.Wake();

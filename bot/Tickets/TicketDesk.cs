@@ -20,9 +20,6 @@ namespace CommunityBot.Tickets;
 /// </summary>
 public sealed partial class TicketDesk : ITicketDesk
 {
-    private static readonly WorkerAction[] CardActions =
-        [WorkerAction.Sign, WorkerAction.Reply, WorkerAction.TakeOver, WorkerAction.Transfer, WorkerAction.CoHandle, WorkerAction.Return, WorkerAction.Close];
-
     private readonly TicketStore _store;
     private readonly ITicketAssignment _assignment;
     private readonly Outbox _outbox;
@@ -112,9 +109,7 @@ public sealed partial class TicketDesk : ITicketDesk
                 // The handler hears of each resident who joins, in the same write as the join.
                 if (added && _assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
                 {
-                    var phone = reporter.Phone is null ? "" : $"（电话：{reporter.Phone}）";
-                    _outbox.Insert([_outbox.Create(worker, OutboundMessage.Plain(
-                        $"工单 {t.Number}：又有居民{reporter.UserName}{phone}反映了同一问题（共{t.Supporters.Count + 1}人反映）：{report.Description}"))]);
+                    _outbox.Insert([Tell(worker, new TicketFact.SupporterJoined(t.Number, reporter.UserName, reporter.Phone, t.Supporters.Count + 1, report.Description))]);
                 }
             });
             if (joined is not null)
@@ -165,7 +160,7 @@ public sealed partial class TicketDesk : ITicketDesk
         ticket = await _store.CreateAsync(ticket, at.ToOffset(_options.UtcOffset), t =>
         {
             _clock.Start(t, utc);
-            _outbox.Insert(WorkerCard(t, t.AssigneeId, "新工单"));
+            _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.NewTicket()));
             alsoWriteNew?.Invoke(t);
         });
         _outbox.Wake();
@@ -204,11 +199,11 @@ public sealed partial class TicketDesk : ITicketDesk
         }
     }
 
-    public async Task<string> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<ContactRecorded> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (contact.Phone is null)
         {
-            return "好的，不留也没关系，有进展会在群里通知您。";
+            return new ContactRecorded(ContactOutcome.Skipped);
         }
 
         var key = TicketReporter.KeyOf(resident.Channel, resident.UserId);
@@ -234,21 +229,13 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             if (_assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
             {
-                // "3单元201" reaches the worker whole: the unit is where to knock as much as the room.
-                var room = (contact.Unit, contact.Room) switch
-                {
-                    ({ } unit, { } r) => $"，住{unit}单元{r}室",
-                    (null, { } r) => $"，房号{r}",
-                    ({ } unit, null) => $"，住{unit}单元",
-                    _ => "",
-                };
-                _outbox.Insert([_outbox.Create(worker, OutboundMessage.Plain($"工单 {t.Number}：居民{resident.UserName}留了电话 {contact.Phone}{room}。"))]);
+                _outbox.Insert([Tell(worker, new TicketFact.ContactLeft(t.Number, resident.UserName, contact.Phone, contact.Unit, contact.Room))]);
             }
         });
         _outbox.Wake();
         return updated is null
-            ? "没找到您登记的这个工单，电话没有记录。"
-            : $"已记下电话 {PersonalData.MaskPhone(contact.Phone)}，只有处理工单的网格员能看到。";
+            ? new ContactRecorded(ContactOutcome.TicketNotFound)
+            : new ContactRecorded(ContactOutcome.Recorded, contact.Phone);
     }
 
     public Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken)
@@ -297,7 +284,7 @@ public sealed partial class TicketDesk : ITicketDesk
         };
     }
 
-    public async Task<string> RecordFeedbackAsync(
+    public async Task<FeedbackRecorded> RecordFeedbackAsync(
         string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var key = TicketReporter.KeyOf(resident.Channel, resident.UserId);
@@ -316,35 +303,21 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             if (reopen)
             {
-                // The card says why it came back: not fixed, not satisfied, or both.
-                var why = (fixedIt, satisfied) switch
-                {
-                    (false, false) => "居民反馈：没解决，不满意",
-                    (false, true) => "居民反馈：没解决",
-                    _ => "居民反馈：已解决，但不满意",
-                };
-                _outbox.Insert(WorkerCard(t, t.AssigneeId, "重办工单", why));
+                _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.Reopened(fixedIt, satisfied)));
             }
         });
         if (updated is null)
         {
-            return "谢谢您的反馈。";
+            return new FeedbackRecorded(FeedbackOutcome.NotRecorded, ticketNumber, fixedIt, satisfied);
         }
 
         _outbox.Wake();
         if (reopen)
         {
             LogReopened(updated.Number);
-            // The reply follows what they said: "没解决" but "满意" is thanks for the effort, not a complaint.
-            return (fixedIt, satisfied) switch
-            {
-                (false, true) => $"谢谢您的评价。问题还没解决，工单 {updated.Number} 已重新办理，网格员会再联系您。",
-                (true, false) => $"抱歉这次处理没能让您满意，工单 {updated.Number} 已重新办理，网格员会再联系您。",
-                _ => $"抱歉问题没解决、也没能让您满意，工单 {updated.Number} 已重新办理，网格员会再联系您。",
-            };
         }
 
-        return "谢谢您的反馈，工单已关闭。";
+        return new FeedbackRecorded(reopen ? FeedbackOutcome.Reopened : FeedbackOutcome.Confirmed, updated.Number, fixedIt, satisfied);
     }
 
     private static bool MayAct(WorkerIdentity worker, Ticket ticket) =>
@@ -431,7 +404,7 @@ public sealed partial class TicketDesk : ITicketDesk
             t.AssigneeName = supervisor.WorkerName;
             Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Returned, Note = request.Note });
             return true;
-        }, t => _outbox.Insert(WorkerCard(t, t.AssigneeId, "退回工单", $"{worker.Name}退回：{request.Note}")));
+        }, t => _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.Returned(worker.Name, request.Note))));
         _outbox.Wake();
         return updated is null
             ? new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能退回。")
@@ -463,7 +436,7 @@ public sealed partial class TicketDesk : ITicketDesk
             t.Level = target.Level;
             t.SignBy = _clock.Due(ClockKind.Sign, t.Category, request.At.UtcDateTime);
             return true;
-        }, t => _outbox.Insert(WorkerCard(t, target.Id, "转派工单", $"{worker.Name}转派：{request.Note}")));
+        }, t => _outbox.Insert(WorkerCard(t, target.Id, new CardReason.Transferred(worker.Name, request.Note))));
         _outbox.Wake();
         return updated is null
             ? new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能转派。")
@@ -487,7 +460,7 @@ public sealed partial class TicketDesk : ITicketDesk
             Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.CoHandlerAdded, Note = $"联动{target.Name}：{request.Note}" });
             t.CoHandlers.Add(target.Id);
             return true;
-        }, t => _outbox.Insert(WorkerCard(t, target.Id, "联动工单", $"{worker.Name}请您协助：{request.Note}")));
+        }, t => _outbox.Insert(WorkerCard(t, target.Id, new CardReason.CoHandling(worker.Name, request.Note))));
         _outbox.Wake();
         return updated is null
             ? new WorkerActionResult(false, $"{target.Name}已在处理工单 {ticket.Number}，或工单已办结。")
@@ -507,7 +480,7 @@ public sealed partial class TicketDesk : ITicketDesk
     }
 
     /// <summary>The card that tells a worker about a ticket, privately; none when the worker cannot be reached.</summary>
-    private IEnumerable<OutboxMessage> WorkerCard(Ticket ticket, string workerId, string title, string? note = null)
+    private IEnumerable<OutboxMessage> WorkerCard(Ticket ticket, string workerId, CardReason reason)
     {
         var address = _assignment.PrivateAddressOf(workerId, Origin(ticket));
         if (address is null)
@@ -516,13 +489,15 @@ public sealed partial class TicketDesk : ITicketDesk
             return [];
         }
 
-        var phone = ticket.Reporter.Phone is null ? "未留" : ticket.Reporter.Phone;
-        var room = ticket.Room is null ? "" : $" {ticket.Room}室";
-        var text = $"{ticket.Category}｜{ticket.PublicLocation}{room}\n{ticket.Description}\n" + (note is null ? "" : note + "\n") +
-            $"反映人：{ticket.Reporter.UserName}（电话：{phone}）\n请于{Deadline(ticket.SignBy)}前签收。";
-        var buttons = CardActions.Select(a => new CardAction(ActionTitle(a), TurnRouter.TicketButton(ticket.Number, a)));
-        return [_outbox.Create(address, new OutboundMessage { Title = $"{title} {ticket.Number}", Text = text, Buttons = buttons.ToList() })];
+        return [Tell(address, new TicketFact.WorkerCardNeeded(Card(ticket), reason))];
     }
+
+    /// <summary>The outbox message that tells <paramref name="audience"/> of <paramref name="fact"/>, in the writer's words.</summary>
+    private OutboxMessage Tell(ConversationReference audience, TicketFact fact) => _outbox.Create(audience, TicketMessages.For(fact, audience));
+
+    private TicketCard Card(Ticket ticket) => new(
+        ticket.Number, ticket.Category, ticket.PublicLocation, ticket.Room, ticket.Description,
+        ticket.Reporter.UserName, ticket.Reporter.Phone, Local(ticket.SignBy), ticket.AssigneeName);
 
     private static ConversationReference Origin(Ticket ticket) => ticket.Reporter.Address();
 
@@ -542,7 +517,10 @@ public sealed partial class TicketDesk : ITicketDesk
         ticket.Supporters.Prepend(ticket.Reporter).Select(r => r.Address());
 
     private string Deadline(DateTime utc) =>
-        new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(_options.UtcOffset).ToString("M月d日 HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        Local(utc).ToString("M月d日 HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A stored UTC time in the office's time.</summary>
+    private DateTimeOffset Local(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(_options.UtcOffset);
 
     private static TicketReporter ToReporter(GrievanceReport report) => new()
     {
@@ -552,18 +530,6 @@ public sealed partial class TicketDesk : ITicketDesk
         Conversation = JsonSerializer.Serialize(report.Reporter with { ReplyToId = null }, DialogJson.Options),
         Phone = report.Phone,
         MaskedPhone = report.Phone is null ? null : PersonalData.MaskPhone(report.Phone),
-    };
-
-    private static string ActionTitle(WorkerAction action) => action switch
-    {
-        WorkerAction.Sign => "签收",
-        WorkerAction.Reply => "回复",
-        WorkerAction.TakeOver => "接管",
-        WorkerAction.Transfer => "转派",
-        WorkerAction.CoHandle => "联动",
-        WorkerAction.Return => "退回",
-        WorkerAction.Close => "办结",
-        _ => action.ToString(),
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber}: the same submission arrived again; its receipt is given again")]

@@ -276,19 +276,15 @@ public sealed partial class TurnRouter : IBot
         // No notice, or it was withdrawn or ended while the resident was answering: a ticket as usual.
         var receipt = await _desk.FileAsync(
             report with { NoticeId = null, SubmissionKey = turn.Inbound.Channel + "|" + turn.Inbound.Id }, turn.Now, cancellationToken);
-        turn.Reply(receipt switch
-        {
-            { AlreadyReported: true } => $"您已反映过这个问题，工单 {receipt.Number} 正在办理，由{receipt.ResponsibleName}负责。查询进度请@我说「我的工单」。",
-            { JoinedExisting: true } => $"这个问题已有人反映，已并入工单 {receipt.Number}（共{receipt.Supporters}人反映），由{receipt.ResponsibleName}负责，有进展会通知您。",
-            _ => $"已登记，工单号 {receipt.Number}。由{receipt.ResponsibleName}负责，{Describe(receipt.PromisedResponse)}内响应。查询进度请@我说「我的工单」。",
-        });
+        turn.Reply(TicketMessages.Receipt(receipt));
     }
 
     private async Task OnFeedbackAsync(TurnContext turn, FeedbackResult result, CancellationToken cancellationToken) =>
-        turn.Reply(await _desk.RecordFeedbackAsync(result.TicketNumber, turn.Inbound.Conversation, result.Fixed, result.Satisfied, turn.Now, cancellationToken));
+        turn.Reply(TicketMessages.ToResident(
+            await _desk.RecordFeedbackAsync(result.TicketNumber, turn.Inbound.Conversation, result.Fixed, result.Satisfied, turn.Now, cancellationToken)));
 
     private async Task OnContactAsync(TurnContext turn, ContactResult contact, CancellationToken cancellationToken) =>
-        turn.Reply(await _desk.RecordContactAsync(contact, turn.Inbound.Conversation, turn.Now, cancellationToken));
+        turn.Reply(TicketMessages.ToResident(await _desk.RecordContactAsync(contact, turn.Inbound.Conversation, turn.Now, cancellationToken)));
 
     private async Task OnWorkerNoteAsync(TurnContext turn, WorkerNote note, CancellationToken cancellationToken)
     {
@@ -365,9 +361,6 @@ public sealed partial class TurnRouter : IBot
     }
 
     public static string TicketButton(string number, WorkerAction action) => $"tk:{number}:{action}";
-
-    private static string Describe(TimeSpan span) =>
-        span.TotalHours >= 1 ? $"{span.TotalHours:0.#}小时" : $"{span.TotalMinutes:0}分钟";
 
     private async Task OnFaqChosenAsync(TurnContext turn, FaqChoice choice, CancellationToken cancellationToken)
     {

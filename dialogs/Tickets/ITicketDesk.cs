@@ -28,10 +28,10 @@ public interface ITicketDesk
     Task<string?> RelayFromWorkerAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>The contact a resident left privately after filing in a group; only the ticket's own reporters may add one.</summary>
-    Task<string> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<ContactRecorded> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>The resident's answers after a ticket was closed: fixed? satisfied? A "no" reopens it.</summary>
-    Task<string> RecordFeedbackAsync(string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<FeedbackRecorded> RecordFeedbackAsync(string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>What the resident is told after filing: safe to show in a group (no phone, no room).</summary>
