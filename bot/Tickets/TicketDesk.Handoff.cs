@@ -13,7 +13,8 @@ namespace CommunityBot.Tickets;
 /// </summary>
 public sealed partial class TicketDesk
 {
-    public const string EndTakeOverCommand = "结束接管";
+    /// <summary>What a worker sends to end a take-over (the writer's texts tell them so).</summary>
+    public const string EndTakeOverCommand = TicketMessages.EndTakeOverCommand;
 
     public async Task<bool> RelayFromResidentAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -58,7 +59,8 @@ public sealed partial class TicketDesk
         if (text == EndTakeOverCommand)
         {
             await HandBackAsync(handoff, at, "网格员结束接管", tellWorker: false);
-            return $"已结束接管（工单 {handoff.TicketNumber}），对话交还助手。";
+            // The signature stays a string (the take-over relay is moving into middleware); the words are the writer's.
+            return TicketMessages.ToActor(new WorkerActionResult(WorkerActionOutcome.TakeOverEnded, handoff.TicketNumber));
         }
 
         var utc = at.UtcDateTime;
@@ -70,7 +72,7 @@ public sealed partial class TicketDesk
             handoff.Escalated = false;
             _handoffs.Put(handoff);
             var resident = Address(handoff.ResidentAddress);
-            _outbox.Insert([_outbox.Create(resident, OutboundMessage.Plain($"网格员{handoff.WorkerName}：{ForAudience(resident, text, room: null)}"))]);
+            _outbox.Insert([_outbox.Create(resident, OutboundMessage.Plain($"网格员{handoff.WorkerName}：{TicketMessages.ForAudience(resident, text, room: null)}"))]);
         });
         _outbox.Wake();
         LogRelayed(handoff.TicketNumber, "worker", text);
@@ -136,14 +138,14 @@ public sealed partial class TicketDesk
     {
         if (!ticket.IsOpen)
         {
-            return new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能接管。");
+            return new WorkerActionResult(WorkerActionOutcome.TakeOverRefused, ticket.Number);
         }
 
         var resident = Origin(ticket);
         var residentKey = resident.StateKey;
         if (_handoffs.ForResident(residentKey) is { } existing && existing.WorkerId != worker.Id)
         {
-            return new WorkerActionResult(false, $"这位居民已由{existing.WorkerName}接管。");
+            return new WorkerActionResult(WorkerActionOutcome.TakenOverByOther, ticket.Number, existing.WorkerName);
         }
 
         // From the admin console the resident's answers go to the worker's private chat: the console is a web page
@@ -153,7 +155,7 @@ public sealed partial class TicketDesk
             : request.Actor with { ReplyToId = null };
         if (workerAddress is null)
         {
-            return new WorkerActionResult(false, "您在聊天渠道里没有可用的私聊，居民的回复无法转给您，请在企业微信/Teams 的工单卡片上接管。");
+            return new WorkerActionResult(WorkerActionOutcome.NoPrivateChat, ticket.Number);
         }
 
         var utc = request.At.UtcDateTime;
@@ -188,8 +190,7 @@ public sealed partial class TicketDesk
         });
         _outbox.Wake();
         LogTakenOver(ticket.Number, worker.Id);
-        return new WorkerActionResult(true,
-            $"已接管居民{ticket.Reporter.UserName}的对话（工单 {ticket.Number}）。您在这里发的消息会转给居民，居民的消息也会转给您；回复「{EndTakeOverCommand}」交还助手。");
+        return new WorkerActionResult(WorkerActionOutcome.TakenOver, ticket.Number, ticket.Reporter.UserName);
     }
 
     private async Task<WorkerActionResult> EndTakeOverAsync(Ticket ticket, WorkerActionRequest request)
@@ -201,8 +202,8 @@ public sealed partial class TicketDesk
         }
 
         return handoffs.Count == 0
-            ? new WorkerActionResult(false, $"工单 {ticket.Number} 没有在接管中。")
-            : new WorkerActionResult(true, $"已结束接管（工单 {ticket.Number}），对话交还助手。");
+            ? new WorkerActionResult(WorkerActionOutcome.NotTakenOver, ticket.Number)
+            : new WorkerActionResult(WorkerActionOutcome.TakeOverEnded, ticket.Number);
     }
 
     /// <summary>Ends every take-over of a closed ticket; the resident then gets the feedback questions from the assistant.</summary>

@@ -254,20 +254,20 @@ public sealed partial class TicketDesk : ITicketDesk
         var ticket = _store.Find(request.TicketNumber);
         if (ticket is null)
         {
-            return new WorkerActionResult(false, $"找不到工单 {request.TicketNumber}。");
+            return new WorkerActionResult(WorkerActionOutcome.TicketNotFound, request.TicketNumber);
         }
 
         var worker = _assignment.FindWorker(request.Actor.Channel, request.Actor.UserId);
         if (worker is null || !MayAct(worker, ticket))
         {
             LogDenied(request.TicketNumber, request.Action.ToString());
-            return new WorkerActionResult(false, "您无权处理这个工单。");
+            return new WorkerActionResult(WorkerActionOutcome.NotPermitted, request.TicketNumber);
         }
 
         var needsNote = request.Action is WorkerAction.Reply or WorkerAction.Close or WorkerAction.Return or WorkerAction.Transfer or WorkerAction.CoHandle;
         if (needsNote && string.IsNullOrWhiteSpace(request.Note))
         {
-            return new WorkerActionResult(true, "", NeedsNote: true);
+            return new WorkerActionResult(WorkerActionOutcome.NeedsNote, request.TicketNumber);
         }
 
         return request.Action switch
@@ -280,7 +280,7 @@ public sealed partial class TicketDesk : ITicketDesk
             WorkerAction.CoHandle => await CoHandleAsync(ticket, worker, request),
             WorkerAction.TakeOver => await TakeOverAsync(ticket, worker, request),
             WorkerAction.EndTakeOver => await EndTakeOverAsync(ticket, request),
-            _ => new WorkerActionResult(false, "未知的操作。"),
+            _ => new WorkerActionResult(WorkerActionOutcome.UnknownAction, request.TicketNumber),
         };
     }
 
@@ -337,8 +337,8 @@ public sealed partial class TicketDesk : ITicketDesk
             return true;
         });
         return updated is null
-            ? new WorkerActionResult(false, $"工单 {ticket.Number} 当前为「{TicketStatusRules.Chinese(ticket.Status)}」，无需签收。")
-            : new WorkerActionResult(true, $"已签收工单 {ticket.Number}，请在{Deadline(updated.CloseBy)}前办结。");
+            ? new WorkerActionResult(WorkerActionOutcome.NotSignable, ticket.Number) { Status = TicketStatusRules.Chinese(ticket.Status) }
+            : new WorkerActionResult(WorkerActionOutcome.Signed, ticket.Number) { Deadline = Local(updated.CloseBy) };
     }
 
     private async Task<WorkerActionResult> ReplyAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
@@ -351,9 +351,9 @@ public sealed partial class TicketDesk : ITicketDesk
         foreach (var resident in Residents(ticket))
         {
             await _outbox.SendAsync(resident,
-                OutboundMessage.Plain($"网格员{worker.Name}回复（工单 {ticket.Number}）：{ForAudience(resident, request.Note, ticket.Room)}"), cancellationToken);
+                TicketMessages.For(new TicketFact.WorkerReplied(ticket.Number, worker.Name, request.Note, ticket.Room), resident), cancellationToken);
         }
-        return new WorkerActionResult(true, "已转告居民。");
+        return new WorkerActionResult(WorkerActionOutcome.Replied, ticket.Number);
     }
 
     private async Task<WorkerActionResult> CloseAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
@@ -370,7 +370,7 @@ public sealed partial class TicketDesk : ITicketDesk
         });
         if (updated is null)
         {
-            return new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结。");
+            return new WorkerActionResult(WorkerActionOutcome.AlreadyClosed, ticket.Number);
         }
 
         LogResolved(updated.Number, worker.Id);
@@ -378,14 +378,14 @@ public sealed partial class TicketDesk : ITicketDesk
         foreach (var resident in Residents(updated))
         {
             var prompts = await _proactive.StartProactiveAsync(
-                resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = ForAudience(resident, request.Note, updated.Room) }, request.At, cancellationToken);
+                resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = TicketMessages.ForAudience(resident, request.Note, updated.Room) }, request.At, cancellationToken);
             foreach (var prompt in prompts)
             {
                 await _outbox.SendAsync(resident, prompt, cancellationToken);
             }
         }
 
-        return new WorkerActionResult(true, $"工单 {updated.Number} 已办结，已请居民确认是否解决、是否满意。");
+        return new WorkerActionResult(WorkerActionOutcome.Closed, updated.Number);
     }
 
     private async Task<WorkerActionResult> ReturnAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
@@ -407,20 +407,20 @@ public sealed partial class TicketDesk : ITicketDesk
         }, t => _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.Returned(worker.Name, request.Note))));
         _outbox.Wake();
         return updated is null
-            ? new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能退回。")
-            : new WorkerActionResult(true, $"工单 {ticket.Number} 已退回，交{supervisor.WorkerName}重新分派，原因已记录。");
+            ? new WorkerActionResult(WorkerActionOutcome.ReturnRefused, ticket.Number)
+            : new WorkerActionResult(WorkerActionOutcome.Returned, ticket.Number, supervisor.WorkerName);
     }
 
     private async Task<WorkerActionResult> TransferAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
     {
         if (Target(request) is not { } target)
         {
-            return new WorkerActionResult(false, "没找到接手人。请在说明里写上接手人的全名，例如「李强 7号楼属于二网格」，再点一次「转派」。");
+            return new WorkerActionResult(WorkerActionOutcome.TransferTargetMissing, ticket.Number);
         }
 
         if (target.Id == ticket.AssigneeId)
         {
-            return new WorkerActionResult(false, $"工单 {ticket.Number} 本来就由{target.Name}负责。");
+            return new WorkerActionResult(WorkerActionOutcome.AlreadyHeldByTarget, ticket.Number, target.Name);
         }
 
         var updated = await _store.UpdateAsync(ticket.Number, t =>
@@ -439,15 +439,15 @@ public sealed partial class TicketDesk : ITicketDesk
         }, t => _outbox.Insert(WorkerCard(t, target.Id, new CardReason.Transferred(worker.Name, request.Note))));
         _outbox.Wake();
         return updated is null
-            ? new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能转派。")
-            : new WorkerActionResult(true, $"工单 {ticket.Number} 已转派给{target.Name}，原因已记录。");
+            ? new WorkerActionResult(WorkerActionOutcome.TransferRefused, ticket.Number)
+            : new WorkerActionResult(WorkerActionOutcome.Transferred, ticket.Number, target.Name);
     }
 
     private async Task<WorkerActionResult> CoHandleAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
     {
         if (Target(request) is not { } target)
         {
-            return new WorkerActionResult(false, "没找到联动人。请在说明里写上对方的全名和需要协助的事项，再点一次「联动」。");
+            return new WorkerActionResult(WorkerActionOutcome.CoHandlerMissing, ticket.Number);
         }
 
         var updated = await _store.UpdateAsync(ticket.Number, t =>
@@ -463,8 +463,8 @@ public sealed partial class TicketDesk : ITicketDesk
         }, t => _outbox.Insert(WorkerCard(t, target.Id, new CardReason.CoHandling(worker.Name, request.Note))));
         _outbox.Wake();
         return updated is null
-            ? new WorkerActionResult(false, $"{target.Name}已在处理工单 {ticket.Number}，或工单已办结。")
-            : new WorkerActionResult(true, $"已请{target.Name}联动处理工单 {ticket.Number}。");
+            ? new WorkerActionResult(WorkerActionOutcome.CoHandlingRefused, ticket.Number, target.Name)
+            : new WorkerActionResult(WorkerActionOutcome.CoHandlingRequested, ticket.Number, target.Name);
     }
 
     /// <summary>The receiving worker of 转派/联动: chosen from a list, or named in the note.</summary>
@@ -506,18 +506,8 @@ public sealed partial class TicketDesk : ITicketDesk
         JsonSerializer.Deserialize<ConversationReference>(json, DialogJson.Options)
         ?? throw new InvalidOperationException("A stored conversation reference is empty.");
 
-    /// <summary>
-    /// A worker's own words on their way to a resident: in a group everyone reads them, so phone numbers and rooms
-    /// the worker wrote in are hidden by the one public rule; a private chat gets them as written.
-    /// </summary>
-    private static string ForAudience(ConversationReference resident, string text, string? room) =>
-        resident.IsGroup ? PersonalData.Hide(text, room) : text;
-
     private static IEnumerable<ConversationReference> Residents(Ticket ticket) =>
         ticket.Supporters.Prepend(ticket.Reporter).Select(r => r.Address());
-
-    private string Deadline(DateTime utc) =>
-        Local(utc).ToString("M月d日 HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A stored UTC time in the office's time.</summary>
     private DateTimeOffset Local(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(_options.UtcOffset);

@@ -289,7 +289,7 @@ public sealed partial class TurnRouter : IBot
     private async Task OnWorkerNoteAsync(TurnContext turn, WorkerNote note, CancellationToken cancellationToken)
     {
         var result = await _desk.ActAsync(new WorkerActionRequest(note.TicketNumber, note.Action, turn.Inbound.Conversation, note.Text, turn.Now), cancellationToken);
-        turn.Reply(result.Message);
+        turn.Reply(TicketMessages.ToActor(result));
     }
 
     private async Task OnTicketButtonAsync(TurnContext turn, string number, WorkerAction action, CancellationToken cancellationToken)
@@ -301,7 +301,7 @@ public sealed partial class TurnRouter : IBot
             return;
         }
 
-        turn.Reply(result.Message);
+        turn.Reply(TicketMessages.ToActor(result));
     }
 
     private async Task ReplyStatusAsync(TurnContext turn, CancellationToken cancellationToken)

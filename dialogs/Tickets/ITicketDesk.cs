@@ -65,5 +65,22 @@ public enum WorkerAction
 public sealed record WorkerActionRequest(
     string TicketNumber, WorkerAction Action, ConversationReference Actor, string Note, DateTimeOffset At, string? TargetWorkerId = null);
 
-/// <summary>What to tell the actor; <see cref="NeedsNote"/> means the action needs a note first (回复/办结/退回/转派/联动).</summary>
-public sealed record WorkerActionResult(bool Succeeded, string Message, bool NeedsNote = false);
+/// <summary>
+/// What came of a worker's action (<see cref="TicketMessages.ToActor"/> words it); <see cref="NeedsNote"/> means the
+/// action needs a note first (回复/办结/退回/转派/联动). <see cref="Name"/> is the other person the outcome is about (the
+/// receiving worker, the one it went back to, the resident taken over, the worker who has them already).
+/// </summary>
+public sealed record WorkerActionResult(WorkerActionOutcome Outcome, string TicketNumber, string? Name = null)
+{
+    /// <summary>The ticket's status in Chinese, when the outcome depends on it.</summary>
+    public string? Status { get; init; }
+
+    /// <summary>The deadline the actor now works to, in office time (签收: the closing deadline).</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    public bool Succeeded => Outcome is WorkerActionOutcome.NeedsNote or WorkerActionOutcome.Signed or WorkerActionOutcome.Replied
+        or WorkerActionOutcome.Closed or WorkerActionOutcome.Returned or WorkerActionOutcome.Transferred
+        or WorkerActionOutcome.CoHandlingRequested or WorkerActionOutcome.TakenOver or WorkerActionOutcome.TakeOverEnded;
+
+    public bool NeedsNote => Outcome == WorkerActionOutcome.NeedsNote;
+}

@@ -60,6 +60,41 @@ public static class TicketMessages
         _ => $"已登记，工单号 {receipt.Number}。由{receipt.ResponsibleName}负责，{Describe(receipt.PromisedResponse)}内响应。查询进度请@我说「我的工单」。",
     };
 
+    /// <summary>What the worker (or console user) who acted is told.</summary>
+    public static string ToActor(WorkerActionResult result)
+    {
+        var n = result.TicketNumber;
+        var name = result.Name ?? "";
+        return result.Outcome switch
+        {
+            WorkerActionOutcome.TicketNotFound => $"找不到工单 {n}。",
+            WorkerActionOutcome.NotPermitted => "您无权处理这个工单。",
+            WorkerActionOutcome.NeedsNote => "",
+            WorkerActionOutcome.Signed => $"已签收工单 {n}，请在{Time(result.Deadline)}前办结。",
+            WorkerActionOutcome.NotSignable => $"工单 {n} 当前为「{result.Status}」，无需签收。",
+            WorkerActionOutcome.Replied => "已转告居民。",
+            WorkerActionOutcome.Closed => $"工单 {n} 已办结，已请居民确认是否解决、是否满意。",
+            WorkerActionOutcome.AlreadyClosed => $"工单 {n} 已经办结。",
+            WorkerActionOutcome.Returned => $"工单 {n} 已退回，交{name}重新分派，原因已记录。",
+            WorkerActionOutcome.ReturnRefused => $"工单 {n} 已经办结，不能退回。",
+            WorkerActionOutcome.TransferTargetMissing => "没找到接手人。请在说明里写上接手人的全名，例如「李强 7号楼属于二网格」，再点一次「转派」。",
+            WorkerActionOutcome.AlreadyHeldByTarget => $"工单 {n} 本来就由{name}负责。",
+            WorkerActionOutcome.Transferred => $"工单 {n} 已转派给{name}，原因已记录。",
+            WorkerActionOutcome.TransferRefused => $"工单 {n} 已经办结，不能转派。",
+            WorkerActionOutcome.CoHandlerMissing => "没找到联动人。请在说明里写上对方的全名和需要协助的事项，再点一次「联动」。",
+            WorkerActionOutcome.CoHandlingRequested => $"已请{name}联动处理工单 {n}。",
+            WorkerActionOutcome.CoHandlingRefused => $"{name}已在处理工单 {n}，或工单已办结。",
+            WorkerActionOutcome.TakenOver =>
+                $"已接管居民{name}的对话（工单 {n}）。您在这里发的消息会转给居民，居民的消息也会转给您；回复「{EndTakeOverCommand}」交还助手。",
+            WorkerActionOutcome.TakeOverRefused => $"工单 {n} 已经办结，不能接管。",
+            WorkerActionOutcome.TakenOverByOther => $"这位居民已由{name}接管。",
+            WorkerActionOutcome.NoPrivateChat => "您在聊天渠道里没有可用的私聊，居民的回复无法转给您，请在企业微信/Teams 的工单卡片上接管。",
+            WorkerActionOutcome.TakeOverEnded => $"已结束接管（工单 {n}），对话交还助手。",
+            WorkerActionOutcome.NotTakenOver => $"工单 {n} 没有在接管中。",
+            _ => "未知的操作。",
+        };
+    }
+
     /// <summary>What the resident is told after answering "fixed?" and "satisfied?".</summary>
     public static string ToResident(FeedbackRecorded feedback) => feedback switch
     {

@@ -195,4 +195,47 @@ public sealed class TicketMessagesTests
         Assert.Equal("好的，不留也没关系，有进展会在群里通知您。", TicketMessages.ToResident(new ContactRecorded(ContactOutcome.Skipped)));
         Assert.Equal("没找到您登记的这个工单，电话没有记录。", TicketMessages.ToResident(new ContactRecorded(ContactOutcome.TicketNotFound)));
     }
+
+    public static TheoryData<WorkerActionResult, string> ActorResults() => new()
+    {
+        { new(WorkerActionOutcome.TicketNotFound, Number), $"找不到工单 {Number}。" },
+        { new(WorkerActionOutcome.NotPermitted, Number), "您无权处理这个工单。" },
+        { new(WorkerActionOutcome.Signed, Number) { Deadline = SignBy }, $"已签收工单 {Number}，请在11月24日 10:30前办结。" },
+        { new(WorkerActionOutcome.NotSignable, Number) { Status = "已办结" }, $"工单 {Number} 当前为「已办结」，无需签收。" },
+        { new(WorkerActionOutcome.Replied, Number), "已转告居民。" },
+        { new(WorkerActionOutcome.Closed, Number), $"工单 {Number} 已办结，已请居民确认是否解决、是否满意。" },
+        { new(WorkerActionOutcome.Returned, Number, "刘芳"), $"工单 {Number} 已退回，交刘芳重新分派，原因已记录。" },
+        { new(WorkerActionOutcome.AlreadyHeldByTarget, Number, "李强"), $"工单 {Number} 本来就由李强负责。" },
+        { new(WorkerActionOutcome.Transferred, Number, "李强"), $"工单 {Number} 已转派给李强，原因已记录。" },
+        { new(WorkerActionOutcome.CoHandlingRequested, Number, "李强"), $"已请李强联动处理工单 {Number}。" },
+        { new(WorkerActionOutcome.CoHandlingRefused, Number, "李强"), $"李强已在处理工单 {Number}，或工单已办结。" },
+        { new(WorkerActionOutcome.TakenOver, Number, Resident), $"已接管居民{Resident}的对话（工单 {Number}）。您在这里发的消息会转给居民，居民的消息也会转给您；回复「结束接管」交还助手。" },
+        { new(WorkerActionOutcome.TakenOverByOther, Number, "李强"), "这位居民已由李强接管。" },
+        { new(WorkerActionOutcome.TakeOverEnded, Number), $"已结束接管（工单 {Number}），对话交还助手。" },
+        { new(WorkerActionOutcome.NotTakenOver, Number), $"工单 {Number} 没有在接管中。" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ActorResults))]
+    public void ToActor_Outcome_TellsTheWorkerWhatHappened(WorkerActionResult result, string expected) =>
+        Assert.Equal(expected, TicketMessages.ToActor(result));
+
+    [Fact]
+    public void ToActor_EveryOutcome_HasWords()
+    {
+        foreach (var outcome in Enum.GetValues<WorkerActionOutcome>().Where(o => o != WorkerActionOutcome.NeedsNote))
+        {
+            Assert.False(string.IsNullOrWhiteSpace(TicketMessages.ToActor(new WorkerActionResult(outcome, Number, "李强"))), outcome.ToString());
+        }
+    }
+
+    [Theory]
+    [InlineData(WorkerActionOutcome.NeedsNote, true)]
+    [InlineData(WorkerActionOutcome.Signed, true)]
+    [InlineData(WorkerActionOutcome.TakenOver, true)]
+    [InlineData(WorkerActionOutcome.NotPermitted, false)]
+    [InlineData(WorkerActionOutcome.AlreadyClosed, false)]
+    [InlineData(WorkerActionOutcome.TransferTargetMissing, false)]
+    public void WorkerActionResult_Outcome_SaysWhetherItSucceeded(WorkerActionOutcome outcome, bool succeeded) =>
+        Assert.Equal(succeeded, new WorkerActionResult(outcome, Number).Succeeded);
 }
