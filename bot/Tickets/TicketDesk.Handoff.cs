@@ -24,6 +24,7 @@ public sealed partial class TicketDesk
         }
 
         var text = (message.ButtonValue ?? message.Text).Trim();
+        // The timeline says how many attachments came with it, as the worker's copy does.
         var photos = message.Attachments.Count > 0 ? $"（附{message.Attachments.Count}个附件）" : "";
         var utc = at.UtcDateTime;
         var relayed = new TicketEvent
@@ -39,8 +40,8 @@ public sealed partial class TicketDesk
             handoff.ResidentWaitingSince ??= utc;
             _handoffs.Put(handoff);
             _clock.ResidentAnswered(handoff.TicketNumber, utc);
-            _outbox.Insert([_outbox.Create(Address(handoff.WorkerAddress), OutboundMessage.Plain(
-                $"居民{handoff.ResidentName}（工单 {handoff.TicketNumber}）：{text}{photos}"))]);
+            _outbox.Insert([Tell(Address(handoff.WorkerAddress),
+                new TicketFact.RelayedFromResident(handoff.TicketNumber, handoff.ResidentName, text, message.Attachments.Count))]);
         });
         _outbox.Wake();
         LogRelayed(handoff.TicketNumber, "resident", text);
@@ -58,7 +59,7 @@ public sealed partial class TicketDesk
         var text = message.Text.Trim();
         if (text == EndTakeOverCommand)
         {
-            await HandBackAsync(handoff, at, "网格员结束接管", tellWorker: false);
+            await HandBackAsync(handoff, at, idle: false);
             // The signature stays a string (the take-over relay is moving into middleware); the words are the writer's.
             return TicketMessages.ToActor(new WorkerActionResult(WorkerActionOutcome.TakeOverEnded, handoff.TicketNumber));
         }
@@ -71,8 +72,7 @@ public sealed partial class TicketDesk
             handoff.ResidentWaitingSince = null;
             handoff.Escalated = false;
             _handoffs.Put(handoff);
-            var resident = Address(handoff.ResidentAddress);
-            _outbox.Insert([_outbox.Create(resident, OutboundMessage.Plain($"网格员{handoff.WorkerName}：{TicketMessages.ForAudience(resident, text, room: null)}"))]);
+            _outbox.Insert([Tell(Address(handoff.ResidentAddress), new TicketFact.RelayedToResident(handoff.WorkerName, text))]);
         });
         _outbox.Wake();
         LogRelayed(handoff.TicketNumber, "worker", text);
@@ -125,7 +125,7 @@ public sealed partial class TicketDesk
         {
             if (utc - handoff.LastActivityAt >= _options.HandoffIdleTimeout)
             {
-                await HandBackAsync(handoff, now, "空闲超时", tellWorker: true);
+                await HandBackAsync(handoff, now, idle: true);
             }
             else if (handoff.ResidentWaitingSince is { } since && !handoff.Escalated && utc - since >= _options.HandoffAnswerTimeout)
             {
@@ -179,13 +179,11 @@ public sealed partial class TicketDesk
         }, t =>
         {
             _handoffs.Put(handoff);
-            _outbox.Insert([_outbox.Create(resident, OutboundMessage.Plain(
-                $"网格员{worker.Name}已接入（工单 {t.Number}），接下来您的消息会直接转给TA。"))]);
+            _outbox.Insert([Tell(resident, new TicketFact.TakeOverStarted(t.Number, worker.Name))]);
             if (request.Actor.Channel == DirectoryAssignment.AdminChannel)
             {
                 // The resident's answers will arrive in this private chat: say so, and that replying here works too.
-                _outbox.Insert([_outbox.Create(workerAddress, OutboundMessage.Plain(
-                    $"您在管理台接管了居民{ticket.Reporter.UserName}的对话（工单 {t.Number}）。居民的消息会转到这里，您在这里回复也会转给居民；回复「{EndTakeOverCommand}」交还助手。"))]);
+                _outbox.Insert([Tell(workerAddress, new TicketFact.ConsoleTakeOverStarted(t.Number, ticket.Reporter.UserName))]);
             }
         });
         _outbox.Wake();
@@ -198,7 +196,7 @@ public sealed partial class TicketDesk
         var handoffs = _handoffs.ForTicket(ticket.Number);
         foreach (var handoff in handoffs)
         {
-            await HandBackAsync(handoff, request.At, "网格员结束接管", tellWorker: false);
+            await HandBackAsync(handoff, request.At, idle: false);
         }
 
         return handoffs.Count == 0
@@ -220,8 +218,11 @@ public sealed partial class TicketDesk
         }
     }
 
-    private async Task HandBackAsync(Handoff handoff, DateTimeOffset at, string why, bool tellWorker)
+    /// <summary>Gives the thread back to the assistant: the worker ended it, or (<paramref name="idle"/>) nobody wrote for too long.</summary>
+    private async Task HandBackAsync(Handoff handoff, DateTimeOffset at, bool idle)
     {
+        // The ticket's timeline (staff-only) says why.
+        var why = idle ? "空闲超时" : "网格员结束接管";
         var utc = at.UtcDateTime;
         var updated = await _store.UpdateAsync(handoff.TicketNumber, t =>
         {
@@ -232,13 +233,12 @@ public sealed partial class TicketDesk
             _handoffs.Remove(handoff.ResidentKey);
             var messages = new List<OutboxMessage>
             {
-                _outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain(
-                    $"网格员{handoff.WorkerName}已结束这次对话，工单 {handoff.TicketNumber} 仍在办理中。有其他问题可以随时@我。")),
+                Tell(Address(handoff.ResidentAddress), new TicketFact.TakeOverEnded(handoff.TicketNumber, handoff.WorkerName)),
             };
-            if (tellWorker)
+            if (idle)
             {
-                messages.Add(_outbox.Create(Address(handoff.WorkerAddress), OutboundMessage.Plain(
-                    $"与居民{handoff.ResidentName}的对话（工单 {handoff.TicketNumber}）已{why}，交还助手。")));
+                // A worker who ended it knows; one who went quiet is told.
+                messages.Add(Tell(Address(handoff.WorkerAddress), new TicketFact.TakeOverIdle(handoff.TicketNumber, handoff.ResidentName)));
             }
 
             _outbox.Insert(messages);
@@ -277,8 +277,7 @@ public sealed partial class TicketDesk
             handoff.Escalated = true;
             _handoffs.Put(handoff);
             _outbox.Insert([
-                _outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain(
-                    $"抱歉，网格员{handoff.WorkerName}暂时没有回复，已请{supervisor.WorkerName}跟进（工单 {t.Number}），请稍候。")),
+                Tell(Address(handoff.ResidentAddress), new TicketFact.AnswerDelayed(t.Number, handoff.WorkerName, supervisor.WorkerName)),
                 .. WorkerCard(t, supervisor.WorkerId, new CardReason.ResidentWaiting(waited, handoff.WorkerName)),
             ]);
         });
