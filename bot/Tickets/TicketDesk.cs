@@ -242,9 +242,9 @@ public sealed partial class TicketDesk : ITicketDesk
     {
         IReadOnlyList<TicketSummary> mine = _store.ReportedBy(TicketReporter.KeyOf(channel, userId))
             .Select(t => new TicketSummary(
-                t.Number, t.Category, PersonalData.Hide(t.PublicLocation, t.Room), TicketStatusRules.Chinese(t.Status),
+                t.Number, t.Category, t.PublicLocation, TicketStatusRules.Chinese(t.Status),
                 new DateTimeOffset(DateTime.SpecifyKind(t.CreatedAt, DateTimeKind.Utc)).ToOffset(_options.UtcOffset), t.AssigneeName,
-                Open311.ServiceRequestMapper.LastWorkerNote(t) is { } note ? PersonalData.Hide(note, t.Room) : null))
+                Open311.ServiceRequestMapper.LastWorkerNote(t), t.Room))
             .ToList();
         return Task.FromResult(mine);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Dialogs.Directory;
@@ -313,24 +312,11 @@ public sealed partial class TurnRouter : IBot
         var asked = TicketNumberPattern().Match(turn.Inbound.Text.ToUpperInvariant());
         if (asked.Success)
         {
-            var one = mine.FirstOrDefault(t => t.Number == asked.Value);
-            turn.Reply(one is null
-                ? $"没有找到您登记的工单 {asked.Value}。说「我的工单」可以看您登记过的全部工单。"
-                : $"工单 {one.Number}\n类别：{one.Category}\n位置：{one.Where}\n状态：{one.Status}\n登记：{one.CreatedAt.ToString("M月d日 HH:mm", CultureInfo.InvariantCulture)}" +
-                  (one.Handler.Length > 0 ? $"\n负责：{one.Handler}" : "") +
-                  (one.Progress is { Length: > 0 } progress ? $"\n最新进展：{progress}" : ""));
+            turn.Reply(TicketMessages.Status(asked.Value, mine.FirstOrDefault(t => t.Number == asked.Value)));
             return;
         }
 
-        if (mine.Count == 0)
-        {
-            turn.Reply("您还没有登记过工单。遇到问题可以@我说「我要报修」。");
-            return;
-        }
-
-        var lines = mine.Take(5).Select(t => $"{t.Number} {t.Category} {t.Where}：{t.Status}（{t.CreatedAt.ToString("M月d日", CultureInfo.InvariantCulture)}登记" +
-            (t.Handler.Length > 0 ? $"，{t.Handler}负责）" : "）"));
-        turn.Reply("您的工单：\n" + string.Join("\n", lines) + "\n说「查询」加工单号可以看一张工单的详情。");
+        turn.Reply(TicketMessages.Mine(mine));
     }
 
     private static bool IsCommandButton(string value) =>

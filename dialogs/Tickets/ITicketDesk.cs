@@ -40,9 +40,12 @@ public sealed record TicketReceipt(string Number, string ResponsibleName, TimeSp
 
 /// <summary>
 /// One line of "我的工单": <see cref="CreatedAt"/> in office time, who holds it now, and the last word the residents were
-/// given on it (the worker's latest reply or closing note since it was last reopened), if any.
+/// given on it (the worker's latest reply or closing note since it was last reopened), if any. <see cref="Where"/> and
+/// <see cref="Progress"/> are as stored, with <see cref="Room"/> the reporter's room: <see cref="TicketMessages"/> hides
+/// what must not be shown.
 /// </summary>
-public sealed record TicketSummary(string Number, string Category, string Where, string Status, DateTimeOffset CreatedAt, string Handler = "", string? Progress = null);
+public sealed record TicketSummary(
+    string Number, string Category, string Where, string Status, DateTimeOffset CreatedAt, string Handler = "", string? Progress = null, string? Room = null);
 
 /// <summary>The actions on a worker's ticket card.</summary>
 public enum WorkerAction

@@ -60,6 +60,29 @@ public static class TicketMessages
         _ => $"已登记，工单号 {receipt.Number}。由{receipt.ResponsibleName}负责，{Describe(receipt.PromisedResponse)}内响应。查询进度请@我说「我的工单」。",
     };
 
+    /// <summary>
+    /// "查询 WT…": that ticket of the resident's, or "not found" (also when it is someone else's). Status replies may be
+    /// read in a group, so the place and the worker's last word go through the public rule wherever they are asked.
+    /// </summary>
+    public static string Status(string asked, TicketSummary? one) => one is null
+        ? $"没有找到您登记的工单 {asked}。说「我的工单」可以看您登记过的全部工单。"
+        : $"工单 {one.Number}\n类别：{one.Category}\n位置：{PersonalData.Hide(one.Where, one.Room)}\n状态：{one.Status}\n登记：{one.CreatedAt.ToString("M月d日 HH:mm", CultureInfo.InvariantCulture)}" +
+          (one.Handler.Length > 0 ? $"\n负责：{one.Handler}" : "") +
+          (one.Progress is { Length: > 0 } progress ? $"\n最新进展：{PersonalData.Hide(progress, one.Room)}" : "");
+
+    /// <summary>"我的工单": the five newest, each place hidden by the public rule (see <see cref="Status"/>).</summary>
+    public static string Mine(IReadOnlyList<TicketSummary> mine)
+    {
+        if (mine.Count == 0)
+        {
+            return "您还没有登记过工单。遇到问题可以@我说「我要报修」。";
+        }
+
+        var lines = mine.Take(5).Select(t => $"{t.Number} {t.Category} {PersonalData.Hide(t.Where, t.Room)}：{t.Status}（{t.CreatedAt.ToString("M月d日", CultureInfo.InvariantCulture)}登记" +
+            (t.Handler.Length > 0 ? $"，{t.Handler}负责）" : "）"));
+        return "您的工单：\n" + string.Join("\n", lines) + "\n说「查询」加工单号可以看一张工单的详情。";
+    }
+
     /// <summary>What the worker (or console user) who acted is told.</summary>
     public static string ToActor(WorkerActionResult result)
     {

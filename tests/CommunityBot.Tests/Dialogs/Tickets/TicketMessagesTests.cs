@@ -238,4 +238,35 @@ public sealed class TicketMessagesTests
     [InlineData(WorkerActionOutcome.TransferTargetMissing, false)]
     public void WorkerActionResult_Outcome_SaysWhetherItSucceeded(WorkerActionOutcome outcome, bool succeeded) =>
         Assert.Equal(succeeded, new WorkerActionResult(outcome, Number).Succeeded);
+
+    [Fact]
+    public void Status_OneTicket_HidesTheRoomAndPhoneInPlaceAndProgress()
+    {
+        var created = new DateTimeOffset(2026, 11, 23, 21, 5, 0, TimeSpan.FromHours(8));
+        var one = new TicketSummary(Number, "漏水", $"幸福里3-2-{Room}", "处理中", created, "张伟", $"明天到{Room}，电话{Phone}", Room);
+
+        var text = TicketMessages.Status(Number, one);
+
+        Assert.Equal(
+            $"工单 {Number}\n类别：漏水\n位置：幸福里3-2-{PersonalData.HiddenRoom}\n状态：处理中\n登记：11月23日 21:05\n负责：张伟\n最新进展：明天到{PersonalData.HiddenRoom}，电话{PersonalData.HiddenNumber}",
+            text);
+        Assert.Equal($"没有找到您登记的工单 {Number}。说「我的工单」可以看您登记过的全部工单。", TicketMessages.Status(Number, null));
+    }
+
+    [Fact]
+    public void Mine_ShowsFiveNewestWithPlacesHidden()
+    {
+        var created = new DateTimeOffset(2026, 11, 23, 21, 5, 0, TimeSpan.FromHours(8));
+        var mine = Enumerable.Range(1, 6)
+            .Select(i => new TicketSummary($"WT20261123-000{i}", "漏水", $"5号楼{Room}室", "待签收", created, i == 1 ? "" : "张伟", Room: Room))
+            .ToList();
+
+        var text = TicketMessages.Mine(mine);
+
+        Assert.StartsWith("您的工单：\nWT20261123-0001 漏水 5号楼***室：待签收（11月23日登记）\nWT20261123-0002 漏水 5号楼***室：待签收（11月23日登记，张伟负责）\n", text);
+        Assert.DoesNotContain("WT20261123-0006", text);
+        Assert.DoesNotContain(Room, text);
+        Assert.EndsWith("\n说「查询」加工单号可以看一张工单的详情。", text);
+        Assert.Equal("您还没有登记过工单。遇到问题可以@我说「我要报修」。", TicketMessages.Mine([]));
+    }
 }
