@@ -5,7 +5,6 @@ using CommunityBot.Dialogs.Engine;
 using CommunityBot.Dialogs.Feedback;
 using CommunityBot.Dialogs.Grievance;
 using CommunityBot.Dialogs.Privacy;
-using CommunityBot.Dialogs.Routing;
 using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Notifications;
