@@ -203,7 +203,7 @@ public static partial class TicketAdminEndpoints
                 var takeOver = await desk.ActAsync(new WorkerActionRequest(number, action, actor, "", now), cancellationToken);
                 if (!takeOver.Succeeded)
                 {
-                    return Refuse(takeOver.Message, StatusCodes.Status409Conflict);
+                    return Refuse(TicketMessages.ToActor(takeOver), StatusCodes.Status409Conflict);
                 }
             }
 
@@ -226,7 +226,7 @@ public static partial class TicketAdminEndpoints
             if (!result.Succeeded)
             {
                 // The note is kept in the form so the person can try again without retyping it.
-                return Refuse(result.Message, StatusCodes.Status409Conflict);
+                return Refuse(TicketMessages.ToActor(result), StatusCodes.Status409Conflict);
             }
         }
 

@@ -1,3 +1,4 @@
+using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Tickets;
 using Microsoft.Extensions.Options;
 
@@ -272,16 +273,15 @@ public sealed class TicketClock
     /// <summary>Whether a worker's reply asks the resident something (it ends with a question mark).</summary>
     public static bool AsksResident(string note) => note.TrimEnd().EndsWith('？') || note.TrimEnd().EndsWith('?');
 
-    /// <summary>The deadline in the office's time, e.g. "11月24日 10:30".</summary>
-    public string Local(DateTime utc) =>
-        TimeZoneInfo.ConvertTime(new DateTimeOffset(Utc(utc), TimeSpan.Zero), _zone)
-            .ToString("M月d日 HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A stored UTC time in the office's time zone (a deadline on a 催办 card).</summary>
+    public DateTimeOffset Local(DateTime utc) => TimeZoneInfo.ConvertTime(new DateTimeOffset(Utc(utc), TimeSpan.Zero), _zone);
 
-    public static string Chinese(ClockKind kind) => kind switch
+    /// <summary>The deadline as the dialogs name it.</summary>
+    public static TicketDeadline Deadline(ClockKind kind) => kind switch
     {
-        ClockKind.Sign => "签收",
-        ClockKind.FirstContact => "首次联系居民",
-        _ => "办结",
+        ClockKind.Sign => TicketDeadline.Sign,
+        ClockKind.FirstContact => TicketDeadline.FirstContact,
+        _ => TicketDeadline.Close,
     };
 
     private ClockState Arm(ClockKind kind, string category, DateTime utc)

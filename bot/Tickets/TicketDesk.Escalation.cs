@@ -1,6 +1,6 @@
 using CommunityBot.Clocks;
 using CommunityBot.Dialogs.Conversation;
-using CommunityBot.Dialogs.Privacy;
+using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Notifications;
 
 namespace CommunityBot.Tickets;
@@ -83,15 +83,17 @@ public sealed partial class TicketDesk
             var step = _clock.Advance(timer, utc);
             foreach (var clock in step.Reminders)
             {
-                var note = $"{TicketClock.Chinese(clock.Kind)}时限{_clock.Local(clock.DueAt)}将至，请尽快处理。";
-                t.Events.Add(new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.Reminded, Note = note });
-                messages.AddRange(WorkerCard(t, t.AssigneeId, "催办", note));
+                var reminder = new CardReason.DeadlineNear(TicketClock.Deadline(clock.Kind), _clock.Local(clock.DueAt));
+                // The timeline keeps the card's own line, so staff read what the worker was told.
+                t.Events.Add(new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.Reminded, Note = TicketMessages.Note(reminder) });
+                messages.AddRange(WorkerCard(t, t.AssigneeId, reminder));
             }
 
             if (step.Breached.Count > 0 && !step.AtTop)
             {
-                var what = string.Join("、", step.Breached.Select(c => TicketClock.Chinese(c.Kind)));
-                var (level, name, notices) = NextRung(t, timer.Level, now, $"{what}已超时，工单升级至您处督办。");
+                var missed = step.Breached.Select(c => TicketClock.Deadline(c.Kind)).ToList();
+                var what = string.Join("、", missed.Select(TicketMessages.Name));
+                var (level, name, notices) = NextRung(t, timer.Level, now, missed);
                 timer.Level = level;
                 t.EscalatedTo = level;
                 escalatedTo = name;
@@ -116,16 +118,18 @@ public sealed partial class TicketDesk
     }
 
     /// <summary>Who is above <paramref name="current"/> for this ticket, and the private message that tells them.</summary>
-    private (TicketLevel Level, string Name, IEnumerable<OutboxMessage> Messages) NextRung(Ticket ticket, TicketLevel current, DateTimeOffset now, string note)
+    private (TicketLevel Level, string Name, IEnumerable<OutboxMessage> Messages) NextRung(
+        Ticket ticket, TicketLevel current, DateTimeOffset now, IReadOnlyList<TicketDeadline> missed)
     {
+        var reason = new CardReason.DeadlinesMissed(missed);
         if (current == TicketLevel.Grid && _assignment.Supervisor(ticket.GridId, now) is { } supervisor && supervisor.Level > current)
         {
-            return (supervisor.Level, supervisor.WorkerName, WorkerCard(ticket, supervisor.WorkerId, "督办工单", note));
+            return (supervisor.Level, supervisor.WorkerName, WorkerCard(ticket, supervisor.WorkerId, reason));
         }
 
         if (current <= TicketLevel.Community && _assignment.StreetOffice(now) is { Level: TicketLevel.Street } street)
         {
-            return (TicketLevel.Street, street.WorkerName, WorkerCard(ticket, street.WorkerId, "督办工单", note));
+            return (TicketLevel.Street, street.WorkerName, WorkerCard(ticket, street.WorkerId, reason));
         }
 
         var district = _clock.Options.District;
@@ -139,9 +143,7 @@ public sealed partial class TicketDesk
                 UserName = district.Name,
                 ServiceUrl = district.ServiceUrl,
             };
-            // The district sees the case, not the resident's phone or room: those stay with the handling office.
-            var text = $"{ticket.Category}｜{PersonalData.Hide(ticket.PublicLocation, ticket.Room)}\n{PersonalData.Hide(ticket.Description, ticket.Room)}\n{note}\n责任人：{ticket.AssigneeName}";
-            return (TicketLevel.District, district.Name, [_outbox.Create(address, new OutboundMessage { Title = $"督办工单 {ticket.Number}", Text = text })]);
+            return (TicketLevel.District, district.Name, [Tell(address, new TicketFact.DistrictEscalated(Card(ticket), missed))]);
         }
 
         LogDistrictUnreachable(ticket.Number);

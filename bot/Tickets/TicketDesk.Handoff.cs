@@ -13,7 +13,8 @@ namespace CommunityBot.Tickets;
 /// </summary>
 public sealed partial class TicketDesk
 {
-    public const string EndTakeOverCommand = "结束接管";
+    /// <summary>What a worker sends to end a take-over (the writer's texts tell them so).</summary>
+    public const string EndTakeOverCommand = TicketMessages.EndTakeOverCommand;
 
     public async Task<bool> RelayFromResidentAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -23,6 +24,7 @@ public sealed partial class TicketDesk
         }
 
         var text = (message.ButtonValue ?? message.Text).Trim();
+        // The timeline says how many attachments came with it, as the worker's copy does.
         var photos = message.Attachments.Count > 0 ? $"（附{message.Attachments.Count}个附件）" : "";
         var utc = at.UtcDateTime;
         var relayed = new TicketEvent
@@ -38,8 +40,8 @@ public sealed partial class TicketDesk
             handoff.ResidentWaitingSince ??= utc;
             _handoffs.Put(handoff);
             _clock.ResidentAnswered(handoff.TicketNumber, utc);
-            _outbox.Insert([_outbox.Create(Address(handoff.WorkerAddress), OutboundMessage.Plain(
-                $"居民{handoff.ResidentName}（工单 {handoff.TicketNumber}）：{text}{photos}"))]);
+            _outbox.Insert([Tell(Address(handoff.WorkerAddress),
+                new TicketFact.RelayedFromResident(handoff.TicketNumber, handoff.ResidentName, text, message.Attachments.Count))]);
         });
         _outbox.Wake();
         LogRelayed(handoff.TicketNumber, "resident", text);
@@ -57,8 +59,9 @@ public sealed partial class TicketDesk
         var text = message.Text.Trim();
         if (text == EndTakeOverCommand)
         {
-            await HandBackAsync(handoff, at, "网格员结束接管", tellWorker: false);
-            return $"已结束接管（工单 {handoff.TicketNumber}），对话交还助手。";
+            await HandBackAsync(handoff, at, idle: false);
+            // The signature stays a string (the take-over relay is moving into middleware); the words are the writer's.
+            return TicketMessages.ToActor(new WorkerActionResult(WorkerActionOutcome.TakeOverEnded, handoff.TicketNumber));
         }
 
         var utc = at.UtcDateTime;
@@ -69,8 +72,7 @@ public sealed partial class TicketDesk
             handoff.ResidentWaitingSince = null;
             handoff.Escalated = false;
             _handoffs.Put(handoff);
-            var resident = Address(handoff.ResidentAddress);
-            _outbox.Insert([_outbox.Create(resident, OutboundMessage.Plain($"网格员{handoff.WorkerName}：{ForAudience(resident, text, room: null)}"))]);
+            _outbox.Insert([Tell(Address(handoff.ResidentAddress), new TicketFact.RelayedToResident(handoff.WorkerName, text))]);
         });
         _outbox.Wake();
         LogRelayed(handoff.TicketNumber, "worker", text);
@@ -123,7 +125,7 @@ public sealed partial class TicketDesk
         {
             if (utc - handoff.LastActivityAt >= _options.HandoffIdleTimeout)
             {
-                await HandBackAsync(handoff, now, "空闲超时", tellWorker: true);
+                await HandBackAsync(handoff, now, idle: true);
             }
             else if (handoff.ResidentWaitingSince is { } since && !handoff.Escalated && utc - since >= _options.HandoffAnswerTimeout)
             {
@@ -136,14 +138,14 @@ public sealed partial class TicketDesk
     {
         if (!ticket.IsOpen)
         {
-            return new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能接管。");
+            return new WorkerActionResult(WorkerActionOutcome.TakeOverRefused, ticket.Number);
         }
 
         var resident = Origin(ticket);
         var residentKey = resident.StateKey;
         if (_handoffs.ForResident(residentKey) is { } existing && existing.WorkerId != worker.Id)
         {
-            return new WorkerActionResult(false, $"这位居民已由{existing.WorkerName}接管。");
+            return new WorkerActionResult(WorkerActionOutcome.TakenOverByOther, ticket.Number, existing.WorkerName);
         }
 
         // From the admin console the resident's answers go to the worker's private chat: the console is a web page
@@ -153,7 +155,7 @@ public sealed partial class TicketDesk
             : request.Actor with { ReplyToId = null };
         if (workerAddress is null)
         {
-            return new WorkerActionResult(false, "您在聊天渠道里没有可用的私聊，居民的回复无法转给您，请在企业微信/Teams 的工单卡片上接管。");
+            return new WorkerActionResult(WorkerActionOutcome.NoPrivateChat, ticket.Number);
         }
 
         var utc = request.At.UtcDateTime;
@@ -177,19 +179,16 @@ public sealed partial class TicketDesk
         }, t =>
         {
             _handoffs.Put(handoff);
-            _outbox.Insert([_outbox.Create(resident, OutboundMessage.Plain(
-                $"网格员{worker.Name}已接入（工单 {t.Number}），接下来您的消息会直接转给TA。"))]);
+            _outbox.Insert([Tell(resident, new TicketFact.TakeOverStarted(t.Number, worker.Name))]);
             if (request.Actor.Channel == DirectoryAssignment.AdminChannel)
             {
                 // The resident's answers will arrive in this private chat: say so, and that replying here works too.
-                _outbox.Insert([_outbox.Create(workerAddress, OutboundMessage.Plain(
-                    $"您在管理台接管了居民{ticket.Reporter.UserName}的对话（工单 {t.Number}）。居民的消息会转到这里，您在这里回复也会转给居民；回复「{EndTakeOverCommand}」交还助手。"))]);
+                _outbox.Insert([Tell(workerAddress, new TicketFact.ConsoleTakeOverStarted(t.Number, ticket.Reporter.UserName))]);
             }
         });
         _outbox.Wake();
         LogTakenOver(ticket.Number, worker.Id);
-        return new WorkerActionResult(true,
-            $"已接管居民{ticket.Reporter.UserName}的对话（工单 {ticket.Number}）。您在这里发的消息会转给居民，居民的消息也会转给您；回复「{EndTakeOverCommand}」交还助手。");
+        return new WorkerActionResult(WorkerActionOutcome.TakenOver, ticket.Number, ticket.Reporter.UserName);
     }
 
     private async Task<WorkerActionResult> EndTakeOverAsync(Ticket ticket, WorkerActionRequest request)
@@ -197,12 +196,12 @@ public sealed partial class TicketDesk
         var handoffs = _handoffs.ForTicket(ticket.Number);
         foreach (var handoff in handoffs)
         {
-            await HandBackAsync(handoff, request.At, "网格员结束接管", tellWorker: false);
+            await HandBackAsync(handoff, request.At, idle: false);
         }
 
         return handoffs.Count == 0
-            ? new WorkerActionResult(false, $"工单 {ticket.Number} 没有在接管中。")
-            : new WorkerActionResult(true, $"已结束接管（工单 {ticket.Number}），对话交还助手。");
+            ? new WorkerActionResult(WorkerActionOutcome.NotTakenOver, ticket.Number)
+            : new WorkerActionResult(WorkerActionOutcome.TakeOverEnded, ticket.Number);
     }
 
     /// <summary>Ends every take-over of a closed ticket; the resident then gets the feedback questions from the assistant.</summary>
@@ -219,8 +218,11 @@ public sealed partial class TicketDesk
         }
     }
 
-    private async Task HandBackAsync(Handoff handoff, DateTimeOffset at, string why, bool tellWorker)
+    /// <summary>Gives the thread back to the assistant: the worker ended it, or (<paramref name="idle"/>) nobody wrote for too long.</summary>
+    private async Task HandBackAsync(Handoff handoff, DateTimeOffset at, bool idle)
     {
+        // The ticket's timeline (staff-only) says why.
+        var why = idle ? "空闲超时" : "网格员结束接管";
         var utc = at.UtcDateTime;
         var updated = await _store.UpdateAsync(handoff.TicketNumber, t =>
         {
@@ -231,13 +233,12 @@ public sealed partial class TicketDesk
             _handoffs.Remove(handoff.ResidentKey);
             var messages = new List<OutboxMessage>
             {
-                _outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain(
-                    $"网格员{handoff.WorkerName}已结束这次对话，工单 {handoff.TicketNumber} 仍在办理中。有其他问题可以随时@我。")),
+                Tell(Address(handoff.ResidentAddress), new TicketFact.TakeOverEnded(handoff.TicketNumber, handoff.WorkerName)),
             };
-            if (tellWorker)
+            if (idle)
             {
-                messages.Add(_outbox.Create(Address(handoff.WorkerAddress), OutboundMessage.Plain(
-                    $"与居民{handoff.ResidentName}的对话（工单 {handoff.TicketNumber}）已{why}，交还助手。")));
+                // A worker who ended it knows; one who went quiet is told.
+                messages.Add(Tell(Address(handoff.WorkerAddress), new TicketFact.TakeOverIdle(handoff.TicketNumber, handoff.ResidentName)));
             }
 
             _outbox.Insert(messages);
@@ -276,9 +277,8 @@ public sealed partial class TicketDesk
             handoff.Escalated = true;
             _handoffs.Put(handoff);
             _outbox.Insert([
-                _outbox.Create(Address(handoff.ResidentAddress), OutboundMessage.Plain(
-                    $"抱歉，网格员{handoff.WorkerName}暂时没有回复，已请{supervisor.WorkerName}跟进（工单 {t.Number}），请稍候。")),
-                .. WorkerCard(t, supervisor.WorkerId, "居民等待回复", $"居民已等待{waited}分钟，网格员{handoff.WorkerName}未回复，请跟进。"),
+                Tell(Address(handoff.ResidentAddress), new TicketFact.AnswerDelayed(t.Number, handoff.WorkerName, supervisor.WorkerName)),
+                .. WorkerCard(t, supervisor.WorkerId, new CardReason.ResidentWaiting(waited, handoff.WorkerName)),
             ]);
         });
         _outbox.Wake();

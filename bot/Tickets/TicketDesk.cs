@@ -5,7 +5,6 @@ using CommunityBot.Dialogs.Engine;
 using CommunityBot.Dialogs.Feedback;
 using CommunityBot.Dialogs.Grievance;
 using CommunityBot.Dialogs.Privacy;
-using CommunityBot.Dialogs.Routing;
 using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Notifications;
@@ -20,9 +19,6 @@ namespace CommunityBot.Tickets;
 /// </summary>
 public sealed partial class TicketDesk : ITicketDesk
 {
-    private static readonly WorkerAction[] CardActions =
-        [WorkerAction.Sign, WorkerAction.Reply, WorkerAction.TakeOver, WorkerAction.Transfer, WorkerAction.CoHandle, WorkerAction.Return, WorkerAction.Close];
-
     private readonly TicketStore _store;
     private readonly ITicketAssignment _assignment;
     private readonly Outbox _outbox;
@@ -111,9 +107,7 @@ public sealed partial class TicketDesk : ITicketDesk
                 // The handler hears of each resident who joins, in the same write as the join.
                 if (added && _assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
                 {
-                    var phone = reporter.Phone is null ? "" : $"（电话：{reporter.Phone}）";
-                    _outbox.Insert([_outbox.Create(worker, OutboundMessage.Plain(
-                        $"工单 {t.Number}：又有居民{reporter.UserName}{phone}反映了同一问题（共{t.Supporters.Count + 1}人反映）：{report.Description}"))]);
+                    _outbox.Insert([Tell(worker, new TicketFact.SupporterJoined(t.Number, reporter.UserName, reporter.Phone, t.Supporters.Count + 1, report.Description))]);
                 }
             });
             if (joined is not null)
@@ -163,7 +157,7 @@ public sealed partial class TicketDesk : ITicketDesk
         ticket = await _store.CreateAsync(ticket, at.ToOffset(_options.UtcOffset), t =>
         {
             _clock.Start(t, utc);
-            _outbox.Insert(WorkerCard(t, t.AssigneeId, "新工单"));
+            _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.NewTicket()));
             alsoWriteNew?.Invoke(t);
         });
         _outbox.Wake();
@@ -202,11 +196,11 @@ public sealed partial class TicketDesk : ITicketDesk
         }
     }
 
-    public async Task<string> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<ContactRecorded> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (contact.Phone is null)
         {
-            return "好的，不留也没关系，有进展会在群里通知您。";
+            return new ContactRecorded(ContactOutcome.Skipped);
         }
 
         var key = TicketReporter.KeyOf(resident.Channel, resident.UserId);
@@ -232,30 +226,22 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             if (_assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
             {
-                // "3单元201" reaches the worker whole: the unit is where to knock as much as the room.
-                var room = (contact.Unit, contact.Room) switch
-                {
-                    ({ } unit, { } r) => $"，住{unit}单元{r}室",
-                    (null, { } r) => $"，房号{r}",
-                    ({ } unit, null) => $"，住{unit}单元",
-                    _ => "",
-                };
-                _outbox.Insert([_outbox.Create(worker, OutboundMessage.Plain($"工单 {t.Number}：居民{resident.UserName}留了电话 {contact.Phone}{room}。"))]);
+                _outbox.Insert([Tell(worker, new TicketFact.ContactLeft(t.Number, resident.UserName, contact.Phone, contact.Unit, contact.Room))]);
             }
         });
         _outbox.Wake();
         return updated is null
-            ? "没找到您登记的这个工单，电话没有记录。"
-            : $"已记下电话 {PersonalData.MaskPhone(contact.Phone)}，只有处理工单的网格员能看到。";
+            ? new ContactRecorded(ContactOutcome.TicketNotFound)
+            : new ContactRecorded(ContactOutcome.Recorded, contact.Phone);
     }
 
     public Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken)
     {
         IReadOnlyList<TicketSummary> mine = _store.ReportedBy(TicketReporter.KeyOf(channel, userId))
             .Select(t => new TicketSummary(
-                t.Number, t.Category, PersonalData.Hide(t.PublicLocation, t.Room), TicketStatusRules.Chinese(t.Status),
+                t.Number, t.Category, t.PublicLocation, TicketStatusRules.Chinese(t.Status),
                 new DateTimeOffset(DateTime.SpecifyKind(t.CreatedAt, DateTimeKind.Utc)).ToOffset(_options.UtcOffset), t.AssigneeName,
-                Open311.ServiceRequestMapper.LastWorkerNote(t) is { } note ? PersonalData.Hide(note, t.Room) : null))
+                Open311.ServiceRequestMapper.LastWorkerNote(t), t.Room))
             .ToList();
         return Task.FromResult(mine);
     }
@@ -265,14 +251,14 @@ public sealed partial class TicketDesk : ITicketDesk
         var ticket = _store.Find(request.TicketNumber);
         if (ticket is null)
         {
-            return new WorkerActionResult(false, $"找不到工单 {request.TicketNumber}。");
+            return new WorkerActionResult(WorkerActionOutcome.TicketNotFound, request.TicketNumber);
         }
 
         var worker = _assignment.FindWorker(request.Actor.Channel, request.Actor.UserId);
         if (worker is null || !MayAct(worker, ticket))
         {
             LogDenied(request.TicketNumber, request.Action.ToString());
-            return new WorkerActionResult(false, "您无权处理这个工单。");
+            return new WorkerActionResult(WorkerActionOutcome.NotPermitted, request.TicketNumber);
         }
 
         var needsNote = request.Action is WorkerAction.Reply or WorkerAction.Close or WorkerAction.Return or WorkerAction.Transfer or WorkerAction.CoHandle;
@@ -280,7 +266,7 @@ public sealed partial class TicketDesk : ITicketDesk
         var closingPhotos = request.Action == WorkerAction.Close ? WebPhotos(request.Photos) : [];
         if (needsNote && string.IsNullOrWhiteSpace(request.Note) && closingPhotos.Count == 0)
         {
-            return new WorkerActionResult(true, "", NeedsNote: true);
+            return new WorkerActionResult(WorkerActionOutcome.NeedsNote, request.TicketNumber);
         }
 
         return request.Action switch
@@ -293,11 +279,11 @@ public sealed partial class TicketDesk : ITicketDesk
             WorkerAction.CoHandle => await CoHandleAsync(ticket, worker, request),
             WorkerAction.TakeOver => await TakeOverAsync(ticket, worker, request),
             WorkerAction.EndTakeOver => await EndTakeOverAsync(ticket, request),
-            _ => new WorkerActionResult(false, "未知的操作。"),
+            _ => new WorkerActionResult(WorkerActionOutcome.UnknownAction, request.TicketNumber),
         };
     }
 
-    public async Task<string> RecordFeedbackAsync(
+    public async Task<FeedbackRecorded> RecordFeedbackAsync(
         string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var key = TicketReporter.KeyOf(resident.Channel, resident.UserId);
@@ -316,35 +302,21 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             if (reopen)
             {
-                // The card says why it came back: not fixed, not satisfied, or both.
-                var why = (fixedIt, satisfied) switch
-                {
-                    (false, false) => "居民反馈：没解决，不满意",
-                    (false, true) => "居民反馈：没解决",
-                    _ => "居民反馈：已解决，但不满意",
-                };
-                _outbox.Insert(WorkerCard(t, t.AssigneeId, "重办工单", why));
+                _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.Reopened(fixedIt, satisfied)));
             }
         });
         if (updated is null)
         {
-            return "谢谢您的反馈。";
+            return new FeedbackRecorded(FeedbackOutcome.NotRecorded, ticketNumber, fixedIt, satisfied);
         }
 
         _outbox.Wake();
         if (reopen)
         {
             LogReopened(updated.Number);
-            // The reply follows what they said: "没解决" but "满意" is thanks for the effort, not a complaint.
-            return (fixedIt, satisfied) switch
-            {
-                (false, true) => $"谢谢您的评价。问题还没解决，工单 {updated.Number} 已重新办理，网格员会再联系您。",
-                (true, false) => $"抱歉这次处理没能让您满意，工单 {updated.Number} 已重新办理，网格员会再联系您。",
-                _ => $"抱歉问题没解决、也没能让您满意，工单 {updated.Number} 已重新办理，网格员会再联系您。",
-            };
         }
 
-        return "谢谢您的反馈，工单已关闭。";
+        return new FeedbackRecorded(reopen ? FeedbackOutcome.Reopened : FeedbackOutcome.Confirmed, updated.Number, fixedIt, satisfied);
     }
 
     private static bool MayAct(WorkerIdentity worker, Ticket ticket) =>
@@ -364,8 +336,8 @@ public sealed partial class TicketDesk : ITicketDesk
             return true;
         });
         return updated is null
-            ? new WorkerActionResult(false, $"工单 {ticket.Number} 当前为「{TicketStatusRules.Chinese(ticket.Status)}」，无需签收。")
-            : new WorkerActionResult(true, $"已签收工单 {ticket.Number}，请在{Deadline(updated.CloseBy)}前办结。");
+            ? new WorkerActionResult(WorkerActionOutcome.NotSignable, ticket.Number) { Status = TicketStatusRules.Chinese(ticket.Status) }
+            : new WorkerActionResult(WorkerActionOutcome.Signed, ticket.Number) { Deadline = Local(updated.CloseBy) };
     }
 
     private async Task<WorkerActionResult> ReplyAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
@@ -378,9 +350,9 @@ public sealed partial class TicketDesk : ITicketDesk
         foreach (var resident in Residents(ticket))
         {
             await _outbox.SendAsync(resident,
-                OutboundMessage.Plain($"网格员{worker.Name}回复（工单 {ticket.Number}）：{ForAudience(resident, request.Note, ticket.Room)}"), cancellationToken);
+                TicketMessages.For(new TicketFact.WorkerReplied(ticket.Number, worker.Name, request.Note, ticket.Room), resident), cancellationToken);
         }
-        return new WorkerActionResult(true, "已转告居民。");
+        return new WorkerActionResult(WorkerActionOutcome.Replied, ticket.Number);
     }
 
     private async Task<WorkerActionResult> CloseAsync(
@@ -398,7 +370,7 @@ public sealed partial class TicketDesk : ITicketDesk
         });
         if (updated is null)
         {
-            return new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结。");
+            return new WorkerActionResult(WorkerActionOutcome.AlreadyClosed, ticket.Number);
         }
 
         LogResolved(updated.Number, worker.Id);
@@ -406,7 +378,7 @@ public sealed partial class TicketDesk : ITicketDesk
         foreach (var resident in Residents(updated))
         {
             var prompts = await _proactive.StartProactiveAsync(
-                resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = ForAudience(resident, request.Note, updated.Room) }, request.At, cancellationToken);
+                resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = TicketMessages.ForAudience(resident, request.Note, updated.Room) }, request.At, cancellationToken);
             for (var i = 0; i < prompts.Count; i++)
             {
                 // The closing photo goes with the message that tells the resident it was done, wherever that message goes:
@@ -417,7 +389,7 @@ public sealed partial class TicketDesk : ITicketDesk
             }
         }
 
-        return new WorkerActionResult(true, $"工单 {updated.Number} 已办结，已请居民确认是否解决、是否满意。");
+        return new WorkerActionResult(WorkerActionOutcome.Closed, updated.Number);
     }
 
     private async Task<WorkerActionResult> ReturnAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
@@ -436,23 +408,23 @@ public sealed partial class TicketDesk : ITicketDesk
             t.AssigneeName = supervisor.WorkerName;
             Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Returned, Note = request.Note });
             return true;
-        }, t => _outbox.Insert(WorkerCard(t, t.AssigneeId, "退回工单", $"{worker.Name}退回：{request.Note}")));
+        }, t => _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.Returned(worker.Name, request.Note))));
         _outbox.Wake();
         return updated is null
-            ? new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能退回。")
-            : new WorkerActionResult(true, $"工单 {ticket.Number} 已退回，交{supervisor.WorkerName}重新分派，原因已记录。");
+            ? new WorkerActionResult(WorkerActionOutcome.ReturnRefused, ticket.Number)
+            : new WorkerActionResult(WorkerActionOutcome.Returned, ticket.Number, supervisor.WorkerName);
     }
 
     private async Task<WorkerActionResult> TransferAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
     {
         if (Target(request) is not { } target)
         {
-            return new WorkerActionResult(false, "没找到接手人。请在说明里写上接手人的全名，例如「李强 7号楼属于二网格」，再点一次「转派」。");
+            return new WorkerActionResult(WorkerActionOutcome.TransferTargetMissing, ticket.Number);
         }
 
         if (target.Id == ticket.AssigneeId)
         {
-            return new WorkerActionResult(false, $"工单 {ticket.Number} 本来就由{target.Name}负责。");
+            return new WorkerActionResult(WorkerActionOutcome.AlreadyHeldByTarget, ticket.Number, target.Name);
         }
 
         var updated = await _store.UpdateAsync(ticket.Number, t =>
@@ -468,18 +440,18 @@ public sealed partial class TicketDesk : ITicketDesk
             t.Level = target.Level;
             t.SignBy = _clock.Due(ClockKind.Sign, t.Category, request.At.UtcDateTime);
             return true;
-        }, t => _outbox.Insert(WorkerCard(t, target.Id, "转派工单", $"{worker.Name}转派：{request.Note}")));
+        }, t => _outbox.Insert(WorkerCard(t, target.Id, new CardReason.Transferred(worker.Name, request.Note))));
         _outbox.Wake();
         return updated is null
-            ? new WorkerActionResult(false, $"工单 {ticket.Number} 已经办结，不能转派。")
-            : new WorkerActionResult(true, $"工单 {ticket.Number} 已转派给{target.Name}，原因已记录。");
+            ? new WorkerActionResult(WorkerActionOutcome.TransferRefused, ticket.Number)
+            : new WorkerActionResult(WorkerActionOutcome.Transferred, ticket.Number, target.Name);
     }
 
     private async Task<WorkerActionResult> CoHandleAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
     {
         if (Target(request) is not { } target)
         {
-            return new WorkerActionResult(false, "没找到联动人。请在说明里写上对方的全名和需要协助的事项，再点一次「联动」。");
+            return new WorkerActionResult(WorkerActionOutcome.CoHandlerMissing, ticket.Number);
         }
 
         var updated = await _store.UpdateAsync(ticket.Number, t =>
@@ -492,11 +464,11 @@ public sealed partial class TicketDesk : ITicketDesk
             Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.CoHandlerAdded, Note = $"联动{target.Name}：{request.Note}" });
             t.CoHandlers.Add(target.Id);
             return true;
-        }, t => _outbox.Insert(WorkerCard(t, target.Id, "联动工单", $"{worker.Name}请您协助：{request.Note}")));
+        }, t => _outbox.Insert(WorkerCard(t, target.Id, new CardReason.CoHandling(worker.Name, request.Note))));
         _outbox.Wake();
         return updated is null
-            ? new WorkerActionResult(false, $"{target.Name}已在处理工单 {ticket.Number}，或工单已办结。")
-            : new WorkerActionResult(true, $"已请{target.Name}联动处理工单 {ticket.Number}。");
+            ? new WorkerActionResult(WorkerActionOutcome.CoHandlingRefused, ticket.Number, target.Name)
+            : new WorkerActionResult(WorkerActionOutcome.CoHandlingRequested, ticket.Number, target.Name);
     }
 
     /// <summary>The receiving worker of 转派/联动: chosen from a list, or named in the note.</summary>
@@ -512,7 +484,7 @@ public sealed partial class TicketDesk : ITicketDesk
     }
 
     /// <summary>The card that tells a worker about a ticket, privately; none when the worker cannot be reached.</summary>
-    private IEnumerable<OutboxMessage> WorkerCard(Ticket ticket, string workerId, string title, string? note = null)
+    private IEnumerable<OutboxMessage> WorkerCard(Ticket ticket, string workerId, CardReason reason)
     {
         var address = _assignment.PrivateAddressOf(workerId, Origin(ticket));
         if (address is null)
@@ -521,13 +493,15 @@ public sealed partial class TicketDesk : ITicketDesk
             return [];
         }
 
-        var phone = ticket.Reporter.Phone is null ? "未留" : ticket.Reporter.Phone;
-        var room = ticket.Room is null ? "" : $" {ticket.Room}室";
-        var text = $"{ticket.Category}｜{ticket.PublicLocation}{room}\n{ticket.Description}\n" + (note is null ? "" : note + "\n") +
-            $"反映人：{ticket.Reporter.UserName}（电话：{phone}）\n请于{Deadline(ticket.SignBy)}前签收。";
-        var buttons = CardActions.Select(a => new CardAction(ActionTitle(a), TurnRouter.TicketButton(ticket.Number, a)));
-        return [_outbox.Create(address, new OutboundMessage { Title = $"{title} {ticket.Number}", Text = text, Buttons = buttons.ToList() })];
+        return [Tell(address, new TicketFact.WorkerCardNeeded(Card(ticket), reason))];
     }
+
+    /// <summary>The outbox message that tells <paramref name="audience"/> of <paramref name="fact"/>, in the writer's words.</summary>
+    private OutboxMessage Tell(ConversationReference audience, TicketFact fact) => _outbox.Create(audience, TicketMessages.For(fact, audience));
+
+    private TicketCard Card(Ticket ticket) => new(
+        ticket.Number, ticket.Category, ticket.PublicLocation, ticket.Room, ticket.Description,
+        ticket.Reporter.UserName, ticket.Reporter.Phone, Local(ticket.SignBy), ticket.AssigneeName);
 
     private static ConversationReference Origin(Ticket ticket) => ticket.Reporter.Address();
 
@@ -535,13 +509,6 @@ public sealed partial class TicketDesk : ITicketDesk
     internal static ConversationReference ReadReference(string json) =>
         JsonSerializer.Deserialize<ConversationReference>(json, DialogJson.Options)
         ?? throw new InvalidOperationException("A stored conversation reference is empty.");
-
-    /// <summary>
-    /// A worker's own words on their way to a resident: in a group everyone reads them, so phone numbers and rooms
-    /// the worker wrote in are hidden by the one public rule; a private chat gets them as written.
-    /// </summary>
-    private static string ForAudience(ConversationReference resident, string text, string? room) =>
-        resident.IsGroup ? PersonalData.Hide(text, room) : text;
 
     /// <summary>The http(s) addresses among <paramref name="urls"/>: no other kind of photo address is kept or sent.</summary>
     private static List<string> WebPhotos(IReadOnlyList<string>? urls) =>
@@ -553,8 +520,8 @@ public sealed partial class TicketDesk : ITicketDesk
     private static IEnumerable<ConversationReference> Residents(Ticket ticket) =>
         ticket.Supporters.Prepend(ticket.Reporter).Select(r => r.Address());
 
-    private string Deadline(DateTime utc) =>
-        new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(_options.UtcOffset).ToString("M月d日 HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A stored UTC time in the office's time.</summary>
+    private DateTimeOffset Local(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(_options.UtcOffset);
 
     private static TicketReporter ToReporter(GrievanceReport report) => new()
     {
@@ -564,18 +531,6 @@ public sealed partial class TicketDesk : ITicketDesk
         Conversation = JsonSerializer.Serialize(report.Reporter with { ReplyToId = null }, DialogJson.Options),
         Phone = report.Phone,
         MaskedPhone = report.Phone is null ? null : PersonalData.MaskPhone(report.Phone),
-    };
-
-    private static string ActionTitle(WorkerAction action) => action switch
-    {
-        WorkerAction.Sign => "签收",
-        WorkerAction.Reply => "回复",
-        WorkerAction.TakeOver => "接管",
-        WorkerAction.Transfer => "转派",
-        WorkerAction.CoHandle => "联动",
-        WorkerAction.Return => "退回",
-        WorkerAction.Close => "办结",
-        _ => action.ToString(),
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {TicketNumber}: the same submission arrived again; its receipt is given again")]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
 using CommunityBot.Dialogs.Directory;
@@ -270,24 +269,20 @@ public sealed partial class TurnRouter : IBot
         // No notice, or it was withdrawn or ended while the resident was answering: a ticket as usual.
         var receipt = await _desk.FileAsync(
             report with { NoticeId = null, SubmissionKey = turn.Inbound.Channel + "|" + turn.Inbound.Id }, turn.Now, cancellationToken);
-        turn.Reply(receipt switch
-        {
-            { AlreadyReported: true } => $"您已反映过这个问题，工单 {receipt.Number} 正在办理，由{receipt.ResponsibleName}负责。查询进度请@我说「我的工单」。",
-            { JoinedExisting: true } => $"这个问题已有人反映，已并入工单 {receipt.Number}（共{receipt.Supporters}人反映），由{receipt.ResponsibleName}负责，有进展会通知您。",
-            _ => $"已登记，工单号 {receipt.Number}。由{receipt.ResponsibleName}负责，{Describe(receipt.PromisedResponse)}内响应。查询进度请@我说「我的工单」。",
-        });
+        turn.Reply(TicketMessages.Receipt(receipt));
     }
 
     private async Task OnFeedbackAsync(TurnContext turn, FeedbackResult result, CancellationToken cancellationToken) =>
-        turn.Reply(await _desk.RecordFeedbackAsync(result.TicketNumber, turn.Inbound.Conversation, result.Fixed, result.Satisfied, turn.Now, cancellationToken));
+        turn.Reply(TicketMessages.ToResident(
+            await _desk.RecordFeedbackAsync(result.TicketNumber, turn.Inbound.Conversation, result.Fixed, result.Satisfied, turn.Now, cancellationToken)));
 
     private async Task OnContactAsync(TurnContext turn, ContactResult contact, CancellationToken cancellationToken) =>
-        turn.Reply(await _desk.RecordContactAsync(contact, turn.Inbound.Conversation, turn.Now, cancellationToken));
+        turn.Reply(TicketMessages.ToResident(await _desk.RecordContactAsync(contact, turn.Inbound.Conversation, turn.Now, cancellationToken)));
 
     private async Task OnWorkerNoteAsync(TurnContext turn, WorkerNote note, CancellationToken cancellationToken)
     {
         var result = await _desk.ActAsync(new WorkerActionRequest(note.TicketNumber, note.Action, turn.Inbound.Conversation, note.Text, turn.Now, Photos: note.Photos), cancellationToken);
-        turn.Reply(result.Message);
+        turn.Reply(TicketMessages.ToActor(result));
     }
 
     private async Task OnTicketButtonAsync(TurnContext turn, string number, WorkerAction action, CancellationToken cancellationToken)
@@ -299,7 +294,7 @@ public sealed partial class TurnRouter : IBot
             return;
         }
 
-        turn.Reply(result.Message);
+        turn.Reply(TicketMessages.ToActor(result));
     }
 
     private async Task ReplyStatusAsync(TurnContext turn, CancellationToken cancellationToken)
@@ -311,24 +306,11 @@ public sealed partial class TurnRouter : IBot
         var asked = TicketNumberPattern().Match(turn.Inbound.Text.ToUpperInvariant());
         if (asked.Success)
         {
-            var one = mine.FirstOrDefault(t => t.Number == asked.Value);
-            turn.Reply(one is null
-                ? $"没有找到您登记的工单 {asked.Value}。说「我的工单」可以看您登记过的全部工单。"
-                : $"工单 {one.Number}\n类别：{one.Category}\n位置：{one.Where}\n状态：{one.Status}\n登记：{one.CreatedAt.ToString("M月d日 HH:mm", CultureInfo.InvariantCulture)}" +
-                  (one.Handler.Length > 0 ? $"\n负责：{one.Handler}" : "") +
-                  (one.Progress is { Length: > 0 } progress ? $"\n最新进展：{progress}" : ""));
+            turn.Reply(TicketMessages.Status(asked.Value, mine.FirstOrDefault(t => t.Number == asked.Value)));
             return;
         }
 
-        if (mine.Count == 0)
-        {
-            turn.Reply("您还没有登记过工单。遇到问题可以@我说「我要报修」。");
-            return;
-        }
-
-        var lines = mine.Take(5).Select(t => $"{t.Number} {t.Category} {t.Where}：{t.Status}（{t.CreatedAt.ToString("M月d日", CultureInfo.InvariantCulture)}登记" +
-            (t.Handler.Length > 0 ? $"，{t.Handler}负责）" : "）"));
-        turn.Reply("您的工单：\n" + string.Join("\n", lines) + "\n说「查询」加工单号可以看一张工单的详情。");
+        turn.Reply(TicketMessages.Mine(mine));
     }
 
     private static bool IsCommandButton(string value) =>
@@ -359,9 +341,6 @@ public sealed partial class TurnRouter : IBot
     }
 
     public static string TicketButton(string number, WorkerAction action) => $"tk:{number}:{action}";
-
-    private static string Describe(TimeSpan span) =>
-        span.TotalHours >= 1 ? $"{span.TotalHours:0.#}小时" : $"{span.TotalMinutes:0}分钟";
 
     private async Task OnFaqChosenAsync(TurnContext turn, FaqChoice choice, CancellationToken cancellationToken)
     {

@@ -28,10 +28,10 @@ public interface ITicketDesk
     Task<string?> RelayFromWorkerAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>The contact a resident left privately after filing in a group; only the ticket's own reporters may add one.</summary>
-    Task<string> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<ContactRecorded> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>The resident's answers after a ticket was closed: fixed? satisfied? A "no" reopens it.</summary>
-    Task<string> RecordFeedbackAsync(string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<FeedbackRecorded> RecordFeedbackAsync(string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>What the resident is told after filing: safe to show in a group (no phone, no room).</summary>
@@ -40,9 +40,12 @@ public sealed record TicketReceipt(string Number, string ResponsibleName, TimeSp
 
 /// <summary>
 /// One line of "我的工单": <see cref="CreatedAt"/> in office time, who holds it now, and the last word the residents were
-/// given on it (the worker's latest reply or closing note since it was last reopened), if any.
+/// given on it (the worker's latest reply or closing note since it was last reopened), if any. <see cref="Where"/> and
+/// <see cref="Progress"/> are as stored, with <see cref="Room"/> the reporter's room: <see cref="TicketMessages"/> hides
+/// what must not be shown.
 /// </summary>
-public sealed record TicketSummary(string Number, string Category, string Where, string Status, DateTimeOffset CreatedAt, string Handler = "", string? Progress = null);
+public sealed record TicketSummary(
+    string Number, string Category, string Where, string Status, DateTimeOffset CreatedAt, string Handler = "", string? Progress = null, string? Room = null);
 
 /// <summary>The actions on a worker's ticket card.</summary>
 public enum WorkerAction
@@ -67,5 +70,22 @@ public sealed record WorkerActionRequest(
     string TicketNumber, WorkerAction Action, ConversationReference Actor, string Note, DateTimeOffset At, string? TargetWorkerId = null,
     IReadOnlyList<string>? Photos = null);
 
-/// <summary>What to tell the actor; <see cref="NeedsNote"/> means the action needs a note first (回复/办结/退回/转派/联动).</summary>
-public sealed record WorkerActionResult(bool Succeeded, string Message, bool NeedsNote = false);
+/// <summary>
+/// What came of a worker's action (<see cref="TicketMessages.ToActor"/> words it); <see cref="NeedsNote"/> means the
+/// action needs a note first (回复/办结/退回/转派/联动). <see cref="Name"/> is the other person the outcome is about (the
+/// receiving worker, the one it went back to, the resident taken over, the worker who has them already).
+/// </summary>
+public sealed record WorkerActionResult(WorkerActionOutcome Outcome, string TicketNumber, string? Name = null)
+{
+    /// <summary>The ticket's status in Chinese, when the outcome depends on it.</summary>
+    public string? Status { get; init; }
+
+    /// <summary>The deadline the actor now works to, in office time (签收: the closing deadline).</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    public bool Succeeded => Outcome is WorkerActionOutcome.NeedsNote or WorkerActionOutcome.Signed or WorkerActionOutcome.Replied
+        or WorkerActionOutcome.Closed or WorkerActionOutcome.Returned or WorkerActionOutcome.Transferred
+        or WorkerActionOutcome.CoHandlingRequested or WorkerActionOutcome.TakenOver or WorkerActionOutcome.TakeOverEnded;
+
+    public bool NeedsNote => Outcome == WorkerActionOutcome.NeedsNote;
+}

@@ -546,7 +546,7 @@ public sealed class Open311EndpointsTests : IDisposable
         var actor = new ConversationReference { Channel = "local", ConversationId = "private-" + worker.WebChatUserId, UserId = worker.WebChatUserId!, UserName = worker.Name };
         var result = await _app.Services.GetRequiredService<TicketDesk>().ActAsync(
             new WorkerActionRequest(id, action, actor, note, _app.Time.GetUtcNow()), CancellationToken.None);
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, TicketMessages.ToActor(result));
     }
 
     /// <summary>Our request without a point has no lat/long (we publish a point only when one was sent); add them to compare shapes.</summary>

@@ -155,10 +155,10 @@ public sealed class GrievanceCrashTests : IDisposable
         public Task<string?> RelayFromWorkerAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken) =>
             inner.RelayFromWorkerAsync(message, at, cancellationToken);
 
-        public Task<string> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken) =>
+        public Task<ContactRecorded> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken) =>
             inner.RecordContactAsync(contact, resident, at, cancellationToken);
 
-        public Task<string> RecordFeedbackAsync(string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken) =>
+        public Task<FeedbackRecorded> RecordFeedbackAsync(string ticketNumber, ConversationReference resident, bool fixedIt, bool satisfied, DateTimeOffset at, CancellationToken cancellationToken) =>
             inner.RecordFeedbackAsync(ticketNumber, resident, fixedIt, satisfied, at, cancellationToken);
     }
 }
