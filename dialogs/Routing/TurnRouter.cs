@@ -314,7 +314,7 @@ public sealed partial class TurnRouter : IBot
     }
 
     private static bool IsCommandButton(string value) =>
-        value.StartsWith("faq:", StringComparison.Ordinal) || value.StartsWith("tk:", StringComparison.Ordinal)
+        value.StartsWith("faq:", StringComparison.Ordinal) || value.StartsWith(TicketButtons.Prefix, StringComparison.Ordinal)
         || value.StartsWith(TiePrefix, StringComparison.Ordinal);
 
     /// <summary>The value of a button that ties a group to a compound: <c>grp:{compound id}|{group key}</c>.</summary>
@@ -330,17 +330,6 @@ public sealed partial class TurnRouter : IBot
         || (text.StartsWith("查询", StringComparison.Ordinal) && text.Contains("WT", StringComparison.OrdinalIgnoreCase))
         // A ticket number on its own ("WT20261123-0042", copied from the receipt) asks for that ticket.
         || TicketNumberPattern().Match(text.ToUpperInvariant()) is { Success: true } number && number.Length >= text.Trim().Length - 4;
-
-    /// <summary>Parses a ticket button value "tk:{number}:{action}".</summary>
-    public static bool TryParseTicketButton(string value, out string number, out WorkerAction action)
-    {
-        number = "";
-        action = default;
-        var parts = value.Split(':');
-        return parts.Length == 3 && parts[0] == "tk" && Enum.TryParse(parts[2], out action) && (number = parts[1]).Length > 0;
-    }
-
-    public static string TicketButton(string number, WorkerAction action) => $"tk:{number}:{action}";
 
     private async Task OnFaqChosenAsync(TurnContext turn, FaqChoice choice, CancellationToken cancellationToken)
     {
@@ -359,7 +348,7 @@ public sealed partial class TurnRouter : IBot
 
     private async Task OnStaleButtonAsync(TurnContext turn, string value, CancellationToken cancellationToken)
     {
-        if (TryParseTicketButton(value, out var number, out var action))
+        if (TicketButtons.TryParse(value, out var number, out var action))
         {
             await OnTicketButtonAsync(turn, number, action, cancellationToken);
             return;

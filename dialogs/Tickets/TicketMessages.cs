@@ -1,7 +1,6 @@
 using System.Globalization;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Privacy;
-using CommunityBot.Dialogs.Routing;
 
 namespace CommunityBot.Dialogs.Tickets;
 
@@ -193,7 +192,7 @@ public static class TicketMessages
         var text = $"{ticket.Category}｜{where}\n{Public(ticket.Description, ticket.Room, group)}\n"
             + (note is null ? "" : Public(note, ticket.Room, group) + "\n")
             + reporter + $"请于{Time(ticket.SignBy)}前签收。";
-        var buttons = CardActions.Select(a => new CardAction(ActionTitle(a), TurnRouter.TicketButton(ticket.Number, a)));
+        var buttons = CardActions.Select(a => new CardAction(ActionTitle(a), TicketButtons.Value(ticket.Number, a)));
         return new OutboundMessage { Title = $"{Title(reason)} {ticket.Number}", Text = text, Buttons = buttons.ToList() };
     }
 

@@ -1,6 +1,5 @@
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Privacy;
-using CommunityBot.Dialogs.Routing;
 using CommunityBot.Dialogs.Tickets;
 
 namespace CommunityBot.Tests.Dialogs.Tickets;
@@ -80,8 +79,8 @@ public sealed class TicketMessagesTests
             $"噪音｜幸福里5号楼 {Room}室\n{Card.Description}\n反映人：{Resident}（电话：{Phone}）\n请于11月24日 10:30前签收。",
             message.Text);
         Assert.Equal(["签收", "回复", "接管", "转派", "联动", "退回", "办结"], message.Buttons.Select(b => b.Title));
-        Assert.All(message.Buttons, b => Assert.True(TurnRouter.TryParseTicketButton(b.Value, out var number, out _) && number == Number));
-        Assert.Equal(TurnRouter.TicketButton(Number, WorkerAction.Close), message.Buttons[^1].Value);
+        Assert.All(message.Buttons, b => Assert.True(TicketButtons.TryParse(b.Value, out var number, out _) && number == Number));
+        Assert.Equal(TicketButtons.Value(Number, WorkerAction.Close), message.Buttons[^1].Value);
     }
 
     [Fact]
