@@ -64,8 +64,8 @@ if [ "${METRICS:-}" = both ] && [ "${ROUNDS:-1}" -gt 1 ]; then
       const closed = rows.filter(r => r.mode.startsWith("closed")), open = rows.filter(r => r.mode.startsWith("open"));
       return { rate: closed.map(r => r.answered_per_s), p99: open.map(r => r.e2e_p99_ms), misses: closed.concat(open).reduce((a, r) => a + r.misses, 0) }; };
     const off = sum("off"), on = sum("on");
-    console.log(`metrics off: answers/s ${off.rate.join(", ")} (median ${med(off.rate)}); p99 at 200/s ${off.p99.join(", ")} ms (median ${med(off.p99)}); misses ${off.misses}`);
-    console.log(`metrics on:  answers/s ${on.rate.join(", ")} (median ${med(on.rate)}); p99 at 200/s ${on.p99.join(", ")} ms (median ${med(on.p99)}); misses ${on.misses}`);
+    console.log(`metrics off: answers/s ${off.rate.join(", ")} (median ${med(off.rate).toFixed(1)}); p99 at 200/s ${off.p99.join(", ")} ms (median ${med(off.p99).toFixed(1)}); misses ${off.misses}`);
+    console.log(`metrics on:  answers/s ${on.rate.join(", ")} (median ${med(on.rate).toFixed(1)}); p99 at 200/s ${on.p99.join(", ")} ms (median ${med(on.p99).toFixed(1)}); misses ${on.misses}`);
     console.log(`on/off median answers/s: ${(med(on.rate) / med(off.rate)).toFixed(3)}`);
   ' "$out"
 else
