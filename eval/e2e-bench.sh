@@ -24,6 +24,27 @@ dotnet build -c Release bot -v q -nologo >/dev/null
 # The demo knowledge base answers 物业电话多少 with the property offices' numbers; the check is one of them.
 expect_ours=${EXPECT:-66002101}
 # BEFORE=worktree measures an earlier build (built there with `dotnet build -c Release bot`) the same way, first.
+# The server's CPU time (user + system, from /proc) per answer over one e2e.js phase, added to its JSON line as
+# cpu_ms_per_answer: a cost figure that moves much less with the machine's other load than answers/s does.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+measure_cpu() { # pid connector-port concurrency rate
+  local before after line
+  before=$(cpu_ticks "$1")
+  line=$(node $bench/e2e.js http://127.0.0.1:5280/api/messages "$2" "$seconds" "$3" "$4" 物业电话多少 "$expect_ours")
+  after=$(cpu_ticks "$1")
+  line=$(node -e 'const r = JSON.parse(process.argv[1]); const hz = +process.argv[4];
+    r.cpu_ms_per_answer = r.answered ? +((process.argv[3] - process.argv[2]) * 1000 / hz / r.answered).toFixed(3) : null;
+    console.log(JSON.stringify(r));' "$line" "$before" "$after" "$(getconf CLK_TCK)")
+  echo "$line" | tee -a "$out/results-${RESULT_TAG:-x}"
+}
+settle() { # pid
+  local quiet=0 waited=0 before after
+  while (( quiet < 3 && waited < ${SETTLE:-120} )); do
+    before=$(cpu_ticks "$1"); sleep 1; after=$(cpu_ticks "$1"); waited=$((waited + 1))
+    if (( (after - before) * 100 < 5 * $(getconf CLK_TCK) )); then quiet=$((quiet + 1)); else quiet=0; fi
+  done
+  echo "(settled after ${waited} s)"
+}
 run_ours() { # label dll [server arguments…]
   local dir; dir=$(mktemp -d)
   local label=$1 dll=$2; shift 2
@@ -38,12 +59,14 @@ run_ours() { # label dll [server arguments…]
     pids+=($scraper)
   fi
   set -- "$label" "$dll"
-  # Let the first start's background work (demo seeding, model training) finish before measuring.
-  sleep "${SETTLE:-20}"
+  # Let the first start's background work (demo seeding, model training: about 30 s on this machine) finish before
+  # measuring: wait until the server has used under 5 % of a core for 3 seconds in a row (at most SETTLE=120 s). A fixed
+  # 20 s wait let the seeding run into the first phase and cost it a core.
+  settle "$pid"
   echo "$1, 32 residents asking in turn:"
-  node $bench/e2e.js http://127.0.0.1:5280/api/messages 5291 "$seconds" 32 0 物业电话多少 "$expect_ours" | tee -a "$out/results-${RESULT_TAG:-x}"
+  measure_cpu "$pid" 5291 32 0
   echo "$1, a steady 200 questions/s:"
-  node $bench/e2e.js http://127.0.0.1:5280/api/messages 5292 "$seconds" 1 200 物业电话多少 "$expect_ours" | tee -a "$out/results-${RESULT_TAG:-x}"
+  measure_cpu "$pid" 5292 1 200
   if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null || true; fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
   grep -E "fail|error|Exception" -i "$out/bot.log" | head -5 || true
@@ -51,9 +74,11 @@ run_ours() { # label dll [server arguments…]
 }
 if [ -n "${BEFORE:-}" ]; then run_ours "CommunityBot before ($(git -C "$BEFORE" log --oneline -1 | cut -c1-7))" "$BEFORE/bot/bin/Release/net10.0/CommunityBot.dll"; fi
 if [ "${METRICS:-}" = both ] && [ "${ROUNDS:-1}" -gt 1 ]; then
+  # Odd rounds run metrics off first, even rounds on first, so a drift of the machine over the run does not favour one.
   for round in $(seq 1 "$ROUNDS"); do
-    RESULT_TAG=off run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7)), round $round, metrics off" bot/bin/Release/net10.0/CommunityBot.dll
-    RESULT_TAG=on run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7)), round $round, metrics on" bot/bin/Release/net10.0/CommunityBot.dll --Metrics:Enabled=true
+    off() { RESULT_TAG=off run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7)), round $round, metrics off" bot/bin/Release/net10.0/CommunityBot.dll; }
+    on() { RESULT_TAG=on run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7)), round $round, metrics on" bot/bin/Release/net10.0/CommunityBot.dll --Metrics:Enabled=true; }
+    if (( round % 2 )); then off; on; else on; off; fi
   done
   # Medians over the rounds: answers/s with 32 residents in turn, and p99 at the steady rate.
   node -e '
@@ -62,11 +87,15 @@ if [ "${METRICS:-}" = both ] && [ "${ROUNDS:-1}" -gt 1 ]; then
     const med = xs => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
     const sum = tag => { const rows = read(tag);
       const closed = rows.filter(r => r.mode.startsWith("closed")), open = rows.filter(r => r.mode.startsWith("open"));
-      return { rate: closed.map(r => r.answered_per_s), p99: open.map(r => r.e2e_p99_ms), misses: closed.concat(open).reduce((a, r) => a + r.misses, 0) }; };
+      return { rate: closed.map(r => r.answered_per_s), p99: open.map(r => r.e2e_p99_ms), misses: closed.concat(open).reduce((a, r) => a + r.misses, 0),
+        cpu: closed.map(r => r.cpu_ms_per_answer), cpuSteady: open.map(r => r.cpu_ms_per_answer) }; };
     const off = sum("off"), on = sum("on");
-    console.log(`metrics off: answers/s ${off.rate.join(", ")} (median ${med(off.rate).toFixed(1)}); p99 at 200/s ${off.p99.join(", ")} ms (median ${med(off.p99).toFixed(1)}); misses ${off.misses}`);
-    console.log(`metrics on:  answers/s ${on.rate.join(", ")} (median ${med(on.rate).toFixed(1)}); p99 at 200/s ${on.p99.join(", ")} ms (median ${med(on.p99).toFixed(1)}); misses ${on.misses}`);
+    for (const [name, s] of [["metrics off", off], ["metrics on ", on]]) {
+      console.log(`${name}: answers/s ${s.rate.join(", ")} (median ${med(s.rate).toFixed(1)}); p99 at 200/s ${s.p99.join(", ")} ms (median ${med(s.p99).toFixed(1)}); misses ${s.misses}`);
+      console.log(`${name}: CPU ms per answer, in turn ${s.cpu.join(", ")} (median ${med(s.cpu).toFixed(3)}); at 200/s ${s.cpuSteady.join(", ")} (median ${med(s.cpuSteady).toFixed(3)})`);
+    }
     console.log(`on/off median answers/s: ${(med(on.rate) / med(off.rate)).toFixed(3)}`);
+    console.log(`on/off median CPU per answer: in turn ${(med(on.cpu) / med(off.cpu)).toFixed(3)}; at 200/s ${(med(on.cpuSteady) / med(off.cpuSteady)).toFixed(3)}`);
   ' "$out"
 else
   run_ours "CommunityBot ($(git log --oneline -1 | cut -c1-7))" bot/bin/Release/net10.0/CommunityBot.dll
