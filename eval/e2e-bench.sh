@@ -59,9 +59,9 @@ run_ours() { # label dll [server arguments…]
     pids+=($scraper)
   fi
   set -- "$label" "$dll"
-  # Let the first start's background work (demo seeding, model training: about 30 s on this machine) finish before
-  # measuring: wait until the server has used under 5 % of a core for 3 seconds in a row (at most SETTLE=120 s). A fixed
-  # 20 s wait let the seeding run into the first phase and cost it a core.
+  # Let any background work after start (model warm-up; the demo history is seeded before the server listens) finish
+  # before measuring: wait until the server has used under 5 % of a core for 3 seconds in a row (at most SETTLE=120 s),
+  # rather than a fixed time that is too long on a quiet machine and may be too short on a busy one.
   settle "$pid"
   echo "$1, 32 residents asking in turn:"
   measure_cpu "$pid" 5291 32 0
