@@ -28,17 +28,11 @@ public sealed class NoticeStore
 
     /// <summary>Notices not withdrawn whose window contains <paramref name="utc"/>.</summary>
     public IReadOnlyList<Notice> InForce(DateTime utc) =>
-        _notices.Find(NotEndedBy(utc)).Where(n => n.IsInForce(utc)).ToList();
+        _notices.Find(n => n.EndUtc > utc).Where(n => n.IsInForce(utc)).ToList();
 
     /// <summary>Notices not withdrawn that are in force at <paramref name="utc"/> or start by <paramref name="startsBy"/>.</summary>
     public IReadOnlyList<Notice> InForceOrStartingBy(DateTime utc, DateTime startsBy) =>
-        _notices.Find(NotEndedBy(utc)).Where(n => n.WithdrawnUtc is null && n.StartUtc <= startsBy).ToList();
-
-    /// <summary>
-    /// Notices ending after <paramref name="utc"/>, on the EndUtc index. Asked on every FAQ turn, so built as a query and
-    /// not as a LINQ predicate (which LiteDB translates and parses again on every call).
-    /// </summary>
-    private static BsonExpression NotEndedBy(DateTime utc) => Query.GT(nameof(Notice.EndUtc), utc);
+        _notices.Find(n => n.EndUtc > utc).Where(n => n.WithdrawnUtc is null && n.StartUtc <= startsBy).ToList();
 
     /// <summary>Stores a new notice and returns it with its id.</summary>
     public Task<Notice> CreateAsync(Notice notice) => _writer.WriteAsync(_ =>
