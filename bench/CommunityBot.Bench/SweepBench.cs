@@ -39,7 +39,7 @@ public static class SweepBench
                 store, new BenchAssignment(), outbox, new HandoffStore(database), writer, new PrivateChats(),
                 new CommunityBot.Understanding.Extractors.DetailExtractor(
                     CommunityBot.Understanding.Extractors.EmptyDirectory.Instance, MsOptions.Create(new CommunityBot.Understanding.Extractors.DetailExtractionOptions())),
-                new LiteDbDialogStateStore(database, writer),
+                new BotStateDialogStore(new LiteDbStorage(database, writer, TimeProvider.System)),
                 MsOptions.Create(new DialogOptions()), MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, clock);
 
             // Monday 2026-11-23 09:00 in Beijing; batch i is filed i minutes later, so at T0 + 24 min + r minutes exactly

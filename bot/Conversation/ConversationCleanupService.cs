@@ -7,13 +7,14 @@ using Microsoft.Extensions.Options;
 namespace CommunityBot.Conversation;
 
 /// <summary>
-/// Hourly (and at start): forgets message ids past the de-duplication window, dialog states that have expired and
+/// Hourly (and at start): forgets message ids past the de-duplication window, residents' state items (their dialogs,
+/// <see cref="LiteDbStorage"/>) not written since the dialog expiry and
 /// 提交 message ids past <see cref="TicketOptions.SubmissionRetention"/>, and purges outbox messages that failed longer
 /// ago than <see cref="OutboxOptions.FailedRetention"/>.
 /// </summary>
 public sealed partial class ConversationCleanupService(
     ProcessedMessageLog processed,
-    LiteDbDialogStateStore states,
+    LiteDbStorage states,
     TicketStore tickets,
     Outbox outbox,
     TimeProvider time,

@@ -17,10 +17,11 @@ public static class ConversationExtensions
         builder.Services.AddOptions<TurnOptions>().BindConfiguration(TurnOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        builder.Services.AddSingleton<LiteDbDialogStateStore>();
-        builder.Services.AddSingleton<IDialogStateStore>(sp => sp.GetRequiredService<LiteDbDialogStateStore>());
         builder.Services.AddSingleton<LiteDbStorage>();
         builder.Services.AddSingleton<Microsoft.Bot.Builder.IStorage>(sp => sp.GetRequiredService<LiteDbStorage>());
+        builder.Services.AddSingleton<ResidentDialogState>();
+        builder.Services.AddSingleton<BotStateDialogStore>();
+        builder.Services.AddSingleton<IDialogStateStore>(sp => sp.GetRequiredService<BotStateDialogStore>());
         builder.Services.AddSingleton<IConversationMemory, LiteDbConversationMemory>();
         builder.Services.AddSingleton<HelpRequestStore>();
         builder.Services.AddSingleton<IHumanHelp>(sp => sp.GetRequiredService<HelpRequestStore>());

@@ -69,7 +69,7 @@ public sealed class LiteDbStorage : IStorage
         {
             var (json, eTag) = turn is not null && turn.TryGet(key, out var pending)
                 ? (pending.Json, pending.ETag)
-                : _items.FindById(StorageKeys.Bound(key)) is { } document ? (document.Json, document.ETag) : (null, null);
+                : _items.FindById(StorageKeys.BoundUserKey(key)) is { } document ? (document.Json, document.ETag) : (null, null);
             if (json is not null)
             {
                 found[key] = StoredItem.Parse(json, eTag);
@@ -79,7 +79,15 @@ public sealed class LiteDbStorage : IStorage
         return Task.FromResult<IDictionary<string, object>>(found);
     }
 
-    public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken)
+    public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken) => WriteAsync(changes, _turn.Value);
+
+    /// <summary>
+    /// <see cref="WriteAsync(IDictionary{string, object}, CancellationToken)"/> at once, even inside a turn: a write to
+    /// another resident's state that must not wait for (or fail with) the current turn's commit. ETags are checked the same.
+    /// </summary>
+    public Task WriteNowAsync(IDictionary<string, object> changes) => WriteAsync(changes, null);
+
+    private Task WriteAsync(IDictionary<string, object> changes, StorageTurn? heldIn)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var now = _time.GetUtcNow().UtcDateTime;
@@ -92,12 +100,12 @@ public sealed class LiteDbStorage : IStorage
             writes.Add((new PendingWrite(key, value is null ? null : ToJson(value), NewETag(), expected, now), item));
         }
 
-        if (_turn.Value is { } turn)
+        if (heldIn is { } turn)
         {
             foreach (var (write, _) in writes)
             {
                 // Checked now against what this turn sees (as the SDK does) and again at commit against the store.
-                var seen = turn.TryGet(write.Key, out var held) ? held.ETag : _items.FindById(StorageKeys.Bound(write.Key))?.ETag;
+                var seen = turn.TryGet(write.Key, out var held) ? held.ETag : _items.FindById(StorageKeys.BoundUserKey(write.Key))?.ETag;
                 if (write.ExpectedETag is { } expected && seen is not null && expected != seen)
                 {
                     throw new StorageConflictException(write.Key);
@@ -136,7 +144,7 @@ public sealed class LiteDbStorage : IStorage
         {
             foreach (var key in keys)
             {
-                _items.Delete(StorageKeys.Bound(key));
+                _items.Delete(StorageKeys.BoundUserKey(key));
             }
         });
     }
@@ -153,13 +161,20 @@ public sealed class LiteDbStorage : IStorage
         }
     }
 
-    /// <summary>The raw items whose keys start with <paramref name="prefix"/> (at most <paramref name="limit"/>).</summary>
+    /// <summary>The raw items whose stored ids start with <paramref name="prefix"/> (at most <paramref name="limit"/>).</summary>
     public IReadOnlyList<(string Key, StoredItem Item)> FindByPrefix(string prefix, int limit) =>
         _items.Find(Query.StartsWith("_id", prefix), limit: limit)
             .Select(d => (d.Id, StoredItem.Parse(d.Json, d.ETag)))
             .ToList();
 
     /// <summary>Removes items written last before <paramref name="cutoff"/>.</summary>
+    /// <summary>
+    /// The items of every user in one conversation: keys <c>{head}/users/{user}</c> for the given head
+    /// (<c>{channel}/conversations/{conversation}</c>), found by their stored prefix however long the conversation id is.
+    /// </summary>
+    public IReadOnlyList<(string Key, StoredItem Item)> FindUsersOf(string head, int limit) =>
+        FindByPrefix(StorageKeys.BoundUserKeyPrefix(head), limit);
+
     public int DeleteIdleSince(DateTimeOffset cutoff) => _items.DeleteMany(s => s.LastActive < cutoff.UtcDateTime);
 
     private async Task WriteNowAsync(List<(PendingWrite Write, IStoreItem? Item)> writes)
@@ -179,7 +194,7 @@ public sealed class LiteDbStorage : IStorage
 
     private void Apply(PendingWrite write)
     {
-        var id = StorageKeys.Bound(write.Key);
+        var id = StorageKeys.BoundUserKey(write.Key);
         if (write.Json is null)
         {
             _items.Delete(id);

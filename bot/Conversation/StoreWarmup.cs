@@ -14,7 +14,7 @@ public sealed class StoreWarmup(
     FaqStore faq,
     MissStore misses,
     ProcessedMessageLog processed,
-    LiteDbDialogStateStore states,
+    LiteDbStorage states,
     IConversationMemory memory,
     HelpRequestStore helpRequests,
     Outbox outbox,

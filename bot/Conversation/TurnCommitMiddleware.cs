@@ -9,20 +9,21 @@ namespace CommunityBot.Conversation;
 
 /// <summary>
 /// Makes a resident's turn one commit. It captures the turn's sends (an <c>OnSendActivities</c> handler that does not call
-/// on, so nothing leaves from inside the turn), holds the turn's state writes (<see cref="LiteDbDialogStateStore"/>, and
-/// <see cref="LiteDbStorage"/> for SDK <c>BotState</c>), runs the adapter's <c>OnTurnError</c> if the turn throws, and then
+/// on, so nothing leaves from inside the turn), holds the turn's state writes (<see cref="LiteDbStorage"/>, where the SDK's
+/// <c>BotState</c> writes, the resident's dialog included: <see cref="BotStateDialogStore"/>), runs the adapter's
+/// <c>OnTurnError</c> if the turn throws, saves the resident's state, and then
 /// writes the message id, the state and the replies (as outbox entries) in one LiteDB write, before the channel is
 /// answered; the outbox dispatcher delivers them after it, in order per conversation. A crash before the write leaves all
 /// of it undone, so the channel's redelivery runs the same turn again.
 /// </summary>
 public sealed class TurnCommitMiddleware(
-    LiteDbDialogStateStore states,
+    BotStateDialogStore dialogs,
+    LiteDbStorage storage,
     ProcessedMessageLog processed,
     Outbox outbox,
     GroupRegistry groups,
     LiteDbWriter writer,
-    TimeProvider time,
-    LiteDbStorage? storage = null) : IMiddleware
+    TimeProvider time) : IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken)
     {
@@ -33,8 +34,8 @@ public sealed class TurnCommitMiddleware(
         }
 
         turn.Now = time.GetUtcNow();
-        var stateWrites = states.BeginTurn(turn.Message.StateKey);
-        var storageWrites = storage?.BeginTurn();
+        var storageWrites = storage.BeginTurn();
+        dialogs.BeginTurn(turnContext, turn.Message.StateKey);
         turnContext.OnSendActivities((_, activities, _) => Task.FromResult(Capture(turn, activities)));
         try
         {
@@ -44,7 +45,7 @@ public sealed class TurnCommitMiddleware(
         {
             turn.Outcome = TurnOutcome.Failed;
             turn.ClearReplies();
-            storageWrites?.Clear();
+            storageWrites.Clear();
             turn.HandlingError = true;
             try
             {
@@ -56,7 +57,9 @@ public sealed class TurnCommitMiddleware(
             }
         }
 
-        await CommitAsync(turn, stateWrites, storageWrites).ConfigureAwait(false);
+        // Outside the catch: a stale ETag here fails the commit (the channel re-delivers), it is no failed turn to apologise for.
+        await dialogs.SaveTurnAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(turn, storageWrites).ConfigureAwait(false);
     }
 
     private static ResourceResponse[] Capture(ResidentTurn turn, List<Activity> activities)
@@ -75,7 +78,7 @@ public sealed class TurnCommitMiddleware(
         return responses;
     }
 
-    private async Task CommitAsync(ResidentTurn turn, LiteDbDialogStateStore.TurnStateWrites stateWrites, StorageTurn? storageWrites)
+    private async Task CommitAsync(ResidentTurn turn, StorageTurn storageWrites)
     {
         var inbound = turn.Message;
         var key = ProcessedMessageLog.KeyOf(inbound.Channel, inbound.Id);
@@ -86,11 +89,7 @@ public sealed class TurnCommitMiddleware(
         await writer.WriteAsync(_ =>
         {
             processed.Add(key, turn.Now);
-            states.CommitInWrite(stateWrites);
-            if (storageWrites is not null)
-            {
-                storage!.CommitInWrite(storageWrites);
-            }
+            storage.CommitInWrite(storageWrites);
 
             if (recordGroup)
             {

@@ -10,7 +10,7 @@ namespace CommunityBot.Conversation;
 /// with its message id. Any other failure (a refused activity, an outbox delivery the Connector refused, a failed commit)
 /// is thrown on to whoever started the turn: the endpoint answers it, the outbox retries, the channel re-delivers.
 /// </summary>
-public sealed partial class TurnErrorHandler(LiteDbDialogStateStore states, ILogger<TurnErrorHandler> logger)
+public sealed partial class TurnErrorHandler(BotStateDialogStore dialogs, ILogger<TurnErrorHandler> logger)
 {
     public const string Apology = "抱歉，刚才出了点问题，请稍后再试。";
 
@@ -23,7 +23,7 @@ public sealed partial class TurnErrorHandler(LiteDbDialogStateStore states, ILog
         }
 
         LogTurnFailed(exception, turn.Message.Channel, turn.Message.Id);
-        await states.DeleteAsync(turn.Message.StateKey, CancellationToken.None).ConfigureAwait(false);
+        await dialogs.ClearTurnAsync(turnContext, CancellationToken.None).ConfigureAwait(false);
         await turnContext.SendActivityAsync(Apology).ConfigureAwait(false);
     }
 

@@ -30,7 +30,8 @@ public sealed class TurnPipeline : BotAdapter, ITurnProcessor
     /// <summary>A pipeline with its own middleware over the given stores (tests and tools).</summary>
     public TurnPipeline(
         IBot bot,
-        LiteDbDialogStateStore stateStore,
+        BotStateDialogStore stateStore,
+        LiteDbStorage storage,
         ProcessedMessageLog processed,
         Outbox outbox,
         GroupRegistry groups,
@@ -39,14 +40,13 @@ public sealed class TurnPipeline : BotAdapter, ITurnProcessor
         IOptions<TurnOptions> options,
         ILoggerFactory? loggers = null,
         Metrics.BotMetrics? metrics = null,
-        LiteDbStorage? storage = null,
         Dialogs.Tickets.ITicketDesk? desk = null)
         : this(
             new ConversationBot(bot, (loggers ?? NullLoggerFactory.Instance).CreateLogger<ConversationBot>()),
             new TurnMiddleware(
                 new DedupeMiddleware(processed, (loggers ?? NullLoggerFactory.Instance).CreateLogger<DedupeMiddleware>(), metrics),
                 new ResidentLockMiddleware(),
-                new TurnCommitMiddleware(stateStore, processed, outbox, groups, writer, time, storage),
+                new TurnCommitMiddleware(stateStore, storage, processed, outbox, groups, writer, time),
                 new SizeLimitMiddleware(options),
                 desk is null ? null : new TakeOverRelayMiddleware(desk),
                 new TurnErrorHandler(stateStore, (loggers ?? NullLoggerFactory.Instance).CreateLogger<TurnErrorHandler>())))

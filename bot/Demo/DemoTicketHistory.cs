@@ -99,7 +99,7 @@ public sealed partial class DemoTicketHistory(
         using var scratchWriter = new LiteDbWriter(scratch, NullLogger<LiteDbWriter>.Instance);
         var desk = new TicketDesk(
             store, assignment, new Outbox(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())), new HandoffStore(scratch), writer,
-            new NoPrivateChats(), details, new LiteDbDialogStateStore(scratch, scratchWriter), dialogOptions, ticketOptions,
+            new NoPrivateChats(), details, new BotStateDialogStore(new LiteDbStorage(scratch, scratchWriter, TimeProvider.System)), dialogOptions, ticketOptions,
             NullLogger<TicketDesk>.Instance, clock);
         var random = new Random(seed);
         var steps = new PriorityQueue<Step, (DateTimeOffset, int)>();

@@ -26,6 +26,40 @@ public static class StorageKeys
             return key;
         }
 
+        return Shorten(key);
+    }
+
+    /// <summary>
+    /// <see cref="Bound"/> for a Bot Builder state key that names a user (<c>{channel}/conversations/{conversation}/users/{user}</c>):
+    /// the part before <see cref="UsersSegment"/> is shortened on its own length only, so every user's key in one
+    /// conversation starts with the same <see cref="BoundUserKeyPrefix"/> however long the conversation id is (a prefix
+    /// read finds them all), and a user id too long to keep is shortened apart. Keys without the segment get <see cref="Bound"/>.
+    /// </summary>
+    public static string BoundUserKey(string key)
+    {
+        var split = key.LastIndexOf(UsersSegment, StringComparison.Ordinal);
+        if (split <= 0)
+        {
+            return Bound(key);
+        }
+
+        var user = key[(split + UsersSegment.Length)..];
+        return BoundUserKeyPrefix(key[..split]) + (Encoding.UTF8.GetByteCount(user) <= MaxUserBytes ? user : Shorten(user));
+    }
+
+    /// <summary>The stored prefix of every <see cref="BoundUserKey"/> whose part before <see cref="UsersSegment"/> is <paramref name="head"/>.</summary>
+    public static string BoundUserKeyPrefix(string head) =>
+        (Encoding.UTF8.GetByteCount(head) <= MaxHeadBytes ? head : Shorten(head)) + UsersSegment;
+
+    /// <summary>The segment before the user id in the SDK's user-scoped state keys.</summary>
+    public const string UsersSegment = "/users/";
+
+    // Head and user bounds keep a BoundUserKey under LiteDB's 1,023-byte limit (384 + 7 + a shortened part's 328 at most).
+    private const int MaxHeadBytes = 384;
+    private const int MaxUserBytes = 128;
+
+    private static string Shorten(string key)
+    {
         var prefix = key.AsSpan(0, KeptPrefix);
         if (char.IsHighSurrogate(prefix[^1]))
         {

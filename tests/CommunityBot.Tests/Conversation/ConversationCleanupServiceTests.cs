@@ -83,9 +83,9 @@ public sealed class ConversationCleanupServiceTests : IDisposable
         Assert.Contains("$.at", indexes);
     }
 
-    private ConversationCleanupService Cleanup(TicketOptions options, OutboxOptions? outboxOptions = null) => new(
+    private ConversationCleanupService Cleanup(TicketOptions options, OutboxOptions? outboxOptions = null, LiteDbStorage? storage = null) => new(
         new ProcessedMessageLog(_database),
-        new LiteDbDialogStateStore(_database, _writer),
+        storage ?? new LiteDbStorage(_database, _writer, new FakeTimeProvider(Now)),
         _tickets,
         new Outbox(_database, _writer, new FakeTimeProvider(Now), MsOptions.Create(outboxOptions ?? new OutboxOptions())),
         new FakeTimeProvider(Now),

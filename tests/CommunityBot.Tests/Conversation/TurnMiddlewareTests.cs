@@ -27,7 +27,7 @@ public sealed class TurnMiddlewareTests : IDisposable
     private readonly LiteDatabase _database = new(new MemoryStream());
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
     private readonly LiteDbWriter _writer;
-    private readonly LiteDbDialogStateStore _states;
+    private readonly BotStateDialogStore _states;
     private readonly LiteDbStorage _storage;
     private readonly Outbox _outbox;
     private readonly TestChannel _channel = new();
@@ -36,8 +36,8 @@ public sealed class TurnMiddlewareTests : IDisposable
     public TurnMiddlewareTests()
     {
         _writer = new LiteDbWriter(_database, NullLogger<LiteDbWriter>.Instance);
-        _states = new LiteDbDialogStateStore(_database, _writer);
         _storage = new LiteDbStorage(_database, _writer, _time);
+        _states = new BotStateDialogStore(_storage);
         var options = MsOptions.Create(new OutboxOptions());
         _outbox = new Outbox(_database, _writer, _time, options);
         _dispatcher = new OutboxDispatcher(_outbox, [_channel], options, _time, NullLogger<OutboxDispatcher>.Instance);
@@ -165,8 +165,8 @@ public sealed class TurnMiddlewareTests : IDisposable
     }
 
     private TurnPipeline CreatePipeline(IBot bot) => new(
-        bot, _states, new ProcessedMessageLog(_database), _outbox, new GroupRegistry(_database), _writer, _time,
-        MsOptions.Create(new TurnOptions()), storage: _storage);
+        bot, _states, _storage, new ProcessedMessageLog(_database), _outbox, new GroupRegistry(_database), _writer, _time,
+        MsOptions.Create(new TurnOptions()));
 
     private InboundMessage Message(string id, string text) => new()
     {

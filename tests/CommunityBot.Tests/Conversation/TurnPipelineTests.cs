@@ -18,14 +18,16 @@ public sealed class TurnPipelineTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
     private readonly TestChannel _channel = new();
     private readonly LiteDbWriter _writer;
-    private readonly LiteDbDialogStateStore _states;
+    private readonly LiteDbStorage _storage;
+    private readonly BotStateDialogStore _states;
     private readonly Outbox _outbox;
     private readonly OutboxDispatcher _dispatcher;
 
     public TurnPipelineTests()
     {
         _writer = new LiteDbWriter(_database, NullLogger<LiteDbWriter>.Instance);
-        _states = new LiteDbDialogStateStore(_database, _writer);
+        _storage = new LiteDbStorage(_database, _writer, _time);
+        _states = new BotStateDialogStore(_storage);
         var options = MsOptions.Create(new OutboxOptions { FirstRetryDelay = TimeSpan.FromSeconds(5), MaxAttempts = 3 });
         _outbox = new Outbox(_database, _writer, _time, options);
         _dispatcher = new OutboxDispatcher(_outbox, [_channel], options, _time, NullLogger<OutboxDispatcher>.Instance);
@@ -171,7 +173,7 @@ public sealed class TurnPipelineTests : IDisposable
     }
 
     private TurnPipeline CreatePipeline(IBot bot, TurnOptions? options = null) => new(
-        bot, _states, new ProcessedMessageLog(_database), _outbox, new GroupRegistry(_database), _writer, _time,
+        bot, _states, _storage, new ProcessedMessageLog(_database), _outbox, new GroupRegistry(_database), _writer, _time,
         MsOptions.Create(options ?? new TurnOptions()));
 
     private InboundMessage Message(string id, string text) => new()
@@ -192,7 +194,7 @@ public sealed class TurnPipelineTests : IDisposable
         }
     }
 
-    private sealed class StatefulBot(LiteDbDialogStateStore states, LiteDatabase database) : IBot
+    private sealed class StatefulBot(BotStateDialogStore states, LiteDatabase database) : IBot
     {
         public bool OwnStateStoredDuringTheTurn { get; private set; }
 
@@ -204,15 +206,15 @@ public sealed class TurnPipelineTests : IDisposable
         {
             await states.SaveAsync(turn.Inbound.StateKey, new DialogState { DialogId = "x", Step = "A", LastActive = turn.Now }, cancellationToken);
             await states.SaveAsync("test/private-bob/bob", new DialogState { DialogId = "y", Step = "B", LastActive = turn.Now }, cancellationToken);
-            var stored = database.GetCollection("dialog_state");
-            OwnStateStoredDuringTheTurn = stored.FindById(turn.Inbound.StateKey) is not null;
-            OtherStateStoredDuringTheTurn = stored.FindById("test/private-bob/bob") is not null;
+            var stored = database.GetCollection("bot_state");
+            OwnStateStoredDuringTheTurn = stored.FindById(BotStateDialogStore.StorageKeyOf(turn.Inbound.StateKey)) is not null;
+            OtherStateStoredDuringTheTurn = stored.FindById(BotStateDialogStore.StorageKeyOf("test/private-bob/bob")) is not null;
             OwnStateReadableDuringTheTurn = (await states.LoadAsync(turn.Inbound.StateKey, cancellationToken))?.Step == "A";
             turn.Reply("ok");
         }
     }
 
-    private sealed class DyingBot(LiteDbDialogStateStore states, CancellationTokenSource dying) : IBot
+    private sealed class DyingBot(BotStateDialogStore states, CancellationTokenSource dying) : IBot
     {
         public async Task OnTurnAsync(TurnContext turn, CancellationToken cancellationToken)
         {

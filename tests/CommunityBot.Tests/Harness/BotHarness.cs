@@ -29,13 +29,14 @@ public sealed class BotHarness : IDisposable
     public const string BotName = "小灵通";
 
     /// <param name="wrapDesk">Wraps the ticket desk the router uses (e.g. to fail after a ticket is written).</param>
+    /// <param name="database">The store to run on (e.g. an upgraded file); the harness disposes it. Default: a new one in memory.</param>
     /// <param name="classifier">The intent and category models (e.g. the shipped ones); without, intents come from rules and no category is sure.</param>
     public BotHarness(
         IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null, Func<ITicketDesk, ITicketDesk>? wrapDesk = null,
-        CommunityBot.Understanding.Nlu.MessageClassifier? classifier = null)
+        CommunityBot.Understanding.Nlu.MessageClassifier? classifier = null, LiteDatabase? database = null)
     {
         _dialogOptions = dialogOptions ?? new DialogOptions();
-        Database = new LiteDatabase(new MemoryStream());
+        Database = database ?? new LiteDatabase(new MemoryStream());
         Writer = new LiteDbWriter(Database, NullLogger<LiteDbWriter>.Instance);
         Faq = new FaqStore(Database);
         Faq.ReplaceAll((knowledgeBase ?? DemoKnowledgeBase.Entries).ToList());
@@ -43,7 +44,8 @@ public sealed class BotHarness : IDisposable
         Understanding = classifier is null
             ? FaqTestFactory.CreateUnderstanding(Faq)
             : new FaqUnderstanding(new FaqMatcher(new FaqMatchingOptions(), Faq.Enabled()), Faq, classifier);
-        States = new LiteDbDialogStateStore(Database, Writer);
+        Storage = new LiteDbStorage(Database, Writer, Time);
+        States = new BotStateDialogStore(Storage);
         Misses = new MissStore(Database, Writer);
         Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
         Tickets = new TicketStore(Database, Writer);
@@ -72,7 +74,7 @@ public sealed class BotHarness : IDisposable
             MsOptions.Create(new RouterOptions { Name = BotName }));
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), Time, NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
-            router, States, new ProcessedMessageLog(Database), Outbox, Groups, Writer, Time,
+            router, States, Storage, new ProcessedMessageLog(Database), Outbox, Groups, Writer, Time,
             MsOptions.Create(new TurnOptions()), desk: desk);
     }
 
@@ -82,7 +84,8 @@ public sealed class BotHarness : IDisposable
     public TestChannel Channel { get; } = new();
     public FaqStore Faq { get; }
     public FaqUnderstanding Understanding { get; }
-    public LiteDbDialogStateStore States { get; }
+    public LiteDbStorage Storage { get; }
+    public BotStateDialogStore States { get; }
     public MissStore Misses { get; }
     public HelpRequestStore HelpRequests { get; }
     public Outbox Outbox { get; }
@@ -105,7 +108,7 @@ public sealed class BotHarness : IDisposable
 
     /// <summary>The hourly cleanup over this bot's stores (default settings); call <c>Sweep</c> to run a round.</summary>
     public ConversationCleanupService Cleanup(TicketOptions? ticketOptions = null) => new(
-        new ProcessedMessageLog(Database), States, Tickets, Outbox, Time, MsOptions.Create(new TurnOptions()), MsOptions.Create(_dialogOptions),
+        new ProcessedMessageLog(Database), Storage, Tickets, Outbox, Time, MsOptions.Create(new TurnOptions()), MsOptions.Create(_dialogOptions),
         MsOptions.Create(ticketOptions ?? new TicketOptions()), MsOptions.Create(new OutboxOptions()), NullLogger<ConversationCleanupService>.Instance);
 
     /// <summary>What the bot sent to <paramref name="conversationId"/> and no test has read yet.</summary>
