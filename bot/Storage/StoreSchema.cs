@@ -10,7 +10,7 @@ namespace CommunityBot.Storage;
 public static partial class StoreSchema
 {
     /// <summary>The layout this build writes.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>
     /// The steps that bring a store from version <c>i</c> to <c>i + 1</c>, in order (<c>Steps[i]</c>). Each step must be
@@ -27,6 +27,9 @@ public static partial class StoreSchema
         // update. Dropping an index that is not there (a store made by a build that never had it) is a no-op. The field
         // stays in older documents, where nothing reads it.
         new("drop the unused tickets index DuplicateKey", database => database.GetCollection("tickets").DropIndex("DuplicateKey")),
+        // Version 2 → 3: dialog state moves from its own collection (dialog_state) into the SDK's PrivateConversationState
+        // items in bot_state (issue 13), where the turn's BotState reads and saves it.
+        new("move the dialog states of dialog_state into the residents' SDK state (bot_state)", DialogStateUpgrade.Apply),
     ];
 
     /// <summary>
@@ -70,7 +73,7 @@ public static partial class StoreSchema
         {
             var step = steps[from];
             LogStep(logger, from, from + 1, step.Description);
-            step.Apply(database);
+            step.Apply(database, logger);
             database.UserVersion = from + 1;
         }
 

@@ -76,6 +76,21 @@ public sealed class ConversationCleanupServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Sweep_ResidentStateIdlePastTheDialogExpiry_IsDeletedAndARecentOneKept()
+    {
+        var expiry = new DialogOptions().Expiry;
+        var idle = new LiteDbStorage(_database, _writer, new FakeTimeProvider(Now - expiry - TimeSpan.FromMinutes(1)));
+        var recent = new LiteDbStorage(_database, _writer, new FakeTimeProvider(Now - TimeSpan.FromMinutes(1)));
+        await idle.WriteAsync(new Dictionary<string, object> { ["test/conversations/g/users/a"] = new StoredItem { ["DialogState"] = "a" } }, CancellationToken.None);
+        await recent.WriteAsync(new Dictionary<string, object> { ["test/conversations/g/users/b"] = new StoredItem { ["DialogState"] = "b" } }, CancellationToken.None);
+
+        Cleanup(new TicketOptions(), storage: recent).Sweep(Now);
+
+        var left = await recent.ReadAsync(["test/conversations/g/users/a", "test/conversations/g/users/b"], CancellationToken.None);
+        Assert.Equal(["test/conversations/g/users/b"], left.Keys);
+    }
+
+    [Fact]
     public void TicketStore_SubmissionTimes_AreIndexedForThePrune()
     {
         var indexes = _database.GetCollection("$indexes").Find(Query.EQ("collection", "ticket_submissions")).Select(i => i["expression"].AsString);

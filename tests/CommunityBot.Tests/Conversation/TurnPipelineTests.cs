@@ -172,6 +172,20 @@ public sealed class TurnPipelineTests : IDisposable
         Assert.Equal(TurnOutcome.Processed, retried); // the message id was not committed either
     }
 
+    [Fact]
+    public async Task Turn_ResidentStateWrittenElsewhereMeanwhile_StaleETagIsRefusedAndTheOtherWriteKept()
+    {
+        await _states.SaveAsync("test/g/alice", new DialogState { DialogId = "x", Step = "before", LastActive = _time.GetUtcNow() }, CancellationToken.None);
+        var pipeline = CreatePipeline(new RacingBot(_states, _storage));
+
+        await Assert.ThrowsAsync<StorageConflictException>(() => pipeline.ProcessAsync(Message("m1", "一"), CancellationToken.None));
+
+        Assert.Equal("theirs", (await _states.LoadAsync("test/g/alice", CancellationToken.None))?.Step);
+        Assert.Empty(_outbox.All()); // nothing of the refused turn was committed, its message id neither
+        var retried = await CreatePipeline(new EchoBot()).ProcessAsync(Message("m1", "一"), CancellationToken.None);
+        Assert.Equal(TurnOutcome.Processed, retried);
+    }
+
     private TurnPipeline CreatePipeline(IBot bot, TurnOptions? options = null) => new(
         bot, _states, _storage, new ProcessedMessageLog(_database), _outbox, new GroupRegistry(_database), _writer, _time,
         MsOptions.Create(options ?? new TurnOptions()));
@@ -210,6 +224,23 @@ public sealed class TurnPipelineTests : IDisposable
             OwnStateStoredDuringTheTurn = stored.FindById(BotStateDialogStore.StorageKeyOf(turn.Inbound.StateKey)) is not null;
             OtherStateStoredDuringTheTurn = stored.FindById(BotStateDialogStore.StorageKeyOf("test/private-bob/bob")) is not null;
             OwnStateReadableDuringTheTurn = (await states.LoadAsync(turn.Inbound.StateKey, cancellationToken))?.Step == "A";
+            turn.Reply("ok");
+        }
+    }
+
+    /// <summary>Reads its resident's state, then another writer (a second instance) changes it before the turn saves its own.</summary>
+    private sealed class RacingBot(BotStateDialogStore states, LiteDbStorage storage) : IBot
+    {
+        public async Task OnTurnAsync(TurnContext turn, CancellationToken cancellationToken)
+        {
+            var mine = await states.LoadAsync(turn.Inbound.StateKey, cancellationToken);
+            var key = BotStateDialogStore.StorageKeyOf(turn.Inbound.StateKey);
+            var theirs = (StoredItem)(await storage.ReadAsync([key], cancellationToken))[key];
+            theirs[ResidentDialogState.DialogProperty] = Newtonsoft.Json.Linq.JObject.FromObject(new DialogState { DialogId = "x", Step = "theirs", LastActive = turn.Now });
+            await storage.WriteNowAsync(new Dictionary<string, object> { [key] = theirs });
+
+            mine!.Step = "mine";
+            await states.SaveAsync(turn.Inbound.StateKey, mine, cancellationToken);
             turn.Reply("ok");
         }
     }

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using CommunityBot.Cli;
+using CommunityBot.Dialogs.Engine;
 using CommunityBot.Faq;
 using CommunityBot.Storage;
 using CommunityBot.Tests.Harness;
@@ -68,6 +69,47 @@ public sealed class StoreSchemaTests : IDisposable
         }
 
         Assert.Empty(again.Entries);
+    }
+
+    [Fact]
+    public async Task Open_V2StoreWithADialogInProgress_TheDialogContinuesAfterTheUpgrade()
+    {
+        // A resident mid-grievance, waiting for the category, as the v2 build's LiteDbDialogStateStore held them in
+        // dialog_state: id {channel}/{conversation}/{user}, the state as System.Text.Json, the time of its last write.
+        const string StateKey = TestChannel.Name + "/group-1/alice";
+        DialogState waiting;
+        int alreadyThere;
+        using (var before = new BotHarness())
+        {
+            await before.Conversation().As("alice").Send("@小灵通 投诉5号楼楼下烧烤店天天半夜吵得睡不着").AssertReply("请问是哪类问题？").RunAsync();
+            waiting = (await before.States.LoadAsync(StateKey, CancellationToken.None))!;
+        }
+
+        UnpackFixture("store-v0.db.gz");
+        using (var v2 = new LiteDatabase($"Filename={Options.DatabasePath};Connection=direct"))
+        {
+            StoreSchema.Upgrade(v2, "fixture", new CollectingLogger<StoreSchemaTests>(), StoreSchema.Steps.Take(2).ToList());
+            Assert.Equal(2, v2.UserVersion);
+            alreadyThere = v2.GetCollection("dialog_state").Count(); // the fixture's own, left by its last turns
+            v2.GetCollection("dialog_state").Insert(new BsonDocument
+            {
+                ["_id"] = StateKey,
+                ["Json"] = System.Text.Json.JsonSerializer.Serialize(waiting, DialogJson.Options),
+                ["LastActive"] = waiting.LastActive.UtcDateTime,
+            });
+        }
+
+        var logger = new CollectingLogger<StoreSchemaTests>();
+        var database = StorageExtensions.OpenDatabase(Options, logger);
+        using var after = new BotHarness(database: database);
+
+        Assert.Equal(3, database.UserVersion);
+        Assert.False(database.CollectionExists("dialog_state"));
+        Assert.Contains(logger.Entries, e => e.Message.StartsWith($"Moved {alreadyThere + 1} dialog states into the residents' SDK state; 0 could not", StringComparison.Ordinal));
+        await after.Conversation()
+            .As("alice").Send("环境保护")
+            .AssertReply("在哪个小区？")
+            .RunAsync();
     }
 
     [Fact]

@@ -147,7 +147,7 @@ public sealed class ActivityBoundsHttpTests : IDisposable
 
     private void AssertNothingStored()
     {
-        foreach (var collection in (string[])["processed_messages", "dialog_state", "outbox", "chat_groups", "tickets"])
+        foreach (var collection in (string[])["processed_messages", "bot_state", "outbox", "chat_groups", "tickets"])
         {
             Assert.Equal(0, _app.Database.GetCollection(collection).Count());
         }

@@ -90,7 +90,7 @@ public sealed class WeComBadInputHttpTests : IDisposable
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(0, await _app.DeliverAsync());
         Assert.Empty(_wecom.Calls);
-        foreach (var collection in (string[])["processed_messages", "dialog_state", "outbox", "chat_groups"])
+        foreach (var collection in (string[])["processed_messages", "bot_state", "outbox", "chat_groups"])
         {
             Assert.Equal(0, _app.Database.GetCollection(collection).Count());
         }
