@@ -167,7 +167,6 @@ public sealed class LiteDbStorage : IStorage
             .Select(d => (d.Id, StoredItem.Parse(d.Json, d.ETag)))
             .ToList();
 
-    /// <summary>Removes items written last before <paramref name="cutoff"/>.</summary>
     /// <summary>
     /// The items of every user in one conversation: keys <c>{head}/users/{user}</c> for the given head
     /// (<c>{channel}/conversations/{conversation}</c>), found by their stored prefix however long the conversation id is.
@@ -175,6 +174,7 @@ public sealed class LiteDbStorage : IStorage
     public IReadOnlyList<(string Key, StoredItem Item)> FindUsersOf(string head, int limit) =>
         FindByPrefix(StorageKeys.BoundUserKeyPrefix(head), limit);
 
+    /// <summary>Removes items written last before <paramref name="cutoff"/>.</summary>
     public int DeleteIdleSince(DateTimeOffset cutoff) => _items.DeleteMany(s => s.LastActive < cutoff.UtcDateTime);
 
     private async Task WriteNowAsync(List<(PendingWrite Write, IStoreItem? Item)> writes)
