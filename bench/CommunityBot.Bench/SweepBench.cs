@@ -37,10 +37,8 @@ public static class SweepBench
             var outbox = new Outbox(database, writer, TimeProvider.System, MsOptions.Create(new OutboxOptions()));
             var desk = new TicketDesk(
                 store, new BenchAssignment(), outbox, new HandoffStore(database), writer, new PrivateChats(),
-                new CommunityBot.Understanding.Extractors.DetailExtractor(
-                    CommunityBot.Understanding.Extractors.EmptyDirectory.Instance, MsOptions.Create(new CommunityBot.Understanding.Extractors.DetailExtractionOptions())),
-                new BotStateDialogStore(new LiteDbStorage(database, writer, TimeProvider.System)),
-                MsOptions.Create(new DialogOptions()), MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, clock);
+                new ProactiveTurnStore(database, writer, TimeProvider.System, MsOptions.Create(new OutboxOptions())),
+                MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, clock);
 
             // Monday 2026-11-23 09:00 in Beijing; batch i is filed i minutes later, so at T0 + 24 min + r minutes exactly
             // batch r is due for its signing reminder (and no batch is due to escalate before T0 + 30 min).

@@ -9,14 +9,15 @@ namespace CommunityBot.Conversation;
 /// <summary>
 /// Hourly (and at start): forgets message ids past the de-duplication window, residents' state items (their dialogs,
 /// <see cref="LiteDbStorage"/>) not written since the dialog expiry and
-/// 提交 message ids past <see cref="TicketOptions.SubmissionRetention"/>, and purges outbox messages that failed longer
-/// ago than <see cref="OutboxOptions.FailedRetention"/>.
+/// 提交 message ids past <see cref="TicketOptions.SubmissionRetention"/>, and purges outbox messages and proactive turns
+/// that failed longer ago than <see cref="OutboxOptions.FailedRetention"/>.
 /// </summary>
 public sealed partial class ConversationCleanupService(
     ProcessedMessageLog processed,
     LiteDbStorage states,
     TicketStore tickets,
     Outbox outbox,
+    ProactiveTurnStore proactiveTurns,
     TimeProvider time,
     IOptions<TurnOptions> turnOptions,
     IOptions<DialogOptions> dialogOptions,
@@ -34,7 +35,8 @@ public sealed partial class ConversationCleanupService(
         var ids = processed.DeleteOlderThan(now - turnOptions.Value.DedupeWindow);
         var idle = states.DeleteIdleSince(now - dialogOptions.Value.Expiry);
         var submissions = tickets.DeleteSubmissionsBefore((now - ticketOptions.Value.SubmissionRetention).UtcDateTime);
-        var failed = outbox.DeleteFailedBefore(now - outboxOptions.Value.FailedRetention);
+        var failed = outbox.DeleteFailedBefore(now - outboxOptions.Value.FailedRetention)
+            + proactiveTurns.DeleteFailedBefore(now - outboxOptions.Value.FailedRetention);
         LogSwept(ids, idle, submissions, failed);
     }
 
@@ -44,6 +46,6 @@ public sealed partial class ConversationCleanupService(
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Forgot {Ids} old message ids, {States} expired dialog states and {Submissions} old submissions; purged {Failed} failed outbox messages")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Forgot {Ids} old message ids, {States} expired dialog states and {Submissions} old submissions; purged {Failed} failed outbox messages and proactive turns")]
     private partial void LogSwept(int ids, int states, int submissions, int failed);
 }

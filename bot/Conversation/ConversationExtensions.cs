@@ -45,8 +45,11 @@ public static class ConversationExtensions
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<ITurnSender>(sp => sp.GetRequiredService<Outbox>());
         builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddSingleton<ProactiveTurnStore>();
+        builder.Services.AddSingleton<ProactiveTurnRunner>();
         builder.Services.AddHostedService<StoreWarmup>();
         builder.Services.AddHostedService<OutboxService>();
+        builder.Services.AddHostedService<ProactiveTurnService>();
         builder.Services.AddHostedService<ConversationCleanupService>();
         return builder;
     }

@@ -42,7 +42,11 @@ public sealed partial class DedupeMiddleware(ProcessedMessageLog processed, ILog
             }
 
             await next(cancellationToken).ConfigureAwait(false);
-            metrics?.Turn(message.Channel, turn.Outcome);
+            if (!turn.Proactive)
+            {
+                // The figures count what residents sent; the bot's own turns are not received messages.
+                metrics?.Turn(message.Channel, turn.Outcome);
+            }
         }
         finally
         {
@@ -54,7 +58,10 @@ public sealed partial class DedupeMiddleware(ProcessedMessageLog processed, ILog
     {
         turn.Outcome = TurnOutcome.Duplicate;
         LogDuplicate(turn.Message.Channel, turn.Message.Id);
-        metrics?.Turn(turn.Message.Channel, TurnOutcome.Duplicate);
+        if (!turn.Proactive)
+        {
+            metrics?.Turn(turn.Message.Channel, TurnOutcome.Duplicate);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate delivery of {Channel} message {MessageId} ignored")]

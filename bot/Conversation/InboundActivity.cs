@@ -14,7 +14,13 @@ public static class InboundActivity
     public static Activity From(InboundMessage message)
     {
         var to = message.Conversation;
-        return new Activity(message.Kind == InboundKind.BotAdded ? ActivityTypes.ConversationUpdate : ActivityTypes.Message)
+        var type = message.Kind switch
+        {
+            InboundKind.BotAdded => ActivityTypes.ConversationUpdate,
+            InboundKind.Event => ActivityTypes.Event,
+            _ => ActivityTypes.Message,
+        };
+        return new Activity(type)
         {
             Id = message.Id,
             ChannelId = to.Channel,
@@ -23,8 +29,28 @@ public static class InboundActivity
             Recipient = new ChannelAccount(to.BotId, to.BotName),
             ServiceUrl = to.ServiceUrl,
             Text = message.Text,
-            Value = message.ButtonValue,
+            Name = message.EventName,
+            // An event's data as the activity's value (JSON, as a Bot Framework event carries it); a button's value otherwise.
+            Value = message.Kind == InboundKind.Event ? EventValue(message.EventValue) : message.ButtonValue,
             Timestamp = message.Timestamp,
         };
+    }
+
+    /// <summary>The event's JSON as the activity's value; text that is no JSON stays text (the bot decides what it means).</summary>
+    private static object? EventValue(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Newtonsoft.Json.Linq.JToken.Parse(json);
+        }
+        catch (Newtonsoft.Json.JsonReaderException)
+        {
+            return json;
+        }
     }
 }

@@ -8,6 +8,7 @@ namespace CommunityBot.Conversation;
 /// <see cref="ITurnContext.TurnState"/>: the channel-neutral message the channel read from its payload, the time the turn
 /// took it, the replies captured from the turn's sends, and the outcome. A turn without one (an outbox delivery through
 /// the SDK's <c>ContinueConversationAsync</c>, an invoke, an activity nobody reads) passes every middleware untouched.
+/// A proactive turn (<see cref="Proactive"/>) is a resident's turn too: their lock, their state, one commit.
 /// </summary>
 public sealed class ResidentTurn(InboundMessage message)
 {
@@ -19,6 +20,15 @@ public sealed class ResidentTurn(InboundMessage message)
     public DateTimeOffset Now { get; internal set; }
 
     public TurnOutcome Outcome { get; internal set; } = TurnOutcome.Processed;
+
+    /// <summary>
+    /// A turn the bot runs itself (<see cref="ProactiveTurnRunner"/>): nobody is waiting on a channel, so a failure is
+    /// not apologised for and committed but thrown to the runner, which retries the turn with nothing of it kept.
+    /// </summary>
+    public bool Proactive { get; init; }
+
+    /// <summary>More to write in the turn's own commit (a proactive turn deletes its request there); runs on the writer thread.</summary>
+    public Action? AlsoCommit { get; init; }
 
     /// <summary>The replies the turn sent, in order; they go into the outbox in the turn's own commit.</summary>
     public IReadOnlyList<OutboundMessage> Replies => _replies;

@@ -14,7 +14,8 @@ namespace CommunityBot.Conversation;
 /// <c>OnTurnError</c> if the turn throws, saves the resident's state, and then
 /// writes the message id, the state and the replies (as outbox entries) in one LiteDB write, before the channel is
 /// answered; the outbox dispatcher delivers them after it, in order per conversation. A crash before the write leaves all
-/// of it undone, so the channel's redelivery runs the same turn again.
+/// of it undone, so the channel's redelivery runs the same turn again. A proactive turn that throws is not handled here:
+/// nothing of it is written and the exception goes to its runner, which runs it again later.
 /// </summary>
 public sealed class TurnCommitMiddleware(
     BotStateDialogStore dialogs,
@@ -41,7 +42,7 @@ public sealed class TurnCommitMiddleware(
         {
             await next(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && turnContext.Adapter.OnTurnError is { } onTurnError)
+        catch (Exception ex) when (!turn.Proactive && !cancellationToken.IsCancellationRequested && turnContext.Adapter.OnTurnError is { } onTurnError)
         {
             turn.Outcome = TurnOutcome.Failed;
             turn.ClearReplies();
@@ -106,6 +107,8 @@ public sealed class TurnCommitMiddleware(
             {
                 outbox.Insert(entries);
             }
+
+            turn.AlsoCommit?.Invoke();
         }).ConfigureAwait(false);
 
         if (entries is not null)

@@ -8,7 +8,8 @@ namespace CommunityBot.Conversation;
 /// failed, log it, clear that resident's dialog state and send a short apology, never the exception. The commit middleware
 /// runs it inside the turn (under the resident's lock), so the cleared state and the apology go into the turn's own commit
 /// with its message id. Any other failure (a refused activity, an outbox delivery the Connector refused, a failed commit)
-/// is thrown on to whoever started the turn: the endpoint answers it, the outbox retries, the channel re-delivers.
+/// is thrown on to whoever started the turn: the endpoint answers it, the outbox retries, the channel re-delivers. So is
+/// a failed proactive turn (<see cref="ResidentTurn.Proactive"/>): nobody asked for it, so its runner retries it instead.
 /// </summary>
 public sealed partial class TurnErrorHandler(BotStateDialogStore dialogs, ILogger<TurnErrorHandler> logger)
 {

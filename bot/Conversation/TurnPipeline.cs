@@ -53,9 +53,20 @@ public sealed class TurnPipeline : BotAdapter, ITurnProcessor
     {
     }
 
-    public async Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+    public Task<TurnOutcome> ProcessAsync(InboundMessage message, CancellationToken cancellationToken) =>
+        RunAsync(new ResidentTurn(message), cancellationToken);
+
+    /// <summary>
+    /// Runs a turn the bot owes the resident (an <see cref="InboundKind.Event"/> message) through the same middleware and
+    /// bot, whatever the resident's channel (a Teams resident's replies go into the outbox like every turn's);
+    /// <paramref name="alsoCommit"/> runs in the turn's commit. A failure is thrown, and nothing of the turn is kept.
+    /// </summary>
+    public Task<TurnOutcome> RunProactiveAsync(InboundMessage message, Action alsoCommit, CancellationToken cancellationToken) =>
+        RunAsync(new ResidentTurn(message) { Proactive = true, AlsoCommit = alsoCommit }, cancellationToken);
+
+    private async Task<TurnOutcome> RunAsync(ResidentTurn turn, CancellationToken cancellationToken)
     {
-        var turn = new ResidentTurn(message);
+        var message = turn.Message;
         using var context = new Microsoft.Bot.Builder.TurnContext(this, InboundActivity.From(message));
         turn.AttachTo(context);
         await RunPipelineAsync(context, _bot.OnTurnAsync, cancellationToken).ConfigureAwait(false);

@@ -21,7 +21,7 @@ namespace CommunityBot.Demo;
 /// through the real <see cref="TicketDesk"/> at its own past moment — filed and routed by the directory and roster,
 /// signed, answered, returned or transferred, closed, the resident's 解决/满意 answers and 重办 — while the escalation
 /// sweep runs every half hour of that past, so late tickets get their real 催办 and 升级. The tickets, their events and
-/// clocks land in the store; the cards and prompts the desk would have sent go to a scratch outbox that is thrown away,
+/// clocks land in the store; the cards and prompts the desk would have sent go to a scratch outbox and request store that are thrown away,
 /// so nobody's chat fills with last month's messages. Every report says 【演示】 and comes from an 演示居民 of the
 /// <see cref="ConversationId"/> conversation. The same seed, start time and directory give the same history.
 /// </summary>
@@ -31,9 +31,7 @@ public sealed partial class DemoTicketHistory(
     GridDirectory directory,
     TicketClock clock,
     LiteDbWriter writer,
-    IDetailExtractor details,
     IOptions<TicketOptions> ticketOptions,
-    IOptions<DialogOptions> dialogOptions,
     ILogger<DemoTicketHistory> logger)
 {
     /// <summary>The local chat conversation the demo reports were made in (no page shows it).</summary>
@@ -99,7 +97,7 @@ public sealed partial class DemoTicketHistory(
         using var scratchWriter = new LiteDbWriter(scratch, NullLogger<LiteDbWriter>.Instance);
         var desk = new TicketDesk(
             store, assignment, new Outbox(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())), new HandoffStore(scratch), writer,
-            new NoPrivateChats(), details, new BotStateDialogStore(new LiteDbStorage(scratch, scratchWriter, TimeProvider.System)), dialogOptions, ticketOptions,
+            new NoPrivateChats(), new ProactiveTurnStore(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())), ticketOptions,
             NullLogger<TicketDesk>.Instance, clock);
         var random = new Random(seed);
         var steps = new PriorityQueue<Step, (DateTimeOffset, int)>();

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using CommunityBot.Clocks;
+using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
-using CommunityBot.Dialogs.Feedback;
 using CommunityBot.Dialogs.Grievance;
 using CommunityBot.Dialogs.Privacy;
 using CommunityBot.Dialogs.Tickets;
@@ -15,7 +15,9 @@ namespace CommunityBot.Tickets;
 
 /// <summary>
 /// Records tickets, joins duplicates, routes them, notifies the worker with a card, carries out worker actions
-/// with permission checks, and closes the loop with the resident. Notifications go through the durable outbox.
+/// with permission checks, and closes the loop with the resident. Notifications go through the durable outbox; what the
+/// resident must be asked (the closing survey, a phone number) is a proactive turn the desk requests in the same write as
+/// the ticket change (<see cref="ProactiveTurnStore"/>), and the bot asks it in that resident's own turn.
 /// </summary>
 public sealed partial class TicketDesk : ITicketDesk
 {
@@ -25,7 +27,7 @@ public sealed partial class TicketDesk : ITicketDesk
     private readonly HandoffStore _handoffs;
     private readonly LiteDbWriter _writer;
     private readonly TicketOptions _options;
-    private readonly DialogRunner _proactive;
+    private readonly ProactiveTurnStore _prompts;
     private readonly IPrivateChats _privateChats;
     private readonly TicketClock _clock;
     private readonly ILogger<TicketDesk> _logger;
@@ -37,9 +39,7 @@ public sealed partial class TicketDesk : ITicketDesk
         HandoffStore handoffs,
         LiteDbWriter writer,
         IPrivateChats privateChats,
-        IDetailExtractor details,
-        IDialogStateStore states,
-        IOptions<DialogOptions> dialogOptions,
+        ProactiveTurnStore prompts,
         IOptions<TicketOptions> options,
         ILogger<TicketDesk> logger,
         TicketClock? clock = null)
@@ -52,14 +52,9 @@ public sealed partial class TicketDesk : ITicketDesk
         _options = options.Value;
         _logger = logger;
         _privateChats = privateChats;
+        _prompts = prompts;
         // Without the clocks registered the desk still computes deadlines, but arms no durable timers.
         _clock = clock ?? TicketClock.Detached();
-        // Only used to start dialogs for a resident (feedback, contact); their answers reach them through the bot's own runner.
-        _proactive = new DialogRunner(
-            new DialogSet()
-                .Add(new FeedbackDialog(), (_, _, _) => Task.CompletedTask)
-                .Add(new ContactDialog(details), (_, _, _) => Task.CompletedTask),
-            states, dialogOptions);
     }
 
     public Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -80,6 +75,7 @@ public sealed partial class TicketDesk : ITicketDesk
 
         var reporter = ToReporter(report);
         var utc = at.UtcDateTime;
+        var contactChat = ContactChatOf(report);
         if (_options.DuplicateWindow > TimeSpan.Zero && (report.Building ?? report.Landmark) is not null
             && FindDuplicate(report, utc - _options.DuplicateWindow) is { } open)
         {
@@ -105,20 +101,22 @@ public sealed partial class TicketDesk : ITicketDesk
             }, t =>
             {
                 // The handler hears of each resident who joins, in the same write as the join.
-                if (added && _assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
+                if (!added)
+                {
+                    return;
+                }
+
+                if (_assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
                 {
                     _outbox.Insert([Tell(worker, new TicketFact.SupporterJoined(t.Number, reporter.UserName, reporter.Phone, t.Supporters.Count + 1, report.Description))]);
                 }
+
+                AskContact(contactChat, t);
             });
             if (joined is not null)
             {
                 _outbox.Wake();
                 LogJoined(joined.Number, joined.Supporters.Count + 1);
-                if (added)
-                {
-                    await AskContactPrivatelyAsync(joined, report, at, cancellationToken);
-                }
-
                 return new TicketReceipt(joined.Number, joined.AssigneeName, _clock.PromisedResponse(joined.Category), JoinedExisting: true, joined.Supporters.Count + 1);
             }
         }
@@ -158,11 +156,11 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             _clock.Start(t, utc);
             _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.NewTicket()));
+            AskContact(contactChat, t);
             alsoWriteNew?.Invoke(t);
         });
         _outbox.Wake();
         LogOpened(ticket.Number, ticket.Category, ticket.AssigneeId);
-        await AskContactPrivatelyAsync(ticket, report, at, cancellationToken);
         return new TicketReceipt(ticket.Number, ticket.AssigneeName, _clock.PromisedResponse(ticket.Category), JoinedExisting: false, Supporters: 1);
     }
 
@@ -179,20 +177,16 @@ public sealed partial class TicketDesk : ITicketDesk
             .FirstOrDefault(t => DuplicateMatcher.IsSameProblem(t, report.Category, report.Description, [report.CompoundName, t.CompoundName, report.Landmark]));
     }
 
-    /// <summary>Filed in a group without a phone: ask for one in the resident's private chat, where the channel has one.</summary>
-    private async Task AskContactPrivatelyAsync(Ticket ticket, GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        if (!_options.AskContactPrivately || !report.Reporter.IsGroup || report.Phone is not null
-            || _privateChats.With(report.Reporter) is not { } privateChat)
-        {
-            return;
-        }
+    /// <summary>Filed in a group without a phone: the resident's private chat, where one is asked for (null: not asked).</summary>
+    private ConversationReference? ContactChatOf(GrievanceReport report) =>
+        _options.AskContactPrivately && report.Reporter.IsGroup && report.Phone is null ? _privateChats.With(report.Reporter) : null;
 
-        var prompts = await _proactive.StartProactiveAsync(
-            privateChat, ContactDialog.DialogId, new ContactState { TicketNumber = ticket.Number }, at, cancellationToken);
-        foreach (var prompt in prompts)
+    /// <summary>Requests the turn that asks for the phone, in the write that files (or joins) the ticket.</summary>
+    private void AskContact(ConversationReference? privateChat, Ticket ticket)
+    {
+        if (privateChat is not null)
         {
-            await _outbox.SendAsync(privateChat, prompt, cancellationToken);
+            _prompts.Insert([_prompts.Create(privateChat, TicketPrompt.ContactEvent, new TicketPrompt(ticket.Number).ToJson())]);
         }
     }
 
@@ -273,7 +267,7 @@ public sealed partial class TicketDesk : ITicketDesk
         {
             WorkerAction.Sign => await SignAsync(ticket, worker, request),
             WorkerAction.Reply => await ReplyAsync(ticket, worker, request, cancellationToken),
-            WorkerAction.Close => await CloseAsync(ticket, worker, request, closingPhotos, cancellationToken),
+            WorkerAction.Close => await CloseAsync(ticket, worker, request, closingPhotos),
             WorkerAction.Return => await ReturnAsync(ticket, worker, request),
             WorkerAction.Transfer => await TransferAsync(ticket, worker, request),
             WorkerAction.CoHandle => await CoHandleAsync(ticket, worker, request),
@@ -356,7 +350,7 @@ public sealed partial class TicketDesk : ITicketDesk
     }
 
     private async Task<WorkerActionResult> CloseAsync(
-        Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, List<string> photos, CancellationToken cancellationToken)
+        Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, List<string> photos)
     {
         var updated = await _store.UpdateAsync(ticket.Number, t =>
         {
@@ -367,6 +361,12 @@ public sealed partial class TicketDesk : ITicketDesk
 
             Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Closed, Note = request.Note, Photos = photos });
             return true;
+        }, t =>
+        {
+            // Each resident of the ticket is told and asked 解决了吗 in a turn of their own, requested in this write: the
+            // close and the survey it owes are kept or lost together. The note is masked for each one's audience.
+            _prompts.Insert(Residents(t).Select(r => _prompts.Create(
+                r, TicketPrompt.FeedbackEvent, new TicketPrompt(t.Number, TicketMessages.ForAudience(r, request.Note, t.Room), photos).ToJson())));
         });
         if (updated is null)
         {
@@ -375,20 +375,6 @@ public sealed partial class TicketDesk : ITicketDesk
 
         LogResolved(updated.Number, worker.Id);
         await EndTakeOversOnCloseAsync(updated.Number, request.At);
-        foreach (var resident in Residents(updated))
-        {
-            var prompts = await _proactive.StartProactiveAsync(
-                resident, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = updated.Number, Note = TicketMessages.ForAudience(resident, request.Note, updated.Room) }, request.At, cancellationToken);
-            for (var i = 0; i < prompts.Count; i++)
-            {
-                // The closing photo goes with the message that tells the resident it was done, wherever that message goes:
-                // to the group when the ticket was reported there (a photo of the repair is no personal data; the note
-                // beside it is masked for the group as always).
-                var prompt = i == 0 && photos.Count > 0 ? prompts[i] with { Attachments = Attachments(photos) } : prompts[i];
-                await _outbox.SendAsync(resident, prompt, cancellationToken);
-            }
-        }
-
         return new WorkerActionResult(WorkerActionOutcome.Closed, updated.Number);
     }
 
@@ -513,9 +499,6 @@ public sealed partial class TicketDesk : ITicketDesk
     /// <summary>The http(s) addresses among <paramref name="urls"/>: no other kind of photo address is kept or sent.</summary>
     private static List<string> WebPhotos(IReadOnlyList<string>? urls) =>
         urls?.Where(OutboundAttachment.IsWebUrl).Distinct(StringComparer.Ordinal).ToList() ?? [];
-
-    private static List<OutboundAttachment> Attachments(IEnumerable<string> photos) =>
-        photos.Select(p => OutboundAttachment.Photo(p)).OfType<OutboundAttachment>().ToList();
 
     private static IEnumerable<ConversationReference> Residents(Ticket ticket) =>
         ticket.Supporters.Prepend(ticket.Reporter).Select(r => r.Address());

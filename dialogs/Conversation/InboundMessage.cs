@@ -20,6 +20,10 @@ public sealed record InboundMessage
     /// request to the local chat from this machine. Only such a message may register its group for broadcasts.
     /// </summary>
     public bool Authenticated { get; init; }
+    /// <summary>The event's name when <see cref="Kind"/> is <see cref="InboundKind.Event"/> (e.g. <c>ticket.feedback</c>).</summary>
+    public string? EventName { get; init; }
+    /// <summary>The event's data as JSON, when <see cref="Kind"/> is <see cref="InboundKind.Event"/>.</summary>
+    public string? EventValue { get; init; }
 
     public string Channel => Conversation.Channel;
     public string UserId => Conversation.UserId;
@@ -35,6 +39,11 @@ public enum InboundKind
     Message,
     /// <summary>The bot itself was added to the conversation (greet once).</summary>
     BotAdded,
+    /// <summary>
+    /// A proactive turn the bot itself runs for this resident (Bot Framework's event activity): nobody wrote, the desk
+    /// asked for a prompt (the closing survey, a request for a phone number) named by <see cref="InboundMessage.EventName"/>.
+    /// </summary>
+    Event,
 }
 
 /// <summary>A photo or file the resident sent.</summary>

@@ -84,19 +84,6 @@ public sealed class DialogRunner(DialogSet dialogs, IDialogStateStore store, IOp
     }
 
     /// <summary>
-    /// Starts a dialog for a resident outside their turn (e.g. feedback after a ticket is closed): the
-    /// dialog's first prompt is returned for the caller to send, and the resident's next message answers it.
-    /// </summary>
-    public async Task<IReadOnlyList<OutboundMessage>> StartProactiveAsync(
-        ConversationReference resident, string dialogId, object? initialState, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var inbound = new InboundMessage { Id = "proactive", Conversation = resident, Timestamp = now };
-        var turn = new TurnContext(inbound, now);
-        await BeginAsync(turn, dialogId, initialState, cancellationToken);
-        return turn.Replies;
-    }
-
-    /// <summary>
     /// When the button this turn pressed belongs to the pending question of someone else in the conversation (a survey
     /// sent to one resident in the group, pressed by another), that person's name ("" when unknown); null otherwise.
     /// </summary>

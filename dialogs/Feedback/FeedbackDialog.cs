@@ -5,7 +5,7 @@ namespace CommunityBot.Dialogs.Feedback;
 
 /// <summary>
 /// Closing the loop: after a ticket is closed the resident is asked two separate questions, "fixed?" and
-/// "satisfied?". Started proactively by the ticket desk (<see cref="DialogRunner.StartProactiveAsync"/>).
+/// "satisfied?". Started by the router in the proactive turn the desk asks for (<see cref="Tickets.TicketPrompt.FeedbackEvent"/>).
 /// </summary>
 public sealed class FeedbackDialog : Dialog<FeedbackDialog.Step, FeedbackState, FeedbackResult>
 {

@@ -84,6 +84,12 @@ public sealed partial class TurnRouter : IBot
     public async Task OnTurnAsync(TurnContext turn, CancellationToken cancellationToken)
     {
         var inbound = turn.Inbound;
+        if (inbound.Kind == InboundKind.Event)
+        {
+            await OnPromptEventAsync(turn, cancellationToken);
+            return;
+        }
+
         if (inbound.Kind == InboundKind.BotAdded)
         {
             await GreetAsync(turn, cancellationToken);
@@ -216,6 +222,50 @@ public sealed partial class TurnRouter : IBot
         }
 
         await ReplyMissAsync(turn, text, understanding.Suggestions.FirstOrDefault(), cancellationToken);
+    }
+
+    /// <summary>
+    /// A proactive turn the desk asked for: the dialog that asks the resident starts here, in this dialog set, so its
+    /// state and its prompt are this turn's like any other. An event naming nothing known is not for the bot.
+    /// </summary>
+    private async Task OnPromptEventAsync(TurnContext turn, CancellationToken cancellationToken)
+    {
+        var prompt = TicketPrompt.Read(turn.Inbound.EventValue);
+        switch (turn.Inbound.EventName)
+        {
+            case TicketPrompt.FeedbackEvent when prompt is not null:
+                await _runner.BeginAsync(turn, FeedbackDialog.DialogId, new FeedbackState { TicketNumber = prompt.TicketNumber, Note = prompt.Note }, cancellationToken);
+                AttachToFirstReply(turn, prompt.Photos);
+                return;
+            case TicketPrompt.ContactEvent when prompt is not null:
+                await _runner.BeginAsync(turn, ContactDialog.DialogId, new ContactState { TicketNumber = prompt.TicketNumber }, cancellationToken);
+                return;
+            default:
+                turn.Ignore();
+                return;
+        }
+    }
+
+    /// <summary>
+    /// The closing photo goes with the message that tells the resident it was done, wherever that message goes: to the
+    /// group when the ticket was reported there (a photo of the repair is no personal data; the note beside it is
+    /// masked for the group as always).
+    /// </summary>
+    private static void AttachToFirstReply(TurnContext turn, IReadOnlyList<string>? photos)
+    {
+        var attachments = (photos ?? []).Select(p => OutboundAttachment.Photo(p)).OfType<OutboundAttachment>().ToList();
+        if (attachments.Count == 0 || turn.Replies.Count == 0)
+        {
+            return;
+        }
+
+        var replies = turn.Replies.ToList();
+        turn.ClearReplies();
+        turn.Reply(replies[0] with { Attachments = attachments });
+        foreach (var reply in replies.Skip(1))
+        {
+            turn.Reply(reply);
+        }
     }
 
     private bool AnswerFromNotices(TurnContext turn, string text, GroupPlace? defaultPlace)

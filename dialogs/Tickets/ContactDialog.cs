@@ -6,7 +6,8 @@ namespace CommunityBot.Dialogs.Tickets;
 
 /// <summary>
 /// After a ticket is filed in a group, asks the resident privately (never in front of the group) for a phone number
-/// and, if they like, their room, so the worker can reach them. Started proactively by the ticket desk.
+/// and, if they like, their room, so the worker can reach them. Started by the router in the proactive turn the desk
+/// asks for (<see cref="TicketPrompt.ContactEvent"/>).
 /// </summary>
 public sealed class ContactDialog(IDetailExtractor details) : Dialog<ContactDialog.Step, ContactState, ContactResult>
 {

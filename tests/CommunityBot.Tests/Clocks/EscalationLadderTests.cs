@@ -246,9 +246,7 @@ public sealed class EscalationLadderTests
         new HandoffStore(bot.Database),
         bot.Writer,
         bot.Directory,
-        bot.Directory,
-        bot.States,
-        MsOptions.Create(new DialogOptions()),
+        bot.ProactiveTurns,
         MsOptions.Create(new TicketOptions()),
         NullLogger<TicketDesk>.Instance,
         new TicketClock(new HolidayStore(bot.Database), new TicketTimerStore(bot.Database), MsOptions.Create(clocks ?? new ClockOptions())));

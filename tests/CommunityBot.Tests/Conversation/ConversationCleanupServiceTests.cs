@@ -103,6 +103,7 @@ public sealed class ConversationCleanupServiceTests : IDisposable
         storage ?? new LiteDbStorage(_database, _writer, new FakeTimeProvider(Now)),
         _tickets,
         new Outbox(_database, _writer, new FakeTimeProvider(Now), MsOptions.Create(outboxOptions ?? new OutboxOptions())),
+        new ProactiveTurnStore(_database, _writer, new FakeTimeProvider(Now), MsOptions.Create(outboxOptions ?? new OutboxOptions())),
         new FakeTimeProvider(Now),
         MsOptions.Create(new TurnOptions()),
         MsOptions.Create(new DialogOptions()),

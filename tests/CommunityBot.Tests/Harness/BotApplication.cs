@@ -1,5 +1,6 @@
 using CommunityBot.Channels.BotFramework;
 using CommunityBot.Channels.WeCom;
+using CommunityBot.Conversation;
 using CommunityBot.Faq;
 using CommunityBot.Notifications;
 using CommunityBot.Understanding;
@@ -16,8 +17,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace CommunityBot.Tests.Harness;
 
 /// <summary>
-/// The real host (Program) with an in-memory LiteDB, a fake clock and a fake Connector; the outbox is
-/// dispatched by the test (<see cref="DeliverAsync"/>) instead of the background service, so nothing waits on real time.
+/// The real host (Program) with an in-memory LiteDB, a fake clock and a fake Connector; the proactive turns and the
+/// outbox are run by the test (<see cref="DeliverAsync"/>) instead of their background services, so nothing waits on real time.
 /// </summary>
 public sealed class BotApplication : WebApplicationFactory<Program>
 {
@@ -55,8 +56,12 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         Services.GetRequiredService<FaqMatcher>().Reload(store.Enabled());
     }
 
-    /// <summary>Delivers everything in the outbox now.</summary>
-    public Task<int> DeliverAsync() => Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None);
+    /// <summary>Runs the proactive turns that are due (a closing survey …), then delivers everything in the outbox now.</summary>
+    public async Task<int> DeliverAsync()
+    {
+        await Services.GetRequiredService<ProactiveTurnRunner>().RunDueAsync(CancellationToken.None);
+        return await Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -95,6 +100,8 @@ public sealed class BotApplication : WebApplicationFactory<Program>
 
             var outboxService = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(OutboxService));
             services.Remove(outboxService);
+            // The proactive turns too: DeliverAsync runs them, in order with the outbox.
+            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ProactiveTurnService)));
         });
     }
 

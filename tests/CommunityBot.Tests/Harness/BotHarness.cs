@@ -31,9 +31,10 @@ public sealed class BotHarness : IDisposable
     /// <param name="wrapDesk">Wraps the ticket desk the router uses (e.g. to fail after a ticket is written).</param>
     /// <param name="database">The store to run on (e.g. an upgraded file); the harness disposes it. Default: a new one in memory.</param>
     /// <param name="classifier">The intent and category models (e.g. the shipped ones); without, intents come from rules and no category is sure.</param>
+    /// <param name="wrapBot">Wraps the router the pipeline runs (e.g. to fail or hold a turn).</param>
     public BotHarness(
         IEnumerable<FaqEntry>? knowledgeBase = null, DialogOptions? dialogOptions = null, Func<ITicketDesk, ITicketDesk>? wrapDesk = null,
-        CommunityBot.Understanding.Nlu.MessageClassifier? classifier = null, LiteDatabase? database = null)
+        CommunityBot.Understanding.Nlu.MessageClassifier? classifier = null, LiteDatabase? database = null, Func<IBot, IBot>? wrapBot = null)
     {
         _dialogOptions = dialogOptions ?? new DialogOptions();
         Database = database ?? new LiteDatabase(new MemoryStream());
@@ -51,8 +52,9 @@ public sealed class BotHarness : IDisposable
         Tickets = new TicketStore(Database, Writer);
         Handoffs = new HandoffStore(Database);
         Clock = new TicketClock(new HolidayStore(Database), new TicketTimerStore(Database), MsOptions.Create(new ClockOptions()));
+        ProactiveTurns = new ProactiveTurnStore(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
         Desk = new TicketDesk(
-            Tickets, Directory, Outbox, Handoffs, Writer, Directory, Directory, States, MsOptions.Create(dialogOptions ?? new DialogOptions()),
+            Tickets, Directory, Outbox, Handoffs, Writer, Directory, ProactiveTurns,
             MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, Clock);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         Notices = new NoticeStore(Database, Writer);
@@ -74,8 +76,9 @@ public sealed class BotHarness : IDisposable
             MsOptions.Create(new RouterOptions { Name = BotName }));
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), Time, NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
-            router, States, Storage, new ProcessedMessageLog(Database), Outbox, Groups, Writer, Time,
+            wrapBot?.Invoke(router) ?? router, States, Storage, new ProcessedMessageLog(Database), Outbox, Groups, Writer, Time,
             MsOptions.Create(new TurnOptions()), desk: desk);
+        ProactiveRunner = new ProactiveTurnRunner(ProactiveTurns, Pipeline, new ProcessedMessageLog(Database), Time, NullLogger<ProactiveTurnRunner>.Instance);
     }
 
     public LiteDatabase Database { get; }
@@ -99,6 +102,25 @@ public sealed class BotHarness : IDisposable
     public TicketDesk Desk { get; }
     public OutboxDispatcher Dispatcher { get; }
     public TurnPipeline Pipeline { get; }
+    public ProactiveTurnStore ProactiveTurns { get; }
+    public ProactiveTurnRunner ProactiveRunner { get; }
+
+    /// <summary>
+    /// Whether a scripted step runs the proactive turns it caused before delivering (the default); off, they stay pending
+    /// as in a process that stopped right after the step.
+    /// </summary>
+    public bool RunsProactiveTurns { get; set; } = true;
+
+    /// <summary>What the background services do after a turn, now and in order: the proactive turns that are due, then the outbox.</summary>
+    public async Task DeliverAsync()
+    {
+        if (RunsProactiveTurns)
+        {
+            await ProactiveRunner.RunDueAsync(CancellationToken.None);
+        }
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+    }
 
     /// <summary>The token scripted messages are processed with; cancelling it mid-turn stands for the process dying.</summary>
     public CancellationToken TurnToken { get; set; } = CancellationToken.None;
@@ -108,7 +130,7 @@ public sealed class BotHarness : IDisposable
 
     /// <summary>The hourly cleanup over this bot's stores (default settings); call <c>Sweep</c> to run a round.</summary>
     public ConversationCleanupService Cleanup(TicketOptions? ticketOptions = null) => new(
-        new ProcessedMessageLog(Database), Storage, Tickets, Outbox, Time, MsOptions.Create(new TurnOptions()), MsOptions.Create(_dialogOptions),
+        new ProcessedMessageLog(Database), Storage, Tickets, Outbox, ProactiveTurns, Time, MsOptions.Create(new TurnOptions()), MsOptions.Create(_dialogOptions),
         MsOptions.Create(ticketOptions ?? new TicketOptions()), MsOptions.Create(new OutboxOptions()), NullLogger<ConversationCleanupService>.Instance);
 
     /// <summary>What the bot sent to <paramref name="conversationId"/> and no test has read yet.</summary>

@@ -173,6 +173,6 @@ public sealed class ConversationFlow(BotHarness harness, string conversationId, 
             Authenticated = true, // as a verified channel delivers it
         };
         Outcomes.Add(await harness.Pipeline.ProcessAsync(message, harness.TurnToken));
-        await harness.Dispatcher.DispatchDueAsync(CancellationToken.None);
+        await harness.DeliverAsync();
     }
 }

@@ -33,9 +33,10 @@ public sealed class GrievanceCrashTests : IDisposable
         _desk!.DieAfterFiling = true;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _bot.Conversation().As("alice").Send("提交", messageId: "submit-1").RunAsync());
         Assert.Single(_bot.Tickets.All());
-        await _bot.Dispatcher.DispatchDueAsync(CancellationToken.None);
+        // After the restart: the outbox, and the proactive turns requested before the crash.
+        await _bot.DeliverAsync();
         Assert.Empty(_bot.InboxOf("group-1")); // the receipt was never committed
-        // Written with the ticket before the crash, and not asked a second time below.
+        // Requested with the ticket before the crash, and not asked a second time below.
         var privately = _bot.InboxOf("private-alice");
         Assert.StartsWith($"您在群里反映的问题已登记（工单 {TicketFlows.FirstTicket}）", privately.Dequeue().Text);
         Assert.Empty(privately);
