@@ -11,7 +11,8 @@ namespace CommunityBot.Tests.Tickets;
 /// <summary>
 /// Through the real host and <c>/api/messages</c>: a grievance from a Teams group becomes one ticket, one receipt in the
 /// group and one proactive Adaptive Card to the grid worker at the fake Connector, also when Teams re-delivers an
-/// activity or the service restarts before the card is sent; the worker signs from the card, a stranger cannot close.
+/// activity or the service restarts before the card is sent (or before the closing survey's proactive turn runs); the
+/// worker signs from the card, a stranger cannot close.
 /// </summary>
 public sealed class TicketHttpTests : IDisposable
 {
@@ -233,6 +234,39 @@ public sealed class TicketHttpTests : IDisposable
         var ticket = Tickets(_app).Find(Ticket1)!;
         Assert.Equal(TicketStatus.Closed, ticket.Status);
         Assert.Equal(ticket.Status, TicketStatusRules.Replay(ticket.Events));
+    }
+
+    [Fact]
+    public async Task Restart_BetweenCloseAndSurvey_NewHostAsksTheTeamsResidentOnce_AndTheirAnswerCounts()
+    {
+        await FileLampComplaintAsync();
+        var (conversationId, card) = AssertOneProactiveCardToWangFang(_app, Ticket1);
+        await PostAndDeliverAsync(WorkerSubmit(WangFangTeamsId, "王芳", conversationId, ButtonValue(card, "办结")));
+        var note = WorkerSubmit(WangFangTeamsId, "王芳", conversationId, "");
+        note.AsObject().Remove("value");
+        note["text"] = "已更换3号楼二层楼道灯泡";
+        await PostAndDeliverAsync(note);
+        // The close is answered; its survey is only requested (the first host never runs it) when the service stops.
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(WorkerSubmit(WangFangTeamsId, "王芳", conversationId, ButtonValue(_app.Connector.Calls[^1], "跳过")))).StatusCode);
+        Assert.Equal(TicketStatus.Resolved, Tickets(_app).Find(Ticket1)!.Status);
+        Assert.DoesNotContain(_app.Connector.Calls, c => c.Text?.EndsWith("问题解决了吗？", StringComparison.Ordinal) == true);
+
+        _client.Dispose();
+        _app.Dispose();
+        (_app, _client) = Start();
+
+        Assert.True(await _app.DeliverAsync() >= 2); // the worker's confirmation and the resident's question
+        Assert.Equal(0, await _app.DeliverAsync());
+        var question = Assert.Single(_app.Connector.Calls, c => c.Uri.AbsoluteUri.StartsWith(GroupActivities, StringComparison.Ordinal));
+        Assert.Equal(ResidentId, question.Body!["recipient"]!["id"]!.GetValue<string>());
+        Assert.Contains("已更换3号楼二层楼道灯泡", question.Text, StringComparison.Ordinal);
+        Assert.EndsWith("问题解决了吗？", question.Text, StringComparison.Ordinal);
+
+        await PostAndDeliverAsync(GroupSubmit(ButtonValue(question, "已解决")));
+        Assert.Equal("您对这次处理满意吗？", LastGroupReply().Text);
+        await PostAndDeliverAsync(GroupSubmit(ButtonValue(LastGroupReply(), "满意")));
+        Assert.Equal("谢谢您的反馈，工单已关闭。", LastGroupReply().Text);
+        Assert.Equal(TicketStatus.Closed, Tickets(_app).Find(Ticket1)!.Status);
     }
 
     [Fact]
