@@ -7,7 +7,8 @@ namespace CommunityBot.Media;
 /// <summary>
 /// Teams (and any Bot Framework channel) serves an attachment's <c>contentUrl</c> on its service host
 /// (smba…/v3/attachments/…) only with the bot's own connector token. The token goes only to a host
-/// <see cref="ServiceUrlPolicy"/> allows and only when it is the host of the conversation's own service URL.
+/// <see cref="ServiceUrlPolicy"/> allows and only when it is the host (scheme and port too) of the conversation's own
+/// service URL: a photo on any other host (a Teams file's SharePoint download link, a redirect elsewhere) is fetched anonymously.
 /// </summary>
 public sealed class BotFrameworkMediaCredentials(
     ServiceClientCredentialsFactory credentials, ServiceUrlPolicy serviceUrls, IOptions<BotFrameworkOptions> options) : IMediaCredentials
@@ -21,7 +22,8 @@ public sealed class BotFrameworkMediaCredentials(
             || !Uri.TryCreate(item.ServiceUrl, UriKind.Absolute, out var service)
             || !serviceUrls.Allows(service)
             || !string.Equals(service.IdnHost, target.IdnHost, StringComparison.OrdinalIgnoreCase)
-            || service.Scheme != target.Scheme)
+            || service.Scheme != target.Scheme
+            || service.Port != target.Port)
         {
             return;
         }

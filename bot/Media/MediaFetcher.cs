@@ -17,30 +17,35 @@ public sealed class MediaFetcher
     private readonly HttpClient _http;
     private readonly IEnumerable<IMediaCredentials> _credentials;
     private readonly MediaOptions _options;
-    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+    private readonly IMediaHostResolver _resolver;
 
-    /// <param name="http">A client that does not follow redirects itself (each hop is checked here).</param>
-    /// <param name="resolve">Host name to addresses (DNS by default; tests stand in).</param>
-    public MediaFetcher(HttpClient http, IEnumerable<IMediaCredentials> credentials, IOptions<MediaOptions> options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+    /// <param name="http">A client that does not follow redirects itself (each hop is checked here): see <see cref="CreateHandler"/>.</param>
+    /// <param name="resolver">Host name to addresses for the checks (DNS in production).</param>
+    public MediaFetcher(HttpClient http, IEnumerable<IMediaCredentials> credentials, IOptions<MediaOptions> options, IMediaHostResolver resolver)
     {
         _http = http;
         _credentials = credentials;
         _options = options.Value;
-        _resolve = resolve ?? Dns.GetHostAddressesAsync;
+        _resolver = resolver;
     }
 
-    /// <summary>A handler for <see cref="MediaFetcher"/>'s client: no automatic redirects, and a connect-time address check.</summary>
-    public static SocketsHttpHandler CreateHandler(MediaOptions options) => new()
+    /// <summary>
+    /// The handler for <see cref="MediaFetcher"/>'s client: no automatic redirects, no cookies, no proxy (a proxy would make
+    /// the connection for us, past the address check), and a connect-time check of the addresses the host resolves to.
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(MediaOptions options, IMediaHostResolver resolver) => new()
     {
         AllowAutoRedirect = false,
         UseCookies = false,
+        UseProxy = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectCallback = async (context, cancellationToken) =>
         {
-            var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+            var addresses = await resolver.ResolveAsync(context.DnsEndPoint.Host, cancellationToken);
             var allowed = addresses.Where(a => options.AllowPrivateAddresses || IsPublic(a)).ToArray();
             if (allowed.Length == 0)
             {
-                throw new HttpRequestException("The photo's host resolves to no public address.");
+                throw new HttpRequestException(HttpRequestError.ConnectionError, "The photo's host resolves to no public address.");
             }
 
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -67,11 +72,16 @@ public sealed class MediaFetcher
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return MediaFetchResult.Refused("timed out");
+            return MediaFetchResult.Unavailable("timed out");
         }
         catch (HttpRequestException ex)
         {
-            return MediaFetchResult.Refused("unreachable: " + ex.Message);
+            // The error kind only: the exception's message names the host.
+            return MediaFetchResult.Unavailable($"unreachable ({ex.HttpRequestError})");
+        }
+        catch (IOException)
+        {
+            return MediaFetchResult.Unavailable("the connection broke off");
         }
     }
 
@@ -79,7 +89,7 @@ public sealed class MediaFetcher
     {
         if (!Uri.TryCreate(item.Source, UriKind.Absolute, out var url))
         {
-            return MediaFetchResult.Refused("not an address");
+            return MediaFetchResult.Refused("not an http(s) address");
         }
 
         var credentials = _credentials.FirstOrDefault(c => c.Handles(item));
@@ -92,10 +102,11 @@ public sealed class MediaFetcher
 
             if (!_options.AllowPrivateAddresses && !await IsPublicHostAsync(url, cancellationToken))
             {
-                return MediaFetchResult.Refused("a loopback or private address");
+                return MediaFetchResult.Refused("a loopback, private or unresolvable address");
             }
 
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Accept.ParseAdd("image/*");
             if (credentials is not null)
             {
                 // Asked again at every hop: a redirect to another host gets no token.
@@ -103,15 +114,20 @@ public sealed class MediaFetcher
             }
 
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
+            if ((int)response.StatusCode is >= 300 and < 400)
             {
+                if (response.Headers.Location is not { } location)
+                {
+                    return MediaFetchResult.Unavailable($"HTTP {(int)response.StatusCode} without a Location");
+                }
+
                 url = new Uri(url, location);
                 continue;
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                return MediaFetchResult.Refused($"HTTP {(int)response.StatusCode}");
+                return MediaFetchResult.Unavailable($"HTTP {(int)response.StatusCode}");
             }
 
             if (response.Content.Headers.ContentLength > _options.MaxBytes)
@@ -119,14 +135,20 @@ public sealed class MediaFetcher
                 return MediaFetchResult.Refused("too large");
             }
 
-            var bytes = await ReadLimitedAsync(response.Content, cancellationToken);
-            if (bytes is null)
+            var body = await ReadLimitedAsync(response.Content, cancellationToken);
+            if (body is null)
             {
                 return MediaFetchResult.Refused("too large");
             }
 
+            var bytes = credentials is null ? body : credentials.Decode(item, body);
+            if (bytes is null)
+            {
+                return MediaFetchResult.Refused("could not be decoded");
+            }
+
             return MediaContent.ImageType(bytes) is { } type
-                ? new MediaFetchResult(bytes, type, null)
+                ? MediaFetchResult.Image(bytes, type)
                 : MediaFetchResult.Refused("not a JPEG, PNG, GIF or WebP image");
         }
 
@@ -167,9 +189,9 @@ public sealed class MediaFetcher
         IPAddress[] addresses;
         try
         {
-            addresses = await _resolve(url.IdnHost, cancellationToken);
+            addresses = await _resolver.ResolveAsync(url.IdnHost, cancellationToken);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ArgumentException)
         {
             return false;
         }
@@ -177,7 +199,10 @@ public sealed class MediaFetcher
         return addresses.Length > 0 && addresses.All(IsPublic);
     }
 
-    /// <summary>False for loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and multicast addresses.</summary>
+    /// <summary>
+    /// False for loopback, private (RFC 1918, ULA), link-local, CGNAT, benchmarking, documentation, unspecified, broadcast
+    /// and multicast addresses, and for IPv6 addresses that carry such an IPv4 address (mapped, NAT64, 6to4).
+    /// </summary>
     public static bool IsPublic(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
@@ -190,14 +215,40 @@ public sealed class MediaFetcher
             return false;
         }
 
+        var b = address.GetAddressBytes();
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
-            var b = address.GetAddressBytes();
-            return !(b[0] == 10 || b[0] == 0 || b[0] >= 224
-                || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-                || (b[0] == 192 && b[1] == 168)
+            return !(b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224
+                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
                 || (b[0] == 169 && b[1] == 254)
-                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127));
+                || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
+                || (b[0] == 192 && b[1] == 0 && b[2] is 0 or 2)
+                || (b[0] == 192 && b[1] == 168)
+                || (b[0] == 198 && b[1] is 18 or 19)
+                || (b[0] == 198 && b[1] == 51 && b[2] == 100)
+                || (b[0] == 203 && b[1] == 0 && b[2] == 113));
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return false;
+        }
+
+        // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) reach the IPv4 address they embed.
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0)
+        {
+            return IsPublic(new IPAddress(b.AsSpan(12, 4)));
+        }
+
+        if (b[0] == 0x20 && b[1] == 0x02)
+        {
+            return IsPublic(new IPAddress(b.AsSpan(2, 4)));
+        }
+
+        // Documentation (2001:db8::/32) and the IPv4-compatible ::/96 block are never a photo host.
+        if ((b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) || b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0)
+        {
+            return false;
         }
 
         return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal);
