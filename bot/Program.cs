@@ -11,6 +11,7 @@ using CommunityBot.Demo;
 using CommunityBot.Directory;
 using CommunityBot.Health;
 using CommunityBot.Hosting;
+using CommunityBot.Media;
 using CommunityBot.Metrics;
 using CommunityBot.Notices;
 using CommunityBot.Open311;
@@ -38,6 +39,7 @@ builder.AddDirectory();       // before AddUnderstanding: the demo knowledge bas
 builder.AddUnderstanding();
 builder.AddDemo();            // before AddClocks: the demo history is written before the escalation sweeper starts
 builder.AddClocks();
+builder.AddMedia();
 builder.AddTickets();
 builder.AddNotices();
 builder.AddOversight();
@@ -58,6 +60,7 @@ app.MapMetrics();               // /metrics when Metrics:Enabled: this machine o
 app.MapBotFrameworkEndpoints(); // POST /api/messages
 app.MapWebChatEndpoints();      // the local chat page and its API
 app.MapWeComEndpoints();        // GET+POST /api/wecom
+app.MapMedia();                 // GET /media/{id}?exp=&sig=: a kept photo, by signed link
 app.MapOpen311Endpoints();      // Open311 GeoReport v2 under /open311/v2
 app.MapAdminConsole();          // the admin console under /admin
 app.MapHealth();                // /healthz, /healthz/live, /healthz/ready
