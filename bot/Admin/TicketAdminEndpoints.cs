@@ -2,6 +2,7 @@ using System.Globalization;
 using CommunityBot.Directory;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Tickets;
+using CommunityBot.Media;
 using CommunityBot.Tickets;
 using Microsoft.Extensions.Options;
 
@@ -273,8 +274,8 @@ public static partial class TicketAdminEndpoints
                 <tr><th>签收时限</th><td>{format.Time(ticket.SignBy)}</td></tr>
                 <tr><th>办结时限</th><td>{format.Time(ticket.CloseBy)}</td></tr>
               </table>
-              {Photos(ticket)}
-              {ClosingPhotos(ticket)}
+              {Photos(ticket, page)}
+              {ClosingPhotos(ticket, page)}
             </div>
             {actions}
             <h2>处理记录</h2>
@@ -284,37 +285,54 @@ public static partial class TicketAdminEndpoints
     }
 
     /// <summary>
-    /// The photos the resident sent with the report (the intake dialog stores their channel URLs): web addresses as
-    /// images that open full size; anything else (a channel-internal id) listed, since a browser cannot show it.
+    /// The photos the resident sent with the report: a re-hosted one (<c>media:{id}</c>) as an image through its signed
+    /// link once kept, else what became of it; an older ticket's web address as an image that opens full size; anything
+    /// else (a channel-internal id) listed, since a browser cannot show it.
     /// </summary>
-    private static Html Photos(Ticket ticket)
+    private static Html Photos(Ticket ticket, TicketPage page)
     {
         if (ticket.Photos.Count == 0)
         {
             return Html.Empty;
         }
 
-        var items = ticket.Photos.Select((p, i) => Uri.TryCreate(p, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? Html.Of($"""<a href="{p}" target="_blank" rel="noopener noreferrer"><img src="{p}" alt="现场照片{i + 1}" loading="lazy"></a>""")
-            : Html.Of($"""<span class="muted">照片{i + 1}（无法在网页中预览）</span> """));
+        var items = ticket.Photos.Select((p, i) => Photo(p, $"现场照片{i + 1}", page));
         return Html.Of($"""<h2>现场照片（{ticket.Photos.Count}）</h2><div class="photos" id="photos">{items}</div>""");
     }
 
-    /// <summary>
-    /// The photos of the latest 办结, under their own heading (they are the worker's, not the resident's). Only http(s)
-    /// addresses are ever kept for them, so each is an image.
-    /// </summary>
-    private static Html ClosingPhotos(Ticket ticket)
+    /// <summary>The photos of the latest 办结, under their own heading (they are the worker's, not the resident's).</summary>
+    private static Html ClosingPhotos(Ticket ticket, TicketPage page)
     {
-        var photos = ticket.ClosingPhotos.Where(OutboundAttachment.IsWebUrl).ToList();
+        var photos = ticket.ClosingPhotos.Where(p => MediaRef.IdOf(p) is not null || OutboundAttachment.IsWebUrl(p)).ToList();
         if (photos.Count == 0)
         {
             return Html.Empty;
         }
 
-        var items = photos.Select((p, i) => Html.Of($"""<a href="{p}" target="_blank" rel="noopener noreferrer"><img src="{p}" alt="办结照片{i + 1}" loading="lazy"></a>"""));
+        var items = photos.Select((p, i) => Photo(p, $"办结照片{i + 1}", page));
         return Html.Of($"""<h2>办结照片（{photos.Count}）</h2><div class="photos" id="closing-photos">{items}</div>""");
     }
+
+    private static Html Photo(string photo, string name, TicketPage page)
+    {
+        if (MediaRef.IdOf(photo) is { } id)
+        {
+            return page.Media.Find(id) switch
+            {
+                { Status: MediaStatus.Stored } item when page.Media.FileOf(item) is not null => Image(page.MediaLinks.PathFor(item, MediaLinks.PageLifetime), name),
+                { Status: MediaStatus.Pending } => Html.Of($"""<span class="muted photo-pending">{name}正在保存，请稍后刷新</span> """),
+                { Status: MediaStatus.Failed } => Html.Of($"""<span class="muted photo-failed">{name}未能保存（无法从发送方取得图片）</span> """),
+                _ => Html.Of($"""<span class="muted photo-failed">{name}已不可用</span> """),
+            };
+        }
+
+        return OutboundAttachment.IsWebUrl(photo)
+            ? Image(photo, name)
+            : Html.Of($"""<span class="muted">{name}（无法在网页中预览）</span> """);
+    }
+
+    private static Html Image(string url, string name) =>
+        Html.Of($"""<a href="{url}" target="_blank" rel="noopener noreferrer"><img src="{url}" alt="{name}" loading="lazy"></a>""");
 
     private const int MaxClosingPhotos = 4;
 

@@ -7,6 +7,7 @@ using CommunityBot.Dialogs.Grievance;
 using CommunityBot.Dialogs.Privacy;
 using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
+using CommunityBot.Media;
 using CommunityBot.Notifications;
 using CommunityBot.Storage;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public sealed partial class TicketDesk : ITicketDesk
     private readonly ProactiveTurnStore _prompts;
     private readonly IPrivateChats _privateChats;
     private readonly TicketClock _clock;
+    private readonly MediaIntake? _media;
     private readonly ILogger<TicketDesk> _logger;
 
     public TicketDesk(
@@ -42,7 +44,8 @@ public sealed partial class TicketDesk : ITicketDesk
         ProactiveTurnStore prompts,
         IOptions<TicketOptions> options,
         ILogger<TicketDesk> logger,
-        TicketClock? clock = null)
+        TicketClock? clock = null,
+        MediaIntake? media = null)
     {
         _store = store;
         _assignment = assignment;
@@ -55,6 +58,7 @@ public sealed partial class TicketDesk : ITicketDesk
         _prompts = prompts;
         // Without the clocks registered the desk still computes deadlines, but arms no durable timers.
         _clock = clock ?? TicketClock.Detached();
+        _media = media;
     }
 
     public Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -121,6 +125,7 @@ public sealed partial class TicketDesk : ITicketDesk
             }
         }
 
+        var photos = TakePhotos(report.Photos.Select(p => p.Url), report.Reporter, MediaPurpose.Report, at);
         var assignment = _assignment.Assign(report.CompoundId, report.Building, report.Category, at);
         var ticket = new Ticket
         {
@@ -133,7 +138,7 @@ public sealed partial class TicketDesk : ITicketDesk
             Room = report.Room,
             Landmark = report.Landmark,
             When = report.When,
-            Photos = report.Photos.Select(p => p.Url).ToList(),
+            Photos = photos.Refs,
             Reporter = reporter,
             ReporterKeys = [reporter.Key],
             SubmissionKey = report.SubmissionKey,
@@ -157,9 +162,11 @@ public sealed partial class TicketDesk : ITicketDesk
             _clock.Start(t, utc);
             _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.NewTicket()));
             AskContact(contactChat, t);
+            photos.Write(t);
             alsoWriteNew?.Invoke(t);
         });
         _outbox.Wake();
+        photos.Wake();
         LogOpened(ticket.Number, ticket.Category, ticket.AssigneeId);
         return new TicketReceipt(ticket.Number, ticket.AssigneeName, _clock.PromisedResponse(ticket.Category), JoinedExisting: false, Supporters: 1);
     }
@@ -352,6 +359,7 @@ public sealed partial class TicketDesk : ITicketDesk
     private async Task<WorkerActionResult> CloseAsync(
         Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, List<string> photos)
     {
+        var kept = TakePhotos(photos, request.Actor, MediaPurpose.Closing, request.At, ClosingWorkerChat(request, worker, ticket));
         var updated = await _store.UpdateAsync(ticket.Number, t =>
         {
             if (!t.IsOpen)
@@ -359,14 +367,16 @@ public sealed partial class TicketDesk : ITicketDesk
                 return false;
             }
 
-            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Closed, Note = request.Note, Photos = photos });
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Closed, Note = request.Note, Photos = kept.Refs });
             return true;
         }, t =>
         {
             // Each resident of the ticket is told and asked 解决了吗 in a turn of their own, requested in this write: the
-            // close and the survey it owes are kept or lost together. The note is masked for each one's audience.
+            // close and the survey it owes are kept or lost together. The note is masked for each one's audience. Photos
+            // kept as sent go with it; re-hosted ones are recorded here too and follow once fetched (BatchSettled).
+            kept.Write(t);
             _prompts.Insert(Residents(t).Select(r => _prompts.Create(
-                r, TicketPrompt.FeedbackEvent, new TicketPrompt(t.Number, TicketMessages.ForAudience(r, request.Note, t.Room), photos).ToJson())));
+                r, TicketPrompt.FeedbackEvent, new TicketPrompt(t.Number, TicketMessages.ForAudience(r, request.Note, t.Room), kept.SentWithMessage).ToJson())));
         });
         if (updated is null)
         {
@@ -375,6 +385,7 @@ public sealed partial class TicketDesk : ITicketDesk
 
         LogResolved(updated.Number, worker.Id);
         await EndTakeOversOnCloseAsync(updated.Number, request.At);
+        kept.Wake();
         return new WorkerActionResult(WorkerActionOutcome.Closed, updated.Number);
     }
 

@@ -1,11 +1,12 @@
 using CommunityBot.Dialogs.Tickets;
+using CommunityBot.Media;
 
 namespace CommunityBot.Tickets;
 
 /// <summary>Registers the ticket store, the desk the dialogs file tickets with, and its view of the grid directory.</summary>
 public static class TicketExtensions
 {
-    /// <summary>Needs <c>AddStorage()</c>, <c>AddDirectory()</c> and the outbox from <c>AddDialogs()</c>.</summary>
+    /// <summary>Needs <c>AddStorage()</c>, <c>AddDirectory()</c>, the outbox from <c>AddDialogs()</c> and <c>AddMedia()</c>.</summary>
     public static IHostApplicationBuilder AddTickets(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<TicketOptions>()
@@ -19,6 +20,7 @@ public static class TicketExtensions
         builder.Services.AddSingleton<ITicketAssignment, DirectoryAssignment>();
         builder.Services.AddSingleton<TicketDesk>();
         builder.Services.AddSingleton<ITicketDesk>(sp => sp.GetRequiredService<TicketDesk>());
+        builder.Services.AddSingleton<IMediaBatchListener>(sp => sp.GetRequiredService<TicketDesk>());
         return builder;
     }
 }

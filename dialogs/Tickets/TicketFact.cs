@@ -1,3 +1,5 @@
+using CommunityBot.Dialogs.Conversation;
+
 namespace CommunityBot.Dialogs.Tickets;
 
 /// <summary>
@@ -44,6 +46,18 @@ public abstract record TicketFact
 
     /// <summary>The worker has not answered the waiting resident; <paramref name="SupervisorName"/> was asked to follow up (for the resident).</summary>
     public sealed record AnswerDelayed(string Number, string WorkerName, string SupervisorName) : TicketFact;
+
+    /// <summary>
+    /// The photos a resident sent with the report, re-hosted once fetched (for the handler): <paramref name="Photos"/> are
+    /// the links that open from any channel, <paramref name="Lost"/> how many could not be kept.
+    /// </summary>
+    public sealed record ReportPhotos(string Number, IReadOnlyList<OutboundAttachment> Photos, int Lost) : TicketFact;
+
+    /// <summary>The 办结 photos, re-hosted once fetched, for each resident (none kept: they are told it could not be sent).</summary>
+    public sealed record ClosingPhotos(string Number, IReadOnlyList<OutboundAttachment> Photos) : TicketFact;
+
+    /// <summary>Some of the worker's 办结 photos could not be kept, so the residents did not get them (for that worker).</summary>
+    public sealed record ClosingPhotosLost(string Number, int Lost) : TicketFact;
 
     /// <summary>The ladder reached the district, which sees the case but not the resident's personal data.</summary>
     public sealed record DistrictEscalated(TicketCard Ticket, IReadOnlyList<TicketDeadline> Missed) : TicketFact;

@@ -40,9 +40,20 @@ public static class TicketMessages
             TicketFact.TakeOverIdle i => OutboundMessage.Plain($"与居民{Name(i.ResidentName, group)}的对话（工单 {i.Number}）已空闲超时，交还助手。"),
             TicketFact.AnswerDelayed d => OutboundMessage.Plain($"抱歉，网格员{d.WorkerName}暂时没有回复，已请{d.SupervisorName}跟进（工单 {d.Number}），请稍候。"),
             TicketFact.DistrictEscalated d => DistrictCard(d.Ticket, d.Missed),
+            TicketFact.ReportPhotos p => ReportPhotos(p),
+            TicketFact.ClosingPhotos p => p.Photos.Count > 0
+                ? OutboundMessage.Plain($"工单 {p.Number} 的办结照片：") with { Attachments = p.Photos }
+                : OutboundMessage.Plain($"抱歉，工单 {p.Number} 的办结照片未能发送。"),
+            TicketFact.ClosingPhotosLost l => OutboundMessage.Plain(
+                $"工单 {l.Number}：{l.Lost}张办结照片未能保存，居民没有收到。如需说明，可以用「回复」告诉居民。"),
             _ => throw new ArgumentOutOfRangeException(nameof(fact), fact.GetType().Name, "A ticket fact without words."),
         };
     }
+
+    private static OutboundMessage ReportPhotos(TicketFact.ReportPhotos p) => p.Photos.Count == 0
+        ? OutboundMessage.Plain($"工单 {p.Number}：居民发来的{p.Lost}张照片未能保存，如需照片请联系居民。")
+        : OutboundMessage.Plain($"工单 {p.Number} 居民发来的现场照片（{p.Photos.Count}张）" +
+            (p.Lost > 0 ? $"；另有{p.Lost}张照片未能保存，如需要请联系居民。" : "：")) with { Attachments = p.Photos };
 
     /// <summary>
     /// A worker's or resident's own words on their way to <paramref name="audience"/>: in a group everyone reads them,

@@ -1,6 +1,7 @@
 using System.Net;
 using CommunityBot.Admin;
 using CommunityBot.Faq;
+using CommunityBot.Media;
 using CommunityBot.Tests.Harness;
 using CommunityBot.Tickets;
 using CommunityBot.Understanding;
@@ -373,6 +374,7 @@ public sealed class AdminHttpTests : IDisposable
     [Fact]
     public async Task TicketAct_CloseWithAPhotoAddress_KeptApartAndShownUnderItsOwnHeading()
     {
+        _app.Photos.Serve("https://files.example.org/closing/bbq.jpg", TestImages.Jpeg);
         var number = await FileTicketAsync(_app);
         await LoginAsync(_client, WangFang);
         var page = "/admin/tickets/" + number;
@@ -385,11 +387,18 @@ public sealed class AdminHttpTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
         var ticket = _app.Services.GetRequiredService<TicketStore>().Find(number)!;
         Assert.Equal(TicketStatus.Resolved, ticket.Status);
-        Assert.Equal(["https://files.example.org/closing/bbq.jpg"], ticket.ClosingPhotos);
+        var photo = Assert.Single(ticket.ClosingPhotos);
+        Assert.Equal("https://files.example.org/closing/bbq.jpg", _app.Services.GetRequiredService<MediaStore>().Find(MediaRef.IdOf(photo)!)!.Source);
         Assert.Empty(ticket.Photos);
         var detail = await _client.GetStringAsync(page);
         Assert.Contains("<h2>办结照片（1）</h2>", detail);
-        Assert.Contains("""<div class="photos" id="closing-photos"><a href="https://files.example.org/closing/bbq.jpg" """, detail);
+        Assert.Contains("""<div class="photos" id="closing-photos"><span class="muted photo-pending">办结照片1正在保存""", detail);
+
+        await _app.FetchMediaAsync();
+        detail = await _client.GetStringAsync(page);
+        Assert.Contains("""<div class="photos" id="closing-photos"><a href="/media/""", detail);
+        Assert.Equal(TestImages.Jpeg, await _client.GetByteArrayAsync(Assert.Single(PhotoLinks.ImagesOn(detail))));
+        Assert.DoesNotContain("files.example.org", detail);
         Assert.DoesNotContain("现场照片（", detail); // the resident sent none
     }
 

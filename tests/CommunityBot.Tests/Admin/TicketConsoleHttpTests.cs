@@ -98,6 +98,7 @@ public sealed class TicketConsoleHttpTests : IDisposable
     [Fact]
     public async Task TicketDetail_Timeline_ShowsRemindersEscalationsAndPhotos()
     {
+        _app.Photos.Serve("https://files.example.cn/p/1.jpg", TestImages.Png, "image/png");
         var number = await FileTicketAsync(_app, photo: "https://files.example.cn/p/1.jpg");
         var desk = _app.Services.GetRequiredService<TicketDesk>();
         _app.Time.Advance(TimeSpan.FromMinutes(25)); // 80 % of the signing clock: 催办
@@ -113,7 +114,17 @@ public sealed class TicketConsoleHttpTests : IDisposable
         Assert.Contains("<li class=\"escalated\">", page);
         Assert.Contains("签收超时，升级至郑伟", page);
         Assert.Contains("已升级至社区", page);
-        Assert.Contains("<img src=\"https://files.example.cn/p/1.jpg\"", page);
+        Assert.Contains("现场照片1正在保存", page); // not fetched yet: no raw address meanwhile
+        Assert.DoesNotContain("files.example.cn", page);
+
+        await _app.FetchMediaAsync();
+        page = await _client.GetStringAsync("/admin/tickets/" + number);
+
+        // The resident's photo through our own signed link, whose bytes are the photo's.
+        var link = Assert.Single(PhotoLinks.ImagesOn(page));
+        Assert.DoesNotContain("files.example.cn", page);
+        using var anonymous = _app.CreateClient();
+        Assert.Equal(TestImages.Png, await anonymous.GetByteArrayAsync(link));
     }
 
     [Fact]

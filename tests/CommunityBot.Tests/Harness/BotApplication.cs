@@ -2,6 +2,7 @@ using CommunityBot.Channels.BotFramework;
 using CommunityBot.Channels.WeCom;
 using CommunityBot.Conversation;
 using CommunityBot.Faq;
+using CommunityBot.Media;
 using CommunityBot.Notifications;
 using CommunityBot.Understanding;
 using LiteDB;
@@ -17,8 +18,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace CommunityBot.Tests.Harness;
 
 /// <summary>
-/// The real host (Program) with an in-memory LiteDB, a fake clock and a fake Connector; the proactive turns and the
-/// outbox are run by the test (<see cref="DeliverAsync"/>) instead of their background services, so nothing waits on real time.
+/// The real host (Program) with an in-memory LiteDB, a fake clock, a fake Connector and fake photo hosts; the proactive
+/// turns, the outbox and the photo fetch are run by the test (<see cref="DeliverAsync"/>, <see cref="FetchMediaAsync"/>)
+/// instead of their background services, so nothing waits on real time.
 /// </summary>
 public sealed class BotApplication : WebApplicationFactory<Program>
 {
@@ -39,6 +41,13 @@ public sealed class BotApplication : WebApplicationFactory<Program>
     }
 
     public FakeConnectorHandler Connector { get; } = new();
+
+    /// <summary>The channels' photo hosts and their DNS, as the media fetcher sees them (no network).</summary>
+    public FakePhotoServer Photos { get; } = new();
+    public FakeHostResolver Hosts { get; } = new();
+
+    /// <summary>Where the signed photo links point (Media:PublicBaseUrl), unless a test sets its own.</summary>
+    public const string PublicBaseUrl = "https://bot.example.org";
 
     /// <summary>Stands in for the WeCom server API and response_urls when set (the WeCom channel's tests).</summary>
     public HttpMessageHandler? WeComHandler { get; init; }
@@ -63,6 +72,14 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         return await Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None);
     }
 
+    /// <summary>One round of the background photo fetch (which this host does not run by itself), then the outbox delivered.</summary>
+    public async Task<int> FetchMediaAsync()
+    {
+        var taken = await Services.GetRequiredService<MediaKeeper>().KeepDueAsync(CancellationToken.None);
+        await DeliverAsync();
+        return taken;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("CommunityBot:DataDir", _dataDir);
@@ -77,6 +94,7 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         // The Teams payloads in Payloads/ come unauthenticated from Teams' service host: allow replies to it (a test that
         // needs the default, loopback only, sets this key itself).
         builder.UseSetting(UnauthenticatedServiceHostSetting, "smba.trafficmanager.net");
+        builder.UseSetting("Media:PublicBaseUrl", PublicBaseUrl);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -94,6 +112,9 @@ public sealed class BotApplication : WebApplicationFactory<Program>
                 services.AddHttpClient<WeComClient>().ConfigurePrimaryHttpMessageHandler(() => weCom);
             }
 
+            services.AddHttpClient(MediaExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Photos);
+            services.RemoveAll<IMediaHostResolver>();
+            services.AddSingleton<IMediaHostResolver>(Hosts);
             services.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
 
             ExtraServices?.Invoke(services);
@@ -102,6 +123,7 @@ public sealed class BotApplication : WebApplicationFactory<Program>
             services.Remove(outboxService);
             // The proactive turns too: DeliverAsync runs them, in order with the outbox.
             services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ProactiveTurnService)));
+            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(MediaFetchService)));
         });
     }
 

@@ -8,6 +8,7 @@ using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
 using CommunityBot.Handoff;
+using CommunityBot.Media;
 using CommunityBot.Notices;
 using CommunityBot.Notifications;
 using CommunityBot.Storage;
@@ -53,9 +54,16 @@ public sealed class BotHarness : IDisposable
         Handoffs = new HandoffStore(Database);
         Clock = new TicketClock(new HolidayStore(Database), new TicketTimerStore(Database), MsOptions.Create(new ClockOptions()));
         ProactiveTurns = new ProactiveTurnStore(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
+        var mediaOptions = MsOptions.Create(new MediaOptions { PublicBaseUrl = PublicBaseUrl });
+        Media = new MediaStore(Database, Writer, _mediaFolder);
+        MediaSigner = new MediaSigner(new byte[32]);
+        var links = new MediaLinks(MediaSigner, mediaOptions, MsOptions.Create(new CommunityBot.Channels.ServerAddressOptions()), Time);
         Desk = new TicketDesk(
             Tickets, Directory, Outbox, Handoffs, Writer, Directory, ProactiveTurns,
-            MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, Clock);
+            MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, Clock,
+            new MediaIntake(Media, links));
+        MediaKeeper = new MediaKeeper(
+            Media, new MediaFetcher(new HttpClient(PhotoServer), [], mediaOptions, Hosts), [Desk], mediaOptions, Time, NullLogger<MediaKeeper>.Instance);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         Notices = new NoticeStore(Database, Writer);
         Places = new GroupPlaces(Groups, Directory, Directory, Outbox, Writer, new LiteDbConversationMemory(Database, Writer), NullLogger<GroupPlaces>.Instance);
@@ -100,6 +108,18 @@ public sealed class BotHarness : IDisposable
     public NoticeStore Notices { get; }
     public TicketClock Clock { get; }
     public TicketDesk Desk { get; }
+
+    /// <summary>Where the signed photo links point.</summary>
+    public const string PublicBaseUrl = "https://bot.example.org";
+
+    /// <summary>The re-hosted photos; their files are kept in a folder of this harness's own.</summary>
+    public MediaStore Media { get; }
+    public MediaSigner MediaSigner { get; }
+    public MediaKeeper MediaKeeper { get; }
+
+    /// <summary>The channels' photo hosts, as the fetcher sees them.</summary>
+    public FakePhotoServer PhotoServer { get; } = new();
+    public FakeHostResolver Hosts { get; } = new();
     public OutboxDispatcher Dispatcher { get; }
     public TurnPipeline Pipeline { get; }
     public ProactiveTurnStore ProactiveTurns { get; }
@@ -127,6 +147,29 @@ public sealed class BotHarness : IDisposable
 
     private readonly Dictionary<string, Queue<OutboundMessage>> _inboxes = new(StringComparer.Ordinal);
     private readonly DialogOptions _dialogOptions;
+    private readonly string _mediaFolder = Path.Combine(Path.GetTempPath(), "communitybot-tests", "media-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>One round of the background photo fetch, then the outbox delivered (what the fetch sent: photos, or that they were lost).</summary>
+    public async Task FetchMediaAsync()
+    {
+        await MediaKeeper.KeepDueAsync(CancellationToken.None);
+        await DeliverAsync();
+    }
+
+    /// <summary>
+    /// The bytes behind one of our photo links, as <c>GET /media/{id}</c> would serve them: the link must be ours, its
+    /// signature valid now and the photo stored; otherwise the test fails.
+    /// </summary>
+    public byte[] BytesBehind(string link)
+    {
+        Assert.StartsWith(PublicBaseUrl + MediaLinks.RoutePrefix, link, StringComparison.Ordinal);
+        var uri = new Uri(link);
+        var id = uri.AbsolutePath[MediaLinks.RoutePrefix.Length..];
+        var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        Assert.True(MediaSigner.Verify(id, query["exp"], query["sig"], Time.GetUtcNow()), "The link's signature does not verify.");
+        var item = Assert.IsType<MediaItem>(Media.Find(id));
+        return File.ReadAllBytes(Assert.IsType<string>(Media.FileOf(item)));
+    }
 
     /// <summary>The hourly cleanup over this bot's stores (default settings); call <c>Sweep</c> to run a round.</summary>
     public ConversationCleanupService Cleanup(TicketOptions? ticketOptions = null) => new(
@@ -183,5 +226,9 @@ public sealed class BotHarness : IDisposable
     {
         Writer.Dispose();
         Database.Dispose();
+        if (System.IO.Directory.Exists(_mediaFolder))
+        {
+            System.IO.Directory.Delete(_mediaFolder, recursive: true);
+        }
     }
 }

@@ -270,8 +270,9 @@ public sealed class TicketHttpTests : IDisposable
     }
 
     [Fact]
-    public async Task WorkerCard_CloseWithATeamsPhoto_TheGroupsClosingQuestionCarriesItAsAMediaAttachment()
+    public async Task WorkerCard_CloseWithATeamsPhoto_TheGroupGetsItAsAMediaAttachmentOnOurLink()
     {
+        _app.Photos.Serve("https://files.example.org/closing/lamp.png", TestImages.Png, "image/png");
         await FileLampComplaintAsync();
         var (conversationId, card) = AssertOneProactiveCardToWangFang(_app, Ticket1);
         await PostAndDeliverAsync(WorkerSubmit(WangFangTeamsId, "王芳", conversationId, ButtonValue(card, "办结")));
@@ -288,15 +289,22 @@ public sealed class TicketHttpTests : IDisposable
 
         var ticket = Tickets(_app).Find(Ticket1)!;
         Assert.Equal(TicketStatus.Resolved, ticket.Status);
-        Assert.Equal(["https://files.example.org/closing/lamp.png"], ticket.ClosingPhotos);
+        Assert.StartsWith("media:", Assert.Single(ticket.ClosingPhotos), StringComparison.Ordinal);
         Assert.Empty(ticket.Photos);
         var question = LastGroupReply();
         Assert.Contains("灯泡已换", question.Text, StringComparison.Ordinal);
-        var attachments = question.Body!["attachments"]!.AsArray();
-        Assert.Equal("application/vnd.microsoft.card.adaptive", attachments[0]!["contentType"]!.GetValue<string>());
-        var photo = Assert.Single(attachments, a => a!["contentUrl"] is not null)!;
-        Assert.Equal("https://files.example.org/closing/lamp.png", photo["contentUrl"]!.GetValue<string>());
-        Assert.StartsWith("image/", photo["contentType"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(question.Body!["attachments"]!.AsArray(), a => a!["contentUrl"] is not null);
+
+        // Fetched once after the 办结, the photo follows the question as a media attachment on our own signed link.
+        await _app.FetchMediaAsync();
+        var follow = LastGroupReply();
+        Assert.Equal("工单 " + Ticket1 + " 的办结照片：", follow.Text);
+        var photo = Assert.Single(follow.Body!["attachments"]!.AsArray())!;
+        var link = photo["contentUrl"]!.GetValue<string>();
+        Assert.True(PhotoLinks.IsOurs(link, BotApplication.PublicBaseUrl), link);
+        Assert.Equal("image/png", photo["contentType"]!.GetValue<string>());
+        Assert.Equal(TestImages.Png, await _client.GetByteArrayAsync(link[BotApplication.PublicBaseUrl.Length..]));
+        Assert.DoesNotContain(_app.Connector.Calls, c => c.Body?.ToJsonString().Contains("files.example.org", StringComparison.Ordinal) == true);
     }
 
     [Theory]

@@ -1,4 +1,6 @@
+using System.Net;
 using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Media;
 using CommunityBot.Tests.Harness;
 using CommunityBot.Tickets;
 using static CommunityBot.Tests.Harness.TicketFlows;
@@ -6,13 +8,17 @@ using static CommunityBot.Tests.Harness.TicketFlows;
 namespace CommunityBot.Tests.Dialogs.Tickets;
 
 /// <summary>
-/// Issue 15, item 6: the worker's 办结 can carry a photo that the resident sees, in the message that asks 解决了吗; the
-/// ticket keeps it apart from the resident's report photos. In a group tied to a compound and in one that is not.
+/// Issue 15, item 6: the worker's 办结 can carry a photo that the resident sees; the ticket keeps it apart from the
+/// resident's report photos. In a group tied to a compound and in one that is not. Issue 15 follow-up: the photo is
+/// fetched once by the server after the 办结 is recorded and reaches the residents through our own signed link, in a
+/// message of its own right after the one that asks 解决了吗, never by the worker's channel's address.
 /// </summary>
 public sealed class ClosingPhotoJourneyTests : IDisposable
 {
     private const string Photo = "https://files.example.org/closing/lamp.jpg";
     private readonly BotHarness _bot = new();
+
+    public ClosingPhotoJourneyTests() => _bot.PhotoServer.Serve(Photo, TestImages.Jpeg);
 
     public void Dispose() => _bot.Dispose();
 
@@ -29,18 +35,26 @@ public sealed class ClosingPhotoJourneyTests : IDisposable
             .AssertReply(r =>
             {
                 Assert.Equal($"您反映的问题（工单 {FirstTicket}）已办结：已约谈烧烤店，晚十点后停业\n问题解决了吗？", r.Text);
-                var photo = Assert.Single(r.Attachments);
-                Assert.Equal(Photo, photo.Url);
-                Assert.StartsWith("image/", photo.ContentType, StringComparison.Ordinal);
+                Assert.Empty(r.Attachments); // the photo is not fetched inside the worker's turn
                 Assert.Equal(["已解决", "没解决"], r.Buttons.Select(b => b.Title));
+            })
+            .AssertNoReply()
+            .Then(_bot.FetchMediaAsync)
+            .AssertReply(r =>
+            {
+                Assert.Equal($"工单 {FirstTicket} 的办结照片：", r.Text);
+                var photo = Assert.Single(r.Attachments);
+                Assert.Equal("image/jpeg", photo.ContentType); // from the bytes, not the worker's "image/jpeg" claim
+                Assert.Equal(TestImages.Jpeg, _bot.BytesBehind(photo.Url));
             })
             .AssertNoReply()
             .RunAsync();
 
         var ticket = Assert.Single(_bot.Tickets.All());
         Assert.Equal(TicketStatus.Resolved, ticket.Status);
-        Assert.Equal([Photo], ticket.ClosingPhotos);
+        AssertKeptAsOurs(ticket.ClosingPhotos, Photo, MediaPurpose.Closing);
         Assert.Empty(ticket.Photos); // the resident's report photos are theirs alone
+        Assert.Single(_bot.PhotoServer.Requests); // fetched once
         var closed = Assert.Single(ticket.Events, e => e.Kind == TicketEventKind.Closed);
         Assert.Equal(("已约谈烧烤店，晚十点后停业", FakeDirectory.GridWorker), (closed.Note, closed.Actor));
     }
@@ -83,16 +97,18 @@ public sealed class ClosingPhotoJourneyTests : IDisposable
             .Send("", attachments: [new InboundAttachment("image", Photo)])
             .AssertReply(r => Assert.StartsWith($"工单 {FirstTicket} 已办结", r.Text))
             .InConversation("group-1", group: true)
+            .AssertReply(r => Assert.Equal($"您反映的问题（工单 {FirstTicket}）已办结，请看办结照片。\n问题解决了吗？", r.Text))
+            .Then(_bot.FetchMediaAsync)
             .AssertReply(r =>
             {
-                Assert.Equal($"您反映的问题（工单 {FirstTicket}）已办结，请看办结照片。\n问题解决了吗？", r.Text);
-                Assert.Equal([Photo], r.Attachments.Select(a => a.Url));
+                Assert.Equal($"工单 {FirstTicket} 的办结照片：", r.Text);
+                Assert.Equal(TestImages.Jpeg, _bot.BytesBehind(Assert.Single(r.Attachments).Url));
             })
             .RunAsync();
 
         var ticket = Assert.Single(_bot.Tickets.All());
         Assert.Equal(("xfl", TicketStatus.Resolved), (ticket.CompoundId, ticket.Status));
-        Assert.Equal([Photo], ticket.ClosingPhotos);
+        AssertKeptAsOurs(ticket.ClosingPhotos, Photo, MediaPurpose.Closing);
     }
 
     [Fact]
@@ -109,14 +125,21 @@ public sealed class ClosingPhotoJourneyTests : IDisposable
             .InConversation("group-1", group: true)
             .AssertReply(r =>
             {
-                // The note is masked for the group as every worker note is; the photo goes with it.
+                // The note is masked for the group as every worker note is; the photo follows it.
                 Assert.DoesNotContain("13812345678", r.Text, StringComparison.Ordinal);
                 Assert.Contains("已换灯泡", r.Text, StringComparison.Ordinal);
-                Assert.Equal([Photo], r.Attachments.Select(a => a.Url));
+            })
+            .Then(_bot.FetchMediaAsync)
+            .AssertReply(r =>
+            {
+                Assert.DoesNotContain("13812345678", r.Text, StringComparison.Ordinal);
+                var photo = Assert.Single(r.Attachments);
+                Assert.DoesNotContain("files.example.org", photo.Url, StringComparison.Ordinal);
+                Assert.Equal(TestImages.Jpeg, _bot.BytesBehind(photo.Url));
             })
             .RunAsync();
 
-        Assert.Equal([Photo], Assert.Single(_bot.Tickets.All()).ClosingPhotos);
+        AssertKeptAsOurs(Assert.Single(_bot.Tickets.All()).ClosingPhotos, Photo, MediaPurpose.Closing);
     }
 
     [Fact]
@@ -163,6 +186,76 @@ public sealed class ClosingPhotoJourneyTests : IDisposable
         var ticket = Assert.Single(_bot.Tickets.All());
         Assert.True(ticket.IsOpen);
         Assert.DoesNotContain(ticket.Events, e => e.Photos.Count > 0);
+    }
+
+    [Fact]
+    public async Task ClosingPhotoThatCannotBeFetched_RetriedThenGivenUp_WorkerToldItWasNotSaved_ResidentsToldItWasNotSent()
+    {
+        const string Broken = "https://files.example.org/closing/broken.jpg";
+        _bot.PhotoServer.Fail(Broken, HttpStatusCode.ServiceUnavailable);
+        var retries = new MediaOptions().RetryDelay;
+
+        await (await FileLampInTiedGroupAsync())
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .PressCardButton(FirstTicket, "办结")
+            .AssertReplyContains("请填写办结说明")
+            .Send("已换灯泡", attachments: [new InboundAttachment("image/jpeg", Broken)])
+            .AssertReply(r => Assert.StartsWith($"工单 {FirstTicket} 已办结", r.Text))
+            .InConversation("group-1", group: true)
+            .AssertReplyContains("已办结：已换灯泡")
+            // Three more attempts, 30 s, 1 min and 2 min apart; nobody hears anything until the last one fails.
+            .Then(_bot.FetchMediaAsync).AssertNoReply()
+            .AdvanceTime(retries).Then(_bot.FetchMediaAsync).AssertNoReply()
+            .AdvanceTime(retries * 2).Then(_bot.FetchMediaAsync).AssertNoReply()
+            .AdvanceTime(retries * 2).Then(_bot.FetchMediaAsync).AssertNoReply() // not due yet: the wait doubled
+            .AdvanceTime(retries * 2).Then(_bot.FetchMediaAsync)
+            .AssertReply(r =>
+            {
+                Assert.Equal($"抱歉，工单 {FirstTicket} 的办结照片未能发送。", r.Text);
+                Assert.Empty(r.Attachments);
+            })
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .AssertReply(r => Assert.Equal($"工单 {FirstTicket}：1张办结照片未能保存，居民没有收到。如需说明，可以用「回复」告诉居民。", r.Text))
+            .RunAsync();
+
+        Assert.Equal(4, _bot.PhotoServer.Requests.Count);
+        var item = Assert.IsType<MediaItem>(_bot.Media.Find(MediaRef.IdOf(Assert.Single(Assert.Single(_bot.Tickets.All()).ClosingPhotos))!));
+        Assert.Equal((MediaStatus.Failed, 4, "HTTP 503"), (item.Status, item.Attempts, item.Failure));
+    }
+
+    [Fact]
+    public async Task ClosingPhotoThatIsNoImage_GivenUpAtOnce_NeverPassedOn()
+    {
+        const string Page = "https://files.example.org/closing/lamp.html";
+        _bot.PhotoServer.Serve(Page, TestImages.Html, "image/jpeg");
+
+        await _bot.FileNoiseComplaint("alice")
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .PressCardButton(FirstTicket, "办结")
+            .AssertReplyContains("请填写办结说明")
+            .Send("已约谈烧烤店", attachments: [new InboundAttachment("image/jpeg", Page)])
+            .AssertReply(r => Assert.StartsWith($"工单 {FirstTicket} 已办结", r.Text))
+            .InConversation("group-1", group: true)
+            .AssertReply(r => Assert.Empty(r.Attachments))
+            .Then(_bot.FetchMediaAsync)
+            .AssertReply(r => Assert.Equal($"抱歉，工单 {FirstTicket} 的办结照片未能发送。", r.Text))
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .AssertReplyContains("1张办结照片未能保存")
+            .RunAsync();
+
+        Assert.Single(_bot.PhotoServer.Requests); // refused, not retried
+        var item = Assert.IsType<MediaItem>(_bot.Media.Find(MediaRef.IdOf(Assert.Single(Assert.Single(_bot.Tickets.All()).ClosingPhotos))!));
+        Assert.Equal((MediaStatus.Failed, "not a JPEG, PNG, GIF or WebP image"), (item.Status, item.Failure));
+        Assert.Null(_bot.Media.FileOf(item));
+    }
+
+    /// <summary>The ticket keeps <c>media:{id}</c> for the photo, whose record remembers where it came from and holds it now.</summary>
+    private void AssertKeptAsOurs(IReadOnlyList<string> photos, string source, MediaPurpose purpose)
+    {
+        var id = MediaRef.IdOf(Assert.Single(photos));
+        var item = Assert.IsType<MediaItem>(_bot.Media.Find(Assert.IsType<string>(id)));
+        Assert.Equal((source, purpose, MediaStatus.Stored, "image/jpeg"), (item.Source, item.Purpose, item.Status, item.ContentType));
+        Assert.Equal(TestImages.Jpeg, File.ReadAllBytes(_bot.Media.FileOf(item)!));
     }
 
     /// <summary>alice reports a broken stair light in group-1, tied to 幸福里 (xfl): no compound question.</summary>
