@@ -321,7 +321,7 @@ public static partial class TicketAdminEndpoints
             {
                 { Status: MediaStatus.Stored } item when page.Media.FileOf(item) is not null => Image(page.MediaLinks.PathFor(item, MediaLinks.PageLifetime), name),
                 { Status: MediaStatus.Pending } => Html.Of($"""<span class="muted photo-pending">{name}正在保存，请稍后刷新</span> """),
-                { Status: MediaStatus.Failed } => Html.Of($"""<span class="muted photo-failed">{name}未能保存（无法从发送方取得图片）</span> """),
+                { Status: MediaStatus.Failed } => Html.Of($"""<span class="muted photo-failed">{name}未能保存（未能从发来的地址取得图片）</span> """),
                 _ => Html.Of($"""<span class="muted photo-failed">{name}已不可用</span> """),
             };
         }
@@ -348,7 +348,7 @@ public static partial class TicketAdminEndpoints
               {AdminLayout.Csrf(http)}
               <label for="note">说明（回复或发给居民的话、办结情况、转派/联动/退回的原因）</label>
               <textarea id="note" name="note" rows="3">{note}</textarea>
-              <label for="photos">办结照片地址（可选，办结时随说明发给居民；http(s) 网址，每行一个）</label>
+              <label for="photos">办结照片地址（可选，办结后由系统取回并发给居民；http(s) 网址，每行一个）</label>
               <textarea id="photos" name="photos" rows="2">{photos}</textarea>
               <label for="worker">接手人 / 联动人（转派、联动时选择）</label>
               <select id="worker" name="worker"><option value="">请选择</option>{workers}</select>
