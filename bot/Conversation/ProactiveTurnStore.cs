@@ -20,7 +20,7 @@ public sealed class ProactiveTurnStore
     private readonly LiteDbWriter _writer;
     private readonly TimeProvider _time;
     private readonly OutboxOptions _options;
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly WorkSignal _signal = new();
 
     public ProactiveTurnStore(ILiteDatabase database, LiteDbWriter writer, TimeProvider time, IOptions<OutboxOptions> options)
     {
@@ -101,28 +101,10 @@ public sealed class ProactiveTurnStore
     }
 
     /// <summary>Tells the runner there is something new to run.</summary>
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            _signal.Release();
-        }
-    }
+    public void Wake() => _signal.Wake();
 
     /// <summary>Waits until <see cref="Wake"/> is called or <paramref name="timeout"/> passes on the injected clock.</summary>
-    internal async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        try
-        {
-            await _signal.WaitAsync(linked.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The poll interval passed: look for due retries.
-        }
-    }
+    internal Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, _time, cancellationToken);
 
     // LiteDB stores UTC and reads times back as local: compared with the clock's UTC they would be off by the server's
     // offset from UTC (eight hours in Beijing).

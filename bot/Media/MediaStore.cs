@@ -16,7 +16,7 @@ public sealed class MediaStore
 
     private readonly ILiteCollection<MediaItem> _items;
     private readonly LiteDbWriter _writer;
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly WorkSignal _signal = new();
 
     public MediaStore(ILiteDatabase database, LiteDbWriter writer, string folder, ILogger<MediaStore>? logger = null)
     {
@@ -63,28 +63,10 @@ public sealed class MediaStore
     }
 
     /// <summary>Tells the fetcher there are new photos.</summary>
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            _signal.Release();
-        }
-    }
+    public void Wake() => _signal.Wake();
 
     /// <summary>Waits until <see cref="Wake"/> is called or <paramref name="timeout"/> passes on <paramref name="time"/>.</summary>
-    public async Task WaitForWorkAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
-    {
-        using var timeoutSource = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        try
-        {
-            await _signal.WaitAsync(linked.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The interval passed: look for retries that fell due.
-        }
-    }
+    public Task WaitForWorkAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, time, cancellationToken);
 
     public MediaItem? Find(string id) => IsId(id) ? _items.FindById(id) : null;
 

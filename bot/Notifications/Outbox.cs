@@ -20,7 +20,7 @@ public sealed class Outbox : ITurnSender
     private readonly ILiteCollection<OutboxMessage> _messages;
     private readonly TimeProvider _time;
     private readonly OutboxOptions _options;
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly WorkSignal _signal = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<OutboxMessage> _committed = new();
 
     private readonly LiteDbWriter _writer;
@@ -78,28 +78,10 @@ public sealed class Outbox : ITurnSender
     internal bool TakeCommitted([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OutboxMessage? message) => _committed.TryDequeue(out message);
 
     /// <summary>Tells the dispatcher there is something new to deliver.</summary>
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            _signal.Release();
-        }
-    }
+    public void Wake() => _signal.Wake();
 
     /// <summary>Waits until <see cref="Wake"/> is called or <paramref name="timeout"/> passes on the injected clock.</summary>
-    internal async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        try
-        {
-            await _signal.WaitAsync(linked.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The poll interval passed: look for due retries.
-        }
-    }
+    internal Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, _time, cancellationToken);
 
     /// <summary>Every pending entry, oldest first (read once by the dispatcher at start; then it is told of new ones).</summary>
     public IReadOnlyList<OutboxMessage> Pending() =>
