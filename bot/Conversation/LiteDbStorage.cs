@@ -1,8 +1,6 @@
 using CommunityBot.Storage;
 using LiteDB;
 using Microsoft.Bot.Builder;
-using Newtonsoft.Json;
-using JsonSerializer = Newtonsoft.Json.JsonSerializer;
 using Newtonsoft.Json.Linq;
 
 namespace CommunityBot.Conversation;
@@ -27,16 +25,6 @@ namespace CommunityBot.Conversation;
 /// </remarks>
 public sealed class LiteDbStorage : IStorage
 {
-    /// <summary>The key under which the ETag travels in a JSON object, as the SDK storages spell it.</summary>
-    public const string ETagProperty = "eTag";
-
-    private static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
-    {
-        TypeNameHandling = TypeNameHandling.None,
-        NullValueHandling = NullValueHandling.Include,
-        MaxDepth = 64,
-    });
-
     private readonly ILiteCollection<StateDocument> _items;
     private readonly LiteDbWriter _writer;
     private readonly TimeProvider _time;
@@ -89,37 +77,10 @@ public sealed class LiteDbStorage : IStorage
 
     private Task WriteAsync(IDictionary<string, object> changes, StorageTurn? heldIn)
     {
-        ArgumentNullException.ThrowIfNull(changes);
-        var now = _time.GetUtcNow().UtcDateTime;
-        var writes = new List<(PendingWrite Write, IStoreItem? Item)>(changes.Count);
-        foreach (var (key, value) in changes)
-        {
-            ArgumentNullException.ThrowIfNull(key, nameof(changes));
-            var item = value as IStoreItem;
-            var expected = item?.ETag is { Length: > 0 } tag && tag != "*" ? tag : null;
-            writes.Add((new PendingWrite(key, value is null ? null : ToJson(value), NewETag(), expected, now), item));
-        }
-
+        var writes = PendingWrite.Of(changes, _time.GetUtcNow().UtcDateTime);
         if (heldIn is { } turn)
         {
-            foreach (var (write, _) in writes)
-            {
-                // Checked now against what this turn sees (as the SDK does) and again at commit against the store.
-                var seen = turn.TryGet(write.Key, out var held) ? held.ETag : _items.FindById(StorageKeys.BoundUserKey(write.Key))?.ETag;
-                if (write.ExpectedETag is { } expected && seen is not null && expected != seen)
-                {
-                    throw new StorageConflictException(write.Key);
-                }
-            }
-
-            foreach (var (write, item) in writes)
-            {
-                // The commit must find the item as it was before this turn, so a held write keeps the first ETag expected.
-                var first = turn.TryGet(write.Key, out var held) ? held.ExpectedETag : write.ExpectedETag;
-                turn.Set(write with { ExpectedETag = first });
-                SetETag(item, write.ETag);
-            }
-
+            turn.Hold(writes, key => _items.FindById(StorageKeys.BoundUserKey(key))?.ETag);
             return Task.CompletedTask;
         }
 
@@ -134,7 +95,7 @@ public sealed class LiteDbStorage : IStorage
             var now = _time.GetUtcNow().UtcDateTime;
             foreach (var key in keys)
             {
-                turn.Set(new PendingWrite(key, null, null, null, now));
+                turn.Set(PendingWrite.Delete(key, now));
             }
 
             return Task.CompletedTask;
@@ -188,7 +149,7 @@ public sealed class LiteDbStorage : IStorage
         }).ConfigureAwait(false);
         foreach (var (write, item) in writes)
         {
-            SetETag(item, write.ETag);
+            item?.ETag = write.ETag;
         }
     }
 
@@ -208,30 +169,6 @@ public sealed class LiteDbStorage : IStorage
 
         _items.Upsert(new StateDocument { Id = id, Json = write.Json, ETag = write.ETag!, LastActive = write.LastActive });
     }
-
-    private static string ToJson(object value)
-    {
-        var token = JToken.FromObject(value, Serializer);
-        if (token is JObject json)
-        {
-            // The ETag is kept beside the item, never inside it (a stale copy inside would be read back as current).
-            json.Remove(ETagProperty);
-            json.Remove("ETag");
-        }
-
-        return token.ToString(Formatting.None);
-    }
-
-    private static void SetETag(IStoreItem? item, string? eTag)
-    {
-        if (item is not null)
-        {
-            item.ETag = eTag;
-        }
-    }
-
-    // Unique across restarts and processes (a counter would restart at 0 and could meet an ETag still held by a reader).
-    private static string NewETag() => Guid.NewGuid().ToString("N");
 
     internal sealed class StateDocument
     {
