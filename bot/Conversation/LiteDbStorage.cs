@@ -124,7 +124,11 @@ public sealed class LiteDbStorage : IStorage
 
     /// <summary>The raw items whose stored ids start with <paramref name="prefix"/> (at most <paramref name="limit"/>).</summary>
     public IReadOnlyList<(string Key, StoredItem Item)> FindByPrefix(string prefix, int limit) =>
-        _items.Find(Query.StartsWith("_id", prefix), limit: limit)
+        // LiteDB's StartsWith is a LIKE (a prefix's '_' and '%' are wildcards) under the store's case-insensitive collation:
+        // it narrows the index scan, and the ordinal check keeps only the ids that really start with the prefix.
+        _items.Find(Query.StartsWith("_id", prefix))
+            .Where(d => d.Id.StartsWith(prefix, StringComparison.Ordinal))
+            .Take(limit)
             .Select(d => (d.Id, StoredItem.Parse(d.Json, d.ETag)))
             .ToList();
 

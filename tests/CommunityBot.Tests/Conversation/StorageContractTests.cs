@@ -363,6 +363,22 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task FindByPrefix_WildcardsAndCaseInThePrefix_MatchLiterally()
+    {
+        // Conversation ids carry '_' (and may carry '%') and are case-sensitive: a prefix must never reach another
+        // conversation's residents.
+        foreach (var key in new[] { "a%b/1", "axb/2", "a_b/3", "aab/4", @"a\b/5", "Case/6" })
+        {
+            await WriteAsync(key, new Note());
+        }
+
+        Assert.Equal(["a%b/1"], (await FindByPrefixAsync("a%b", 10)).Select(f => f.Key));
+        Assert.Equal(["a_b/3"], (await FindByPrefixAsync("a_b", 10)).Select(f => f.Key));
+        Assert.Equal([@"a\b/5"], (await FindByPrefixAsync(@"a\b", 10)).Select(f => f.Key));
+        Assert.Empty(await FindByPrefixAsync("case", 10));
+    }
+
+    [ContractFact]
     public async Task FindUsersOf_LongConversationId_FindsThatConversationsUsersOnly()
     {
         var head = "wecom/conversations/" + new string('群', 400);
