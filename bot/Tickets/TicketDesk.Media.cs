@@ -61,7 +61,8 @@ public sealed partial class TicketDesk : IMediaBatchListener
         }
         else
         {
-            messages.AddRange(Residents(ticket).Select(r => Tell(r, new TicketFact.ClosingPhotos(ticket.Number, kept))));
+            // One message per chat: residents who reported in the same group see the photo there once, not once each.
+            messages.AddRange(Residents(ticket).DistinctBy(ChatOf).Select(r => Tell(r, new TicketFact.ClosingPhotos(ticket.Number, kept))));
             if (lost > 0 && batch[0].NotifyOnFailure is { } worker)
             {
                 messages.Add(Tell(ReadReference(worker), new TicketFact.ClosingPhotosLost(ticket.Number, lost)));
@@ -71,6 +72,10 @@ public sealed partial class TicketDesk : IMediaBatchListener
         _outbox.Insert(messages);
         _writer.AfterCommit(_outbox.Wake);
     }
+
+    /// <summary>The chat a message to <paramref name="resident"/> lands in: a group is one chat whoever in it is addressed.</summary>
+    private static (string Channel, string Conversation, string? User) ChatOf(ConversationReference resident) =>
+        (resident.Channel, resident.ConversationId, resident.IsGroup ? null : resident.UserId);
 
     /// <summary>A report's or a 办结's photos: as sent (<paramref name="Raw"/>, no re-hosting), or as a batch of pending media.</summary>
     private sealed record PhotoIntake(List<string>? Raw, MediaBatch? Batch)

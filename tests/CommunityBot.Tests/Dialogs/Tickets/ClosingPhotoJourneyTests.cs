@@ -249,6 +249,41 @@ public sealed class ClosingPhotoJourneyTests : IDisposable
         Assert.Null(_bot.Media.FileOf(item));
     }
 
+    [Fact]
+    public async Task ReporterAndJoinerInOneGroup_ClosingPhotoReachesTheGroupOnce()
+    {
+        await (await FileLampInTiedGroupAsync())
+            .InConversation("group-1", group: true)
+            .As("bob").Send("@小灵通 我要报修 3号楼楼道灯不亮")
+            .AssertReply(r => Assert.Equal("请问是哪类问题？", r.Text))
+            .Send("物业管理")
+            .AssertReply(r => Assert.StartsWith("有现场照片", r.Text))
+            .Send("跳过")
+            .AssertReplyContains("请确认：")
+            .Press("提交")
+            .AssertReplyContains($"已并入工单 {FirstTicket}（共2人反映）")
+            .InPrivateChatOf("bob").AssertReplyContains("留个电话")
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .AssertReplyContains("又有居民bob反映了同一问题")
+            .PressCardButton(FirstTicket, "办结")
+            .AssertReplyContains("请填写办结说明")
+            .Send("已换灯泡", attachments: [new InboundAttachment("image/jpeg", Photo)])
+            .AssertReply(r => Assert.StartsWith($"工单 {FirstTicket} 已办结", r.Text))
+            .InConversation("group-1", group: true)
+            // Each resident is asked 解决了吗 in a turn of their own; the photo is one message for the group.
+            .AssertReplyContains("已办结：已换灯泡")
+            .AssertReplyContains("已办结：已换灯泡")
+            .AssertNoReply()
+            .Then(_bot.FetchMediaAsync)
+            .AssertReply(r =>
+            {
+                Assert.Equal($"工单 {FirstTicket} 的办结照片：", r.Text);
+                Assert.Equal(TestImages.Jpeg, _bot.BytesBehind(Assert.Single(r.Attachments).Url));
+            })
+            .AssertNoReply()
+            .RunAsync();
+    }
+
     /// <summary>The ticket keeps <c>media:{id}</c> for the photo, whose record remembers where it came from and holds it now.</summary>
     private void AssertKeptAsOurs(IReadOnlyList<string> photos, string source, MediaPurpose purpose)
     {
