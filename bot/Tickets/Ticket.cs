@@ -93,7 +93,10 @@ public sealed class TicketEvent
     public string Actor { get; set; } = "";
     public TicketEventKind Kind { get; set; }
     public string Note { get; set; } = "";
-    /// <summary>The http(s) addresses of the photos the actor sent with it (a worker's 办结).</summary>
+    /// <summary>
+    /// The photos the actor sent with it: a worker's 办结 photos, or the report photos of a resident who joined (+1), which
+    /// the ticket's <see cref="Ticket.Photos"/> list too; <c>media:{id}</c>, or http(s) addresses on older tickets.
+    /// </summary>
     public List<string> Photos { get; set; } = [];
 }
 

@@ -10,7 +10,8 @@ namespace CommunityBot.Tickets;
 /// <summary>
 /// Photos on tickets. A report's and a 办结's photos are recorded as pending media in the ticket's own write and the
 /// ticket keeps <c>media:{id}</c> for each, never the channel's address; the fetch runs afterwards, and when a batch is
-/// settled (<see cref="BatchSettled"/>) the handler gets the resident's photos, the residents the 办结 photos, through
+/// settled (<see cref="BatchSettled"/>) the handler gets the resident's photos (a reporter's, or those of a resident who
+/// joined by +1, said to be theirs), the residents the 办结 photos, through
 /// our own signed links, or hear that they could not be kept. Without media re-hosting (a desk built without
 /// <see cref="MediaIntake"/>) photos are kept and sent by their address, as before.
 /// </summary>
@@ -56,7 +57,9 @@ public sealed partial class TicketDesk : IMediaBatchListener
             // The handler now, who may not be the one the card first went to.
             if (_assignment.PrivateAddressOf(ticket.AssigneeId, Origin(ticket)) is { } handler)
             {
-                messages.Add(Tell(handler, new TicketFact.ReportPhotos(ticket.Number, kept, lost)));
+                messages.Add(Tell(handler, JoinerOf(ticket, batch[0]) is { } joiner
+                    ? new TicketFact.SupporterPhotos(ticket.Number, joiner.UserName, kept, lost)
+                    : new TicketFact.ReportPhotos(ticket.Number, kept, lost)));
             }
         }
         else
@@ -71,6 +74,15 @@ public sealed partial class TicketDesk : IMediaBatchListener
 
         _outbox.Insert(messages);
         _writer.AfterCommit(_outbox.Wake);
+    }
+
+    /// <summary>The resident who sent <paramref name="photo"/> when they joined the ticket (+1); null for the first reporter's.</summary>
+    private static TicketReporter? JoinerOf(Ticket ticket, MediaItem photo)
+    {
+        var media = MediaRef.Of(photo.Id);
+        return ticket.Events.FirstOrDefault(e => e.Kind == TicketEventKind.Supported && e.Photos.Contains(media)) is { } joined
+            ? ticket.Supporters.FirstOrDefault(s => joined.Actor == "resident:" + s.Key)
+            : null;
     }
 
     /// <summary>The chat a message to <paramref name="resident"/> lands in: a group is one chat whoever in it is addressed.</summary>

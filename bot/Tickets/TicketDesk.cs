@@ -89,6 +89,8 @@ public sealed partial class TicketDesk : ITicketDesk
                 return new TicketReceipt(open.Number, open.AssigneeName, _clock.PromisedResponse(open.Category), JoinedExisting: true, open.Supporters.Count + 1, AlreadyReported: true);
             }
 
+            // The joiner's photos are evidence too: kept on the ticket like a report's, and on their join event (whose they are).
+            var joinPhotos = TakePhotos(report.Photos.Select(p => p.Url), report.Reporter, MediaPurpose.Report, at);
             var added = false;
             var joined = await _store.UpdateAsync(open.Number, t =>
             {
@@ -99,12 +101,16 @@ public sealed partial class TicketDesk : ITicketDesk
 
                 t.Supporters.Add(reporter);
                 t.ReporterKeys.Add(reporter.Key);
-                t.Events.Add(new TicketEvent { At = utc, Actor = "resident:" + reporter.Key, Kind = TicketEventKind.Supported, Note = report.Description });
+                t.Photos.AddRange(joinPhotos.Refs.Except(t.Photos, StringComparer.Ordinal));
+                t.Events.Add(new TicketEvent
+                {
+                    At = utc, Actor = "resident:" + reporter.Key, Kind = TicketEventKind.Supported, Note = report.Description, Photos = joinPhotos.Refs,
+                });
                 added = true;
                 return true;
             }, t =>
             {
-                // The handler hears of each resident who joins, in the same write as the join.
+                // The handler hears of each resident who joins, in the same write as the join; their photos follow once fetched.
                 if (!added)
                 {
                     return;
@@ -116,10 +122,16 @@ public sealed partial class TicketDesk : ITicketDesk
                 }
 
                 AskContact(contactChat, t);
+                joinPhotos.Write(t);
             });
             if (joined is not null)
             {
                 _outbox.Wake();
+                if (added)
+                {
+                    joinPhotos.Wake();
+                }
+
                 LogJoined(joined.Number, joined.Supporters.Count + 1);
                 return new TicketReceipt(joined.Number, joined.AssigneeName, _clock.PromisedResponse(joined.Category), JoinedExisting: true, joined.Supporters.Count + 1);
             }

@@ -53,6 +53,12 @@ public abstract record TicketFact
     /// </summary>
     public sealed record ReportPhotos(string Number, IReadOnlyList<OutboundAttachment> Photos, int Lost) : TicketFact;
 
+    /// <summary>
+    /// The photos a resident sent when they joined the ticket by reporting the same problem (+1), re-hosted once fetched
+    /// (for the handler), as <see cref="ReportPhotos"/> are.
+    /// </summary>
+    public sealed record SupporterPhotos(string Number, string ResidentName, IReadOnlyList<OutboundAttachment> Photos, int Lost) : TicketFact;
+
     /// <summary>The 办结 photos, re-hosted once fetched, for each resident (none kept: they are told it could not be sent).</summary>
     public sealed record ClosingPhotos(string Number, IReadOnlyList<OutboundAttachment> Photos) : TicketFact;
 

@@ -41,6 +41,7 @@ public static class TicketMessages
             TicketFact.AnswerDelayed d => OutboundMessage.Plain($"抱歉，网格员{d.WorkerName}暂时没有回复，已请{d.SupervisorName}跟进（工单 {d.Number}），请稍候。"),
             TicketFact.DistrictEscalated d => DistrictCard(d.Ticket, d.Missed),
             TicketFact.ReportPhotos p => ReportPhotos(p),
+            TicketFact.SupporterPhotos p => SupporterPhotos(p, group),
             TicketFact.ClosingPhotos p => p.Photos.Count > 0
                 ? OutboundMessage.Plain($"工单 {p.Number} 的办结照片：") with { Attachments = p.Photos }
                 : OutboundMessage.Plain($"抱歉，工单 {p.Number} 的办结照片未能发送。"),
@@ -52,8 +53,17 @@ public static class TicketMessages
 
     private static OutboundMessage ReportPhotos(TicketFact.ReportPhotos p) => p.Photos.Count == 0
         ? OutboundMessage.Plain($"工单 {p.Number}：居民发来的{p.Lost}张照片未能保存，如需照片请联系居民。")
-        : OutboundMessage.Plain($"工单 {p.Number} 居民发来的现场照片（{p.Photos.Count}张）" +
-            (p.Lost > 0 ? $"；另有{p.Lost}张照片未能保存，如需要请联系居民。" : "：")) with { Attachments = p.Photos };
+        : OutboundMessage.Plain($"工单 {p.Number} 居民发来的现场照片（{p.Photos.Count}张）" + AlsoLost(p.Lost)) with { Attachments = p.Photos };
+
+    private static OutboundMessage SupporterPhotos(TicketFact.SupporterPhotos p, bool group)
+    {
+        var who = $"后来反映同一问题的居民{Name(p.ResidentName, group)}";
+        return p.Photos.Count == 0
+            ? OutboundMessage.Plain($"工单 {p.Number}：{who}发来的{p.Lost}张照片未能保存，如需照片请联系居民。")
+            : OutboundMessage.Plain($"工单 {p.Number}：{who}发来的现场照片（{p.Photos.Count}张）" + AlsoLost(p.Lost)) with { Attachments = p.Photos };
+    }
+
+    private static string AlsoLost(int lost) => lost > 0 ? $"；另有{lost}张照片未能保存，如需要请联系居民。" : "：";
 
     /// <summary>
     /// A worker's or resident's own words on their way to <paramref name="audience"/>: in a group everyone reads them,

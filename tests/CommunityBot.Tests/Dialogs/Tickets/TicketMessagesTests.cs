@@ -42,6 +42,8 @@ public sealed class TicketMessagesTests
         new TicketFact.TakeOverIdle(Number, Resident),
         new TicketFact.AnswerDelayed(Number, "张伟", "刘芳"),
         new TicketFact.DistrictEscalated(Card, [TicketDeadline.Close]),
+        new TicketFact.SupporterPhotos(Number, Resident, [new OutboundAttachment("image/jpeg", "https://bot.example.org/media/a")], 1),
+        new TicketFact.SupporterPhotos(Number, Resident, [], 2),
     ];
 
     [Theory]
