@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using CommunityBot.Channels.WeCom;
+using CommunityBot.Media;
 using CommunityBot.Tests.Channels.WeCom;
 using CommunityBot.Tests.Harness;
 using CommunityBot.Tickets;
@@ -12,7 +13,8 @@ namespace CommunityBot.Tests.Tickets;
 /// <summary>
 /// Through the real host and <c>/api/wecom</c>: a grievance in a WeCom group, answered callback by callback, becomes one
 /// ticket; the grid worker gets an app text and a button_interaction card at a fake WeCom API, and the card's 签收
-/// button, coming back as a template_card_event callback, signs the ticket.
+/// button, coming back as a template_card_event callback, signs the ticket. A photo sent with the report is fetched after
+/// the ticket is written and reaches the worker as our own signed link.
 /// </summary>
 public sealed class TicketWeComHttpTests : IDisposable
 {
@@ -130,6 +132,52 @@ public sealed class TicketWeComHttpTests : IDisposable
         Assert.Single(_wecom.CallsTo("message/send"), s => s.Body!["msgtype"]!.GetValue<string>() == "template_card");
     }
 
+    [Fact]
+    public async Task Grievance_WeComGroupWithAPhoto_WorkerGetsOurSignedLinkWithThePhotosBytesBehindIt()
+    {
+        const string Photo = "https://wework.example/image?id=LAMP";
+        // The robot's download link serves the file encrypted with the callback key (protocols B.2.1).
+        _app.Photos.Serve(Photo, WeComMediaCredentials.Encrypt(TestImages.Png, Convert.FromBase64String(Key + "=")), "application/octet-stream");
+
+        Assert.StartsWith("请问是哪类问题？", await SayAsync("@小灵通 投诉幸福里3号楼楼道灯坏了"), StringComparison.Ordinal);
+        Assert.StartsWith("有现场照片", await SayAsync("@小灵通 市政管养"), StringComparison.Ordinal);
+        // In a group a picture reaches the robot only with an @mention, as 图文混排 (mixed).
+        var summary = await SayAsync("@小灵通", image: Photo);
+        Assert.Contains("照片：1张", summary, StringComparison.Ordinal);
+        Assert.StartsWith("已登记，工单号 " + Ticket1, await SayAsync("@小灵通 提交"), StringComparison.Ordinal);
+
+        var ticket = Assert.Single(_app.Services.GetRequiredService<TicketStore>().All());
+        var media = _app.Services.GetRequiredService<MediaStore>();
+        var item = media.Find(MediaRef.IdOf(Assert.Single(ticket.Photos))!)!;
+        Assert.Equal((Photo, WeComMessageMapper.ChannelId, MediaStatus.Pending), (item.Source, item.Channel, item.Status));
+        Assert.Empty(_app.Photos.Requests); // nothing fetched inside the resident's turn
+        var before = _wecom.CallsTo("message/send").Count; // the worker's text and card
+
+        Assert.Equal(1, await _app.FetchMediaAsync());
+
+        // Fetched once, anonymously (the link carries its own authorisation), and kept decrypted.
+        Assert.Equal((Photo, (string?)null), Assert.Single(_app.Photos.Requests) is var r ? (r.Url, r.Authorization) : default);
+        Assert.Equal(("image/png", MediaStatus.Stored), (media.Find(item.Id)!.ContentType, media.Find(item.Id)!.Status));
+        var sends = _wecom.CallsTo("message/send").Skip(before).ToList();
+        Assert.Equal(2, sends.Count);
+        Assert.All(sends, s => Assert.Equal(WangFang, s.Body!["touser"]!.GetValue<string>()));
+        Assert.Equal($"工单 {Ticket1} 居民发来的现场照片（1张）：", sends[0].Body!["text"]!["content"]!.GetValue<string>());
+        Assert.Equal("news", sends[1].Body!["msgtype"]!.GetValue<string>());
+        var article = Assert.Single(sends[1].Body!["news"]!["articles"]!.AsArray())!;
+        var link = article["picurl"]!.GetValue<string>();
+        Assert.Equal(link, article["url"]!.GetValue<string>());
+        Assert.True(PhotoLinks.IsOurs(link, BotApplication.PublicBaseUrl), link);
+
+        var served = await _client.GetAsync(link[BotApplication.PublicBaseUrl.Length..]);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("image/png", served.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(TestImages.Png, await served.Content.ReadAsByteArrayAsync());
+
+        // WeCom's download link went nowhere but to the fetch: not to the worker, not to the group.
+        Assert.DoesNotContain(_wecom.Calls, c => c.Body?.ToJsonString().Contains("wework.example", StringComparison.Ordinal) == true);
+        Assert.Equal(0, await _app.DeliverAsync());
+    }
+
     /// <summary>"@小灵通 投诉幸福里3号楼楼道灯坏了", then the answers typed with an @mention, each its own callback.</summary>
     private async Task FileLampComplaintAsync(bool redeliverSubmit = false)
     {
@@ -141,11 +189,14 @@ public sealed class TicketWeComHttpTests : IDisposable
         Assert.DoesNotContain(_wecom.CallsTo("message/send"), s => s.Body!["touser"]!.GetValue<string>() == Resident);
     }
 
-    /// <summary>Posts a group text callback (with its own msgid and response_url), delivers, and returns the markdown sent to that response_url.</summary>
-    private async Task<string> SayAsync(string text, bool redeliver = false)
+    /// <summary>
+    /// Posts a group text callback (with its own msgid and response_url), or a 图文混排 one when <paramref name="image"/> is
+    /// given, delivers, and returns the markdown sent to that response_url.
+    /// </summary>
+    private async Task<string> SayAsync(string text, bool redeliver = false, string? image = null)
     {
         var n = Interlocked.Increment(ref _callbacks);
-        var callback = new JsonObject
+        var message = new JsonObject
         {
             ["msgid"] = "MSG-T-" + n,
             ["aibotid"] = "AIBOTID",
@@ -153,9 +204,24 @@ public sealed class TicketWeComHttpTests : IDisposable
             ["chattype"] = "group",
             ["from"] = new JsonObject { ["userid"] = Resident },
             ["response_url"] = ResponseUrl("RC" + n),
-            ["msgtype"] = "text",
-            ["text"] = new JsonObject { ["content"] = text },
-        }.ToJsonString();
+        };
+        if (image is null)
+        {
+            message["msgtype"] = "text";
+            message["text"] = new JsonObject { ["content"] = text };
+        }
+        else
+        {
+            message["msgtype"] = "mixed";
+            message["mixed"] = new JsonObject
+            {
+                ["msg_item"] = new JsonArray(
+                    new JsonObject { ["msgtype"] = "text", ["text"] = new JsonObject { ["content"] = text } },
+                    new JsonObject { ["msgtype"] = "image", ["image"] = new JsonObject { ["url"] = image } }),
+            };
+        }
+
+        var callback = message.ToJsonString();
         Assert.Equal(HttpStatusCode.OK, (await PostCallbackAsync(callback)).StatusCode);
         if (redeliver)
         {
