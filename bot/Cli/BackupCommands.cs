@@ -7,7 +7,8 @@ using CommunityBot.Storage;
 namespace CommunityBot.Cli;
 
 /// <summary>
-/// <c>backup FILE</c> (a consistent copy of the store: through the running server when there is one, else directly) and
+/// <c>backup FILE</c> (a consistent copy of the store: through the running server when there is one, else directly; then the
+/// photos, DATA_DIR/media, into <c>FILE.media</c>) and
 /// <c>restore FILE</c> (into the data directory of a stopped server, keeping the store it replaces).
 /// </summary>
 public static class BackupCommands
@@ -18,7 +19,7 @@ public static class BackupCommands
     public static IEnumerable<Command> Create(Option<string?> dataDir, TextWriter output, TextWriter error)
     {
         var backupFile = new Argument<FileInfo>("FILE") { Description = "Where to write the copy (replaced if it exists)." };
-        var backup = new Command("backup", "Write a consistent copy of the store to FILE; works while the server runs (through it).") { backupFile };
+        var backup = new Command("backup", "Write a consistent copy of the store to FILE, and the photos to FILE.media; works while the server runs (through it).") { backupFile };
         backup.SetAction((parse, cancellationToken) =>
             BackupAsync(CliStorage.Storage(parse.GetValue(dataDir)), parse.GetValue(backupFile)!.FullName, output, error, client: null, cancellationToken));
 
@@ -57,11 +58,22 @@ public static class BackupCommands
             using (database)
             {
                 Report(StoreBackup.Copy(database, storage.DatabasePath, file), "", output);
-                return 0;
             }
         }
+        else if (await BackupThroughServerAsync(storage, file, output, error, client, cancellationToken) is var code and not 0)
+        {
+            return code;
+        }
 
-        return await BackupThroughServerAsync(storage, file, output, error, client, cancellationToken);
+        // After the store, from the data directory itself in both cases (the files are never changed once written).
+        var photos = MediaBackup.Copy(Path.Combine(Path.GetFullPath(storage.DataDir), Media.MediaExtensions.FolderName), MediaBackup.FolderFor(file));
+        if (photos is not null)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Copied the photos to {photos.Folder}: {photos.Files} files ({photos.Copied} new or changed), {photos.Bytes / 1048576.0:0.0} MB. Keep this folder with the store backup."));
+        }
+
+        return 0;
     }
 
     public static int Restore(StorageOptions storage, string file, TextWriter output, TextWriter error)

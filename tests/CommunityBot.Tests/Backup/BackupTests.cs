@@ -146,6 +146,62 @@ public sealed class BackupTests : IDisposable
     }
 
     [Fact]
+    public async Task Backup_CopiesThePhotosAndTheSigningKeyBesideTheStore_AndAgainOnlyWhatIsNew()
+    {
+        var storage = new StorageOptions { DataDir = Path.Combine(_dir, "photos") };
+        using (var database = StorageExtensions.OpenDatabase(storage))
+        {
+            database.GetCollection("tickets").Insert(new BsonDocument { ["_id"] = "WT20261202-0001" });
+        }
+
+        var media = Path.Combine(storage.DataDir, CommunityBot.Media.MediaExtensions.FolderName);
+        CommunityBot.Media.MediaSigner.FromFolder(media);
+        var png = Hash(TestImages.Png);
+        File.WriteAllBytes(Path.Combine(media, png), TestImages.Png);
+        File.WriteAllBytes(Path.Combine(media, png + ".0123.tmp"), [1, 2]); // a store interrupted mid-write
+        var file = Path.Combine(_dir, "copy.db");
+        var output = new StringWriter();
+
+        Assert.Equal(0, await BackupCommands.BackupAsync(storage, file, output, new StringWriter(), client: null, CancellationToken.None));
+
+        var copied = file + ".media";
+        Assert.Equal([png, CommunityBot.Media.MediaSigner.KeyFileName], System.IO.Directory.EnumerateFiles(copied).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(TestImages.Png, File.ReadAllBytes(Path.Combine(copied, png)));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(media, CommunityBot.Media.MediaSigner.KeyFileName)), File.ReadAllBytes(Path.Combine(copied, CommunityBot.Media.MediaSigner.KeyFileName)));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(copied, CommunityBot.Media.MediaSigner.KeyFileName)));
+        }
+
+        Assert.Contains($"Copied the photos to {copied}: 2 files (2 new or changed)", output.ToString(), StringComparison.Ordinal);
+
+        var jpeg = Hash(TestImages.Jpeg);
+        File.WriteAllBytes(Path.Combine(media, jpeg), TestImages.Jpeg);
+        output = new StringWriter();
+        Assert.Equal(0, await BackupCommands.BackupAsync(storage, file, output, new StringWriter(), client: null, CancellationToken.None));
+        Assert.Equal(TestImages.Jpeg, File.ReadAllBytes(Path.Combine(copied, jpeg)));
+        Assert.Contains("3 files (2 new or changed)", output.ToString(), StringComparison.Ordinal); // the new photo, and the key
+    }
+
+    [Fact]
+    public async Task Backup_NoPhotosEverKept_CopiesTheStoreOnly()
+    {
+        var storage = new StorageOptions { DataDir = Path.Combine(_dir, "nophotos") };
+        using (StorageExtensions.OpenDatabase(storage))
+        {
+        }
+
+        var file = Path.Combine(_dir, "plain.db");
+        var output = new StringWriter();
+        Assert.Equal(0, await BackupCommands.BackupAsync(storage, file, output, new StringWriter(), client: null, CancellationToken.None));
+
+        Assert.False(System.IO.Directory.Exists(file + ".media"));
+        Assert.DoesNotContain("photos", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private static string Hash(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    [Fact]
     public async Task Backup_DataDirectoryInUseWithoutAServer_ClearMessage()
     {
         var storage = new StorageOptions { DataDir = Path.Combine(_dir, "held") };
