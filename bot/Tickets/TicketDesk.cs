@@ -360,11 +360,13 @@ public sealed partial class TicketDesk : ITicketDesk
             Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Replied, Note = request.Note });
             return true;
         });
-        foreach (var resident in Residents(ticket))
+        // One message per chat: residents who reported in the same group read the reply there once.
+        foreach (var resident in Residents(ticket).DistinctBy(ChatOf))
         {
             await _outbox.SendAsync(resident,
                 TicketMessages.For(new TicketFact.WorkerReplied(ticket.Number, worker.Name, request.Note, ticket.Room), resident), cancellationToken);
         }
+
         return new WorkerActionResult(WorkerActionOutcome.Replied, ticket.Number);
     }
 

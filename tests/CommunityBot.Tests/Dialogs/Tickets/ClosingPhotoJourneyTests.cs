@@ -284,6 +284,32 @@ public sealed class ClosingPhotoJourneyTests : IDisposable
             .RunAsync();
     }
 
+    [Fact]
+    public async Task ReporterAndJoinerInOneGroup_WorkersReplyReachesTheGroupOnce()
+    {
+        await (await FileLampInTiedGroupAsync())
+            .InConversation("group-1", group: true)
+            .As("bob").Send("@小灵通 我要报修 3号楼楼道灯不亮")
+            .AssertReply(r => Assert.Equal("请问是哪类问题？", r.Text))
+            .Send("物业管理")
+            .AssertReply(r => Assert.StartsWith("有现场照片", r.Text))
+            .Send("跳过")
+            .AssertReplyContains("请确认：")
+            .Press("提交")
+            .AssertReplyContains($"已并入工单 {FirstTicket}（共2人反映）")
+            .InPrivateChatOf("bob").AssertReplyContains("留个电话")
+            .InPrivateChatOf(FakeDirectory.GridWorker)
+            .AssertReplyContains("又有居民bob反映了同一问题")
+            .PressCardButton(FirstTicket, "回复")
+            .AssertReplyContains("请输入要回复居民的内容")
+            .Send("明天上午来换灯")
+            .AssertReplyContains("已转告居民")
+            .InConversation("group-1", group: true)
+            .AssertReplyContains("回复（工单 " + FirstTicket + "）：明天上午来换灯")
+            .AssertNoReply()
+            .RunAsync();
+    }
+
     /// <summary>The ticket keeps <c>media:{id}</c> for the photo, whose record remembers where it came from and holds it now.</summary>
     private void AssertKeptAsOurs(IReadOnlyList<string> photos, string source, MediaPurpose purpose)
     {
