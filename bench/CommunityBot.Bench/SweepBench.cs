@@ -36,7 +36,7 @@ public static class SweepBench
             var store = new TicketStore(database, writer);
             var outbox = new Outbox(database, writer, TimeProvider.System, MsOptions.Create(new OutboxOptions()));
             var desk = new TicketDesk(
-                store, new BenchAssignment(), outbox, new HandoffStore(database), writer, new PrivateChats(),
+                store, new BenchAssignment(), outbox, new HandoffStore(database, writer), writer, new PrivateChats(),
                 new ProactiveTurnStore(database, writer, TimeProvider.System, MsOptions.Create(new OutboxOptions())),
                 MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, clock);
 

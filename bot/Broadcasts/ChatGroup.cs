@@ -20,4 +20,7 @@ public sealed class ChatGroup
     public DateTime LastSeen { get; set; }
 
     public string Label => string.IsNullOrWhiteSpace(Name) ? ConversationId : Name;
+
+    /// <summary>A copy to change without touching what other readers hold (every field is a value or a string).</summary>
+    public ChatGroup Copy() => (ChatGroup)MemberwiseClone();
 }

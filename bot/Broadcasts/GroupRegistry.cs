@@ -31,13 +31,18 @@ public sealed class GroupRegistry
     private readonly ILiteCollection<ChatGroup> _groups;
     private readonly ILiteCollection<ResidentGroup> _residents;
     private readonly ConcurrentDictionary<string, DateTime> _lastWritten = new(StringComparer.Ordinal);
+    private readonly LiteDbWriter _writer;
+    // Every group turn reads its group's place (Find), so the groups (at most MaxGroups) are also held in memory.
+    private readonly CommittedSnapshot<Dictionary<string, ChatGroup>> _known;
 
     private readonly GroupRegistryOptions _options;
 
-    public GroupRegistry(ILiteDatabase database, IOptions<GroupRegistryOptions>? options = null)
+    public GroupRegistry(ILiteDatabase database, LiteDbWriter writer, IOptions<GroupRegistryOptions>? options = null)
     {
         _options = options?.Value ?? new GroupRegistryOptions();
+        _writer = writer;
         _groups = LiteDbCollections.Open<ChatGroup>(database, "chat_groups");
+        _known = new(() => CommittedSnapshot.ById(_groups.FindAll(), g => g.Key));
         _residents = LiteDbCollections.Open<ResidentGroup>(database, "resident_groups");
         _residents.EnsureIndex(r => r.LastSeen);
         foreach (var group in _groups.FindAll())
@@ -117,6 +122,7 @@ public sealed class GroupRegistry
         }
 
         _groups.Upsert(group);
+        _writer.AfterCommit(_known.Invalidate);
         return true;
     }
 
@@ -187,12 +193,16 @@ public sealed class GroupRegistry
     {
         _groups.Delete(key);
         _lastWritten.TryRemove(key, out _);
+        _writer.AfterCommit(_known.Invalidate);
     }
 
     public IReadOnlyList<ChatGroup> All() =>
         _groups.FindAll().OrderBy(g => g.CommunityId ?? "\uffff", StringComparer.Ordinal).ThenBy(g => g.Label, StringComparer.Ordinal).ToList();
 
-    public ChatGroup? Find(string key) => _groups.FindById(key);
+    /// <summary>The group, as a copy the caller may change (from memory outside a write).</summary>
+    public ChatGroup? Find(string key) => _writer.OnWriterThread
+        ? _groups.FindById(key)
+        : _known.Get().GetValueOrDefault(key)?.Copy();
 
     /// <summary>Sets the console's fields of a group (call on the writer thread); false when there is no such group.</summary>
     public bool Assign(string key, string? name, string? communityId, string? compoundId)
@@ -205,7 +215,9 @@ public sealed class GroupRegistry
         group.Name = name;
         group.CommunityId = communityId;
         group.CompoundId = compoundId;
-        return _groups.Update(group);
+        var updated = _groups.Update(group);
+        _writer.AfterCommit(_known.Invalidate);
+        return updated;
     }
 
     public static ConversationReference ReferenceOf(ChatGroup group) =>

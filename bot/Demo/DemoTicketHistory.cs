@@ -96,7 +96,7 @@ public sealed partial class DemoTicketHistory(
         using var scratch = new LiteDatabase(new MemoryStream());
         using var scratchWriter = new LiteDbWriter(scratch, NullLogger<LiteDbWriter>.Instance);
         var desk = new TicketDesk(
-            store, assignment, new Outbox(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())), new HandoffStore(scratch), writer,
+            store, assignment, new Outbox(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())), new HandoffStore(scratch, scratchWriter), writer,
             new NoPrivateChats(), new ProactiveTurnStore(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())), ticketOptions,
             NullLogger<TicketDesk>.Instance, clock);
         var random = new Random(seed);

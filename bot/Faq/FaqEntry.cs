@@ -16,6 +16,15 @@ public sealed class FaqEntry
     /// <summary>Answers for particular compounds or communities; <see cref="Answer"/> is given everywhere else.</summary>
     public List<FaqVariant> Variants { get; set; } = [];
 
+    /// <summary>A copy to change without touching what other readers hold.</summary>
+    public FaqEntry Copy()
+    {
+        var copy = (FaqEntry)MemberwiseClone();
+        copy.Similar = [.. Similar];
+        copy.Variants = Variants.Select(v => v.Copy()).ToList();
+        return copy;
+    }
+
     /// <summary>The question followed by every similar phrasing.</summary>
     public IEnumerable<string> Phrasings => Similar.Prepend(Question).Where(p => !string.IsNullOrWhiteSpace(p));
 

@@ -4,7 +4,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommunityBot.Faq;
 
-/// <summary>The FAQ knowledge base in LiteDB (collection <c>faq</c>, the entry's id as <c>_id</c>).</summary>
+/// <summary>
+/// The FAQ knowledge base in LiteDB (collection <c>faq</c>, the entry's id as <c>_id</c>). Every answered question reads
+/// its entry (<see cref="Find"/>), so the entries are also held in memory (<see cref="CommittedSnapshot{T}"/>) and dropped
+/// after each write; one process owns the store, so writes made here are the only ones.
+/// </summary>
 public sealed class FaqStore
 {
     public const string CollectionName = "faq";
@@ -14,12 +18,14 @@ public sealed class FaqStore
     private readonly ILiteDatabase _database;
     private readonly ILiteCollection<BsonDocument> _faq;
     private readonly Lock _writeLock = new();
+    private readonly CommittedSnapshot<Dictionary<string, FaqEntry>> _entries;
 
     public FaqStore(ILiteDatabase database, ILogger<FaqStore>? logger = null)
     {
         _database = database;
         _faq = LiteDbCollections.Open(database, CollectionName);
         LiteDbIndexes.Ensure(database, _faq, logger ?? NullLogger<FaqStore>.Instance, ("Enabled", "$.Enabled"));
+        _entries = new(() => CommittedSnapshot.ById(_faq.FindAll().Select(ToEntry), e => e.Id));
     }
 
     public int Count() => _faq.Count();
@@ -28,10 +34,15 @@ public sealed class FaqStore
 
     public IReadOnlyList<FaqEntry> Enabled() => _faq.Find(Query.EQ(nameof(FaqEntry.Enabled), true)).Select(ToEntry).ToList();
 
-    public FaqEntry? Find(string id) => _faq.FindById(id) is { } doc ? ToEntry(doc) : null;
+    /// <summary>The entry, as a copy the caller may change.</summary>
+    public FaqEntry? Find(string id) => _entries.Get().GetValueOrDefault(id)?.Copy();
 
     /// <summary>Inserts or replaces one entry by id.</summary>
-    public void Upsert(FaqEntry entry) => _faq.Upsert(ToDocument(entry));
+    public void Upsert(FaqEntry entry)
+    {
+        _faq.Upsert(ToDocument(entry));
+        _entries.Invalidate();
+    }
 
     /// <summary>Inserts or replaces the entries by id, all or none.</summary>
     public void Upsert(IReadOnlyCollection<FaqEntry> entries)
@@ -69,6 +80,8 @@ public sealed class FaqStore
             _database.Rollback();
             throw;
         }
+
+        _entries.Invalidate();
     }
 
     private static FaqEntry ToEntry(BsonDocument doc) => Mapper.ToObject<FaqEntry>(doc);

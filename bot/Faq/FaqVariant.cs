@@ -25,6 +25,8 @@ public sealed class FaqVariant
 
     [BsonIgnore]
     public bool IsResolved => ScopeId.Length > 0;
+
+    public FaqVariant Copy() => (FaqVariant)MemberwiseClone();
 }
 
 /// <summary>What a <see cref="FaqVariant"/> is scoped to.</summary>

@@ -51,13 +51,16 @@ public sealed partial class LiteDbWriter : IDisposable
         return work.Completion.Task;
     }
 
+    /// <summary>Whether the caller is inside a write (on the writer thread, where reads see the write's own changes).</summary>
+    public bool OnWriterThread => Thread.CurrentThread == _thread;
+
     /// <summary>
     /// Runs <paramref name="action"/> once the write that calls this is committed (before its caller's task completes),
     /// and never if it is rolled back. Outside a write (no transaction on the writer thread) it runs at once.
     /// </summary>
     public void AfterCommit(Action action)
     {
-        if (Thread.CurrentThread == _thread)
+        if (OnWriterThread)
         {
             _afterCommit.Add(action);
         }

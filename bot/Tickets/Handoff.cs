@@ -30,37 +30,63 @@ public sealed class Handoff
     public DateTime? ResidentWaitingSince { get; set; }
     /// <summary>The next level was told that nobody answered (once per wait).</summary>
     public bool Escalated { get; set; }
+
+    /// <summary>A copy to change without touching what other readers hold (every field is a value or a string).</summary>
+    public Handoff Copy() => (Handoff)MemberwiseClone();
 }
 
-/// <summary>The live take-overs, by resident thread and by worker chat.</summary>
+/// <summary>
+/// The live take-overs, by resident thread and by worker chat. Every resident's turn asks whether their thread is taken
+/// over, so the take-overs (few at any time) are also held in memory (<see cref="CommittedSnapshot{T}"/>) and read from
+/// there outside a write; each caller gets its own copy to change and <see cref="Put"/>.
+/// </summary>
 public sealed class HandoffStore
 {
     private readonly ILiteCollection<Handoff> _handoffs;
+    private readonly LiteDbWriter _writer;
+    private readonly CommittedSnapshot<Dictionary<string, Handoff>> _live;
 
-    public HandoffStore(ILiteDatabase database, ILogger<HandoffStore>? logger = null)
+    public HandoffStore(ILiteDatabase database, LiteDbWriter writer, ILogger<HandoffStore>? logger = null)
     {
+        _writer = writer;
         _handoffs = LiteDbCollections.Open<Handoff>(database, "handoffs");
         LiteDbIndexes.Ensure(database, _handoffs, logger ?? NullLogger<HandoffStore>.Instance,
             ("WorkerKey", "$.WorkerKey"),
             ("TicketNumber", "$.TicketNumber"));
+        _live = new(() => CommittedSnapshot.ById(_handoffs.FindAll(), h => h.ResidentKey));
     }
 
-    public Handoff? ForResident(string residentKey) => _handoffs.FindById(residentKey);
+    public Handoff? ForResident(string residentKey) => _writer.OnWriterThread
+        ? _handoffs.FindById(residentKey)
+        : _live.Get().GetValueOrDefault(residentKey)?.Copy();
 
     /// <summary>The worker's most recently active take-over from this chat, if any.</summary>
     public Handoff? ForWorker(string workerKey) =>
-        _handoffs.Find(h => h.WorkerKey == workerKey).OrderByDescending(h => h.LastActivityAt).FirstOrDefault();
+        Where(h => h.WorkerKey == workerKey).OrderByDescending(h => h.LastActivityAt).FirstOrDefault();
 
-    /// <summary>Every live take-over by the worker (from any chat or the console); there are few, so this reads them all.</summary>
-    public IReadOnlyList<Handoff> ForWorkerId(string workerId) => _handoffs.Find(h => h.WorkerId == workerId).ToList();
+    /// <summary>Every live take-over by the worker (from any chat or the console).</summary>
+    public IReadOnlyList<Handoff> ForWorkerId(string workerId) => Where(h => h.WorkerId == workerId);
 
-    public IReadOnlyList<Handoff> ForTicket(string ticketNumber) => _handoffs.Find(h => h.TicketNumber == ticketNumber).ToList();
+    public IReadOnlyList<Handoff> ForTicket(string ticketNumber) => Where(h => h.TicketNumber == ticketNumber);
 
-    public IReadOnlyList<Handoff> All() => _handoffs.FindAll().ToList();
+    public IReadOnlyList<Handoff> All() => Where(_ => true);
 
     /// <summary>Stores the take-over; call inside a <see cref="LiteDbWriter"/> write.</summary>
-    public void Put(Handoff handoff) => _handoffs.Upsert(handoff);
+    public void Put(Handoff handoff)
+    {
+        _handoffs.Upsert(handoff);
+        _writer.AfterCommit(_live.Invalidate);
+    }
 
     /// <summary>Removes the take-over; call inside a <see cref="LiteDbWriter"/> write.</summary>
-    public bool Remove(string residentKey) => _handoffs.Delete(residentKey);
+    public bool Remove(string residentKey)
+    {
+        var removed = _handoffs.Delete(residentKey);
+        _writer.AfterCommit(_live.Invalidate);
+        return removed;
+    }
+
+    private List<Handoff> Where(Func<Handoff, bool> predicate) => _writer.OnWriterThread
+        ? _handoffs.FindAll().Where(predicate).ToList()
+        : _live.Get().Values.Where(predicate).Select(h => h.Copy()).ToList();
 }

@@ -89,7 +89,7 @@ public sealed class GroupRegistryTests : IDisposable
         var conversation = new ConversationReference { Channel = "test", ConversationId = "g", IsGroup = true };
         _bot.Groups.Record(conversation, _bot.Time.GetUtcNow());
 
-        var restarted = new GroupRegistry(_bot.Database);
+        var restarted = new GroupRegistry(_bot.Database, _bot.Writer);
 
         Assert.False(restarted.ShouldRecord(conversation, _bot.Time.GetUtcNow().AddMinutes(30)));
         Assert.True(restarted.ShouldRecord(conversation, _bot.Time.GetUtcNow().AddMinutes(61)));
@@ -161,7 +161,7 @@ public sealed class GroupRegistryTests : IDisposable
     }
 
     private GroupRegistry Bounded(int maxGroups) =>
-        new(_bot.Database, Microsoft.Extensions.Options.Options.Create(new GroupRegistryOptions { MaxGroups = maxGroups }));
+        new(_bot.Database, _bot.Writer, Microsoft.Extensions.Options.Options.Create(new GroupRegistryOptions { MaxGroups = maxGroups }));
 
     private static ConversationReference Group(string id) => new() { Channel = "test", ConversationId = id, IsGroup = true };
 }

@@ -243,7 +243,7 @@ public sealed class EscalationLadderTests
         new TicketStore(bot.Database, bot.Writer),
         bot.Directory,
         bot.Outbox, // one outbox per process: the dispatcher that carries on is told of what it commits
-        new HandoffStore(bot.Database),
+        new HandoffStore(bot.Database, bot.Writer),
         bot.Writer,
         bot.Directory,
         bot.ProactiveTurns,

@@ -42,7 +42,7 @@ public sealed class BotHarness : IDisposable
         Writer = new LiteDbWriter(Database, NullLogger<LiteDbWriter>.Instance);
         Faq = new FaqStore(Database);
         Faq.ReplaceAll((knowledgeBase ?? DemoKnowledgeBase.Entries).ToList());
-        Groups = new GroupRegistry(Database);
+        Groups = new GroupRegistry(Database, Writer);
         Understanding = classifier is null
             ? FaqTestFactory.CreateUnderstanding(Faq)
             : new FaqUnderstanding(new FaqMatcher(new FaqMatchingOptions(), Faq.Enabled()), Faq, classifier);
@@ -51,7 +51,7 @@ public sealed class BotHarness : IDisposable
         Misses = new MissStore(Database, Writer);
         Outbox = new Outbox(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
         Tickets = new TicketStore(Database, Writer);
-        Handoffs = new HandoffStore(Database);
+        Handoffs = new HandoffStore(Database, Writer);
         Clock = new TicketClock(new HolidayStore(Database), new TicketTimerStore(Database), MsOptions.Create(new ClockOptions()));
         ProactiveTurns = new ProactiveTurnStore(Database, Writer, Time, MsOptions.Create(new OutboxOptions()));
         var mediaOptions = MsOptions.Create(new MediaOptions { PublicBaseUrl = PublicBaseUrl });
