@@ -40,10 +40,11 @@ public sealed partial class ConversationCleanupService(
         LogSwept(ids, idle, submissions, failed);
     }
 
-    protected override Task RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    protected override async Task RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         Sweep(now);
-        return Task.CompletedTask;
+        // The dedupe filter is built at start and rebuilt without the ids just forgotten.
+        await processed.RebuildFilterAsync().ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Forgot {Ids} old message ids, {States} expired dialog states and {Submissions} old submissions; purged {Failed} failed outbox messages and proactive turns")]

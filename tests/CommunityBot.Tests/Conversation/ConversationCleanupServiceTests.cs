@@ -99,7 +99,7 @@ public sealed class ConversationCleanupServiceTests : IDisposable
     }
 
     private ConversationCleanupService Cleanup(TicketOptions options, OutboxOptions? outboxOptions = null, LiteDbStorage? storage = null) => new(
-        new ProcessedMessageLog(_database),
+        new ProcessedMessageLog(_database, _writer),
         storage ?? new LiteDbStorage(_database, _writer, new FakeTimeProvider(Now)),
         _tickets,
         new Outbox(_database, _writer, new FakeTimeProvider(Now), MsOptions.Create(outboxOptions ?? new OutboxOptions())),

@@ -165,7 +165,7 @@ public sealed class TurnMiddlewareTests : IDisposable
     }
 
     private TurnPipeline CreatePipeline(IBot bot) => new(
-        bot, _states, _storage, new ProcessedMessageLog(_database), _outbox, new GroupRegistry(_database, _writer), _writer, _time,
+        bot, _states, _storage, new ProcessedMessageLog(_database, _writer), _outbox, new GroupRegistry(_database, _writer), _writer, _time,
         MsOptions.Create(new TurnOptions()));
 
     private InboundMessage Message(string id, string text) => new()

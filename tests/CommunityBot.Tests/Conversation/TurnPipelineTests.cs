@@ -187,7 +187,7 @@ public sealed class TurnPipelineTests : IDisposable
     }
 
     private TurnPipeline CreatePipeline(IBot bot, TurnOptions? options = null) => new(
-        bot, _states, _storage, new ProcessedMessageLog(_database), _outbox, new GroupRegistry(_database, _writer), _writer, _time,
+        bot, _states, _storage, new ProcessedMessageLog(_database, _writer), _outbox, new GroupRegistry(_database, _writer), _writer, _time,
         MsOptions.Create(options ?? new TurnOptions()));
 
     private InboundMessage Message(string id, string text) => new()

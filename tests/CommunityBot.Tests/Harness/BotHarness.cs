@@ -84,9 +84,9 @@ public sealed class BotHarness : IDisposable
             MsOptions.Create(new RouterOptions { Name = BotName }));
         Dispatcher = new OutboxDispatcher(Outbox, [Channel], MsOptions.Create(new OutboxOptions()), Time, NullLogger<OutboxDispatcher>.Instance);
         Pipeline = new TurnPipeline(
-            wrapBot?.Invoke(router) ?? router, States, Storage, new ProcessedMessageLog(Database), Outbox, Groups, Writer, Time,
+            wrapBot?.Invoke(router) ?? router, States, Storage, new ProcessedMessageLog(Database, Writer), Outbox, Groups, Writer, Time,
             MsOptions.Create(new TurnOptions()), desk: desk);
-        ProactiveRunner = new ProactiveTurnRunner(ProactiveTurns, Pipeline, new ProcessedMessageLog(Database), Time, NullLogger<ProactiveTurnRunner>.Instance);
+        ProactiveRunner = new ProactiveTurnRunner(ProactiveTurns, Pipeline, new ProcessedMessageLog(Database, Writer), Time, NullLogger<ProactiveTurnRunner>.Instance);
     }
 
     public LiteDatabase Database { get; }
@@ -173,7 +173,7 @@ public sealed class BotHarness : IDisposable
 
     /// <summary>The hourly cleanup over this bot's stores (default settings); call <c>Sweep</c> to run a round.</summary>
     public ConversationCleanupService Cleanup(TicketOptions? ticketOptions = null) => new(
-        new ProcessedMessageLog(Database), Storage, Tickets, Outbox, ProactiveTurns, Time, MsOptions.Create(new TurnOptions()), MsOptions.Create(_dialogOptions),
+        new ProcessedMessageLog(Database, Writer), Storage, Tickets, Outbox, ProactiveTurns, Time, MsOptions.Create(new TurnOptions()), MsOptions.Create(_dialogOptions),
         MsOptions.Create(ticketOptions ?? new TicketOptions()), MsOptions.Create(new OutboxOptions()), NullLogger<ConversationCleanupService>.Instance);
 
     /// <summary>What the bot sent to <paramref name="conversationId"/> and no test has read yet.</summary>
