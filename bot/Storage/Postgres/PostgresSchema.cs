@@ -31,5 +31,58 @@ public static class PostgresSchema
                 processed_at timestamptz NOT NULL
             );
             """),
+        // Tickets (LiteDB's tickets, ticket_submissions and counters). The ticket is one json document (json, not jsonb:
+        // jsonb refuses \u0000, which a resident's text may hold, and nothing queries inside the document); the columns
+        // beside it are what the queries filter and sort on, written from the document by PostgresTicketStore in the same
+        // statement. queue_due is the deadline that counts now for a ticket in its assignee's queue (待签收: signing, 处理中
+        // and 重办: closing) and null otherwise, so the queue is one partial index read in order. Every "newest first" list
+        // ends its index with number, the order of tickets created in the same instant. ticket_reporters has one row per
+        // reporter and supporter, so "我的工单" reads one resident's tickets newest first from its primary key, however many
+        // tickets there are. A submission row is claimed before the ticket's number is taken and names the ticket in the
+        // same transaction. ticket_counters holds the last number of each local day: the row is taken with the ticket's
+        // insert, so numbers are gap-free and one day's creates on every instance wait for each other's commit.
+        new(3, "tickets, ticket_reporters, ticket_submissions and ticket_counters", """
+            CREATE TABLE tickets (
+                number text COLLATE "C" PRIMARY KEY,
+                doc json NOT NULL,
+                status text COLLATE "C" NOT NULL,
+                category text COLLATE "C" NOT NULL,
+                grid_id text COLLATE "C",
+                assignee_id text COLLATE "C" NOT NULL,
+                co_handlers text[] COLLATE "C" NOT NULL,
+                level_now text COLLATE "C" NOT NULL,
+                created_at timestamptz NOT NULL,
+                queue_due timestamptz
+            );
+            CREATE INDEX tickets_queue ON tickets (assignee_id, queue_due, number) WHERE queue_due IS NOT NULL;
+            CREATE INDEX tickets_open ON tickets (created_at, number) WHERE status IN ('Pending', 'InProgress', 'Reopened', 'Returned');
+            CREATE INDEX tickets_created ON tickets (created_at, number);
+            CREATE INDEX tickets_status_created ON tickets (status, created_at, number);
+            CREATE INDEX tickets_category_created ON tickets (category, created_at, number);
+            CREATE INDEX tickets_level_created ON tickets (level_now, created_at, number);
+            CREATE INDEX tickets_grid_created ON tickets (grid_id, created_at, number);
+            CREATE INDEX tickets_assignee_created ON tickets (assignee_id, created_at, number);
+            CREATE INDEX tickets_co_handlers ON tickets USING gin (co_handlers);
+
+            CREATE TABLE ticket_reporters (
+                reporter_key text COLLATE "C" NOT NULL,
+                created_at timestamptz NOT NULL,
+                number text COLLATE "C" NOT NULL REFERENCES tickets (number),
+                PRIMARY KEY (reporter_key, created_at, number)
+            );
+            CREATE INDEX ticket_reporters_number ON ticket_reporters (number);
+
+            CREATE TABLE ticket_submissions (
+                key text COLLATE "C" PRIMARY KEY,
+                ticket text COLLATE "C",
+                at timestamptz NOT NULL
+            );
+            CREATE INDEX ticket_submissions_at ON ticket_submissions (at);
+
+            CREATE TABLE ticket_counters (
+                day date PRIMARY KEY,
+                last integer NOT NULL
+            );
+            """),
     ];
 }

@@ -22,6 +22,10 @@ public sealed class PostgresSchemaMigratorTests(PostgresDatabase server) : IClas
         Assert.Equal(Enumerable.Range(1, PostgresSchema.CurrentVersion), await VersionsAsync(source));
         Assert.True(await ExistsAsync(source, "bot_state"));
         Assert.True(await ExistsAsync(source, "processed_messages"));
+        foreach (var table in new[] { "tickets", "ticket_reporters", "ticket_submissions", "ticket_counters" })
+        {
+            Assert.True(await ExistsAsync(source, table), table);
+        }
     }
 
     [PostgresFact]
