@@ -5,11 +5,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommunityBot.Tests.Tickets;
 
-public sealed class TicketStoreTests : IDisposable
+/// <summary>The ticket store contract (<see cref="TicketStoreContractTests"/>) on LiteDB's <see cref="TicketStore"/>, an in-memory LiteDB per test.</summary>
+public sealed class TicketStoreTests : TicketStoreContractTests
 {
-    private static readonly DateTime T0 = new(2026, 11, 23, 1, 0, 0, DateTimeKind.Utc);
-    private static readonly DateTimeOffset LocalNow = new(2026, 11, 23, 9, 0, 0, TimeSpan.FromHours(8));
-
     private readonly LiteDatabase _database = new(new MemoryStream());
     private readonly LiteDbWriter _writer;
     private readonly TicketStore _store;
@@ -20,114 +18,36 @@ public sealed class TicketStoreTests : IDisposable
         _store = new TicketStore(_database, _writer);
     }
 
-    public void Dispose()
+    public override Task DisposeAsync()
     {
         _writer.Dispose();
         _database.Dispose();
+        return Task.CompletedTask;
     }
 
-    [Fact]
-    public async Task QueueOf_MixedStatuses_ReturnsOnlyPendingInProgressAndReopened()
-    {
-        foreach (var status in Enum.GetValues<TicketStatus>())
-        {
-            await CreateAsync("w1", status, signBy: T0.AddHours(1), closeBy: T0.AddDays(3), description: status.ToString());
-        }
+    protected override Task<Ticket> CreateAsync(Ticket ticket, DateTimeOffset localNow, Action<Ticket>? alsoWrite = null) =>
+        _store.CreateAsync(ticket, localNow, alsoWrite);
 
-        var queue = _store.QueueOf("w1");
+    protected override Task<Ticket?> UpdateAsync(string number, Func<Ticket, bool> change, Action<Ticket>? alsoWrite = null) =>
+        _store.UpdateAsync(number, change, alsoWrite);
 
-        Assert.Equal(
-            ["InProgress", "Pending", "Reopened"],
-            queue.Select(t => t.Description).Order(StringComparer.Ordinal));
-    }
+    protected override Task<Ticket?> FindAsync(string number) => Task.FromResult(_store.Find(number));
 
-    [Fact]
-    public async Task QueueOf_PendingAndSigned_OrdersBySigningThenClosingDeadline()
-    {
-        await CreateAsync("w1", TicketStatus.InProgress, signBy: T0, closeBy: T0.AddHours(30), description: "closes in 30h");
-        await CreateAsync("w1", TicketStatus.Pending, signBy: T0.AddHours(2), closeBy: T0.AddHours(2), description: "sign in 2h");
-        await CreateAsync("w1", TicketStatus.Reopened, signBy: T0, closeBy: T0.AddHours(5), description: "closes in 5h");
-        await CreateAsync("w1", TicketStatus.Pending, signBy: T0.AddHours(10), closeBy: T0.AddHours(1), description: "sign in 10h");
+    protected override Task<IReadOnlyList<Ticket>> AllAsync() => Task.FromResult(_store.All());
 
-        var queue = _store.QueueOf("w1");
+    protected override Task<IReadOnlyList<Ticket>> ReportedByAsync(string reporterKey, int limit = 20) =>
+        Task.FromResult(_store.ReportedBy(reporterKey, limit));
 
-        Assert.Equal(["sign in 2h", "closes in 5h", "sign in 10h", "closes in 30h"], queue.Select(t => t.Description));
-    }
+    protected override Task<IReadOnlyList<Ticket>> QueueOfAsync(string workerId, int limit = 50) => Task.FromResult(_store.QueueOf(workerId, limit));
 
-    [Fact]
-    public async Task QueueOf_MoreThanLimit_ReturnsTheMostUrgentUpToLimit()
-    {
-        for (var i = 10; i > 0; i--)
-        {
-            await CreateAsync("w1", TicketStatus.Pending, signBy: T0.AddHours(i), closeBy: T0.AddDays(3), description: $"{i}");
-        }
+    protected override Task<IReadOnlyList<Ticket>> CreatedBetweenAsync(DateTime fromUtc, DateTime toUtc, int take = int.MaxValue) =>
+        Task.FromResult<IReadOnlyList<Ticket>>(_store.CreatedBetween(fromUtc, toUtc).Take(take).ToList());
 
-        var queue = _store.QueueOf("w1", limit: 3);
+    protected override Task<IReadOnlyList<Ticket>> SearchAsync(TicketFilter filter) => Task.FromResult(_store.Search(filter));
 
-        Assert.Equal(["1", "2", "3"], queue.Select(t => t.Description));
-    }
+    protected override Task<IReadOnlyList<Ticket>> OpenSinceAsync(DateTime since) => Task.FromResult(_store.OpenSince(since));
 
-    [Fact]
-    public async Task QueueOf_OtherWorkersTickets_AreExcluded()
-    {
-        // w1 is a prefix of w10, and W1 differs only in case: LiteDB's default collation ignores case.
-        await CreateAsync("w1", TicketStatus.Pending, signBy: T0.AddHours(3), closeBy: T0.AddDays(3), description: "mine");
-        await CreateAsync("w10", TicketStatus.Pending, signBy: T0.AddHours(1), closeBy: T0.AddDays(3), description: "w10");
-        await CreateAsync("W1", TicketStatus.Pending, signBy: T0.AddHours(2), closeBy: T0.AddDays(3), description: "W1");
-        await CreateAsync("w2", TicketStatus.InProgress, signBy: T0, closeBy: T0.AddHours(1), description: "w2");
+    protected override Task<string?> TicketOfSubmissionAsync(string submissionKey) => Task.FromResult(_store.TicketOfSubmission(submissionKey));
 
-        Assert.Equal(["mine"], _store.QueueOf("w1").Select(t => t.Description));
-        Assert.Empty(_store.QueueOf("w3"));
-    }
-
-    [Fact]
-    public async Task QueueOf_TicketClosedAfterwards_LeavesTheQueue()
-    {
-        var ticket = await CreateAsync("w1", TicketStatus.Pending, signBy: T0.AddHours(1), closeBy: T0.AddDays(3), description: "lamp");
-
-        await _store.UpdateAsync(ticket.Number, t =>
-        {
-            t.Status = TicketStatus.Resolved;
-            return true;
-        });
-
-        Assert.Empty(_store.QueueOf("w1"));
-    }
-
-    [Fact]
-    public async Task ReportedBy_ReporterAndSupporter_NewestFirstAndOnlyTheirOwn()
-    {
-        await CreateAsync("w1", TicketStatus.Closed, T0, T0, "old", createdAt: T0.AddDays(-30), reporters: ["local|alice"]);
-        await CreateAsync("w1", TicketStatus.Pending, T0, T0, "joined", createdAt: T0.AddDays(-1), reporters: ["local|bob", "local|alice"]);
-        await CreateAsync("w1", TicketStatus.Pending, T0, T0, "new", createdAt: T0, reporters: ["local|alice"]);
-        await CreateAsync("w1", TicketStatus.Pending, T0, T0, "bob's", createdAt: T0.AddHours(1), reporters: ["local|bob"]);
-        await CreateAsync("w1", TicketStatus.Pending, T0, T0, "alice2", createdAt: T0.AddHours(2), reporters: ["local|alice2"]);
-        await CreateAsync("w1", TicketStatus.Pending, T0, T0, "Alice", createdAt: T0.AddHours(3), reporters: ["local|Alice"]);
-
-        Assert.Equal(["new", "joined", "old"], _store.ReportedBy("local|alice").Select(t => t.Description));
-        Assert.Equal(["new", "joined"], _store.ReportedBy("local|alice", limit: 2).Select(t => t.Description));
-        Assert.Empty(_store.ReportedBy("local|carol"));
-    }
-
-    private Task<Ticket> CreateAsync(
-        string assignee,
-        TicketStatus status,
-        DateTime signBy,
-        DateTime closeBy,
-        string description,
-        DateTime? createdAt = null,
-        IReadOnlyList<string>? reporters = null) =>
-        _store.CreateAsync(
-            new Ticket
-            {
-                Category = "市政管养",
-                Description = description,
-                AssigneeId = assignee,
-                Status = status,
-                CreatedAt = createdAt ?? T0,
-                SignBy = signBy,
-                CloseBy = closeBy,
-                ReporterKeys = [.. reporters ?? ["local|alice"]],
-            },
-            LocalNow);
+    protected override Task<int> DeleteSubmissionsBeforeAsync(DateTime cutoffUtc) => Task.FromResult(_store.DeleteSubmissionsBefore(cutoffUtc));
 }
