@@ -8,7 +8,7 @@ namespace CommunityBot.Tests.Storage.Postgres;
 /// <summary>
 /// Several instances on one database, each with its own <see cref="NpgsqlDataSource"/> (its own connections): what the
 /// database itself guarantees between them. Where two must meet, the test waits until PostgreSQL reports one session
-/// blocked by the other (<c>pg_blocking_pids</c>), so the overlap is certain rather than timed.
+/// blocked by the other (<see cref="PostgresBlocking"/>), so the overlap is certain rather than timed.
 /// </summary>
 public sealed class PostgresCrossInstanceTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
@@ -238,16 +238,6 @@ public sealed class PostgresCrossInstanceTests(PostgresDatabase database) : ICla
     private async Task<string?> TextAsync(string key) =>
         (string?)((StoredItem)(await NewInstance().Storage.ReadAsync([key], _guard.Token))[key])["Text"];
 
-    // Returns once PostgreSQL reports session `waiter` blocked by session `holder`; fails if `work` ends first instead.
-    private async Task WaitUntilBlockedAsync(int waiter, int holder, Task work)
-    {
-        await using var command = _observer.CreateCommand("SELECT @holder = ANY(pg_blocking_pids(@waiter))");
-        command.Parameters.AddWithValue("holder", holder);
-        command.Parameters.AddWithValue("waiter", waiter);
-        while (!work.IsCompleted && !(bool)(await command.ExecuteScalarAsync(_guard.Token))!)
-        {
-        }
-
-        Assert.False(work.IsCompleted, "the second instance did not wait for the first");
-    }
+    private Task WaitUntilBlockedAsync(int waiter, int holder, Task work) =>
+        PostgresBlocking.WaitUntilBlockedAsync(_observer, waiter, holder, work, _guard.Token);
 }
