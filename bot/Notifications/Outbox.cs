@@ -1,9 +1,6 @@
-using System.Text.Json;
 using CommunityBot.Dialogs.Conversation;
-using CommunityBot.Dialogs.Engine;
 using CommunityBot.Storage;
 using LiteDB;
-using JsonSerializer = System.Text.Json.JsonSerializer;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Notifications;
@@ -36,19 +33,7 @@ public sealed class Outbox : ITurnSender
     }
 
     /// <summary>Builds (does not store) an outbox entry, so the pipeline can write it in its own transaction.</summary>
-    public OutboxMessage Create(ConversationReference to, OutboundMessage message)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        return new OutboxMessage
-        {
-            Channel = to.Channel,
-            ConversationKey = $"{to.Channel}/{to.ConversationId}",
-            To = JsonSerializer.Serialize(to, DialogJson.Options),
-            Message = JsonSerializer.Serialize(message, DialogJson.Options),
-            CreatedAt = now,
-            DueAt = now,
-        };
-    }
+    public OutboxMessage Create(ConversationReference to, OutboundMessage message) => OutboxMessage.For(to, message, _time.GetUtcNow().UtcDateTime);
 
     /// <summary>
     /// Stores entries built by <see cref="Create"/>, inside the caller's write (no wake-up; call <see cref="Wake"/> after
@@ -143,7 +128,7 @@ public sealed class Outbox : ITurnSender
     }
 
     /// <summary>Removes delivered messages in one write (the writer commits many conversations' deletes together).</summary>
-    internal Task MarkDeliveredAsync(IReadOnlyCollection<ObjectId> delivered) => _writer.WriteAsync(_ =>
+    public Task MarkDeliveredAsync(IReadOnlyCollection<ObjectId> delivered) => _writer.WriteAsync(_ =>
     {
         foreach (var id in delivered)
         {
@@ -152,7 +137,7 @@ public sealed class Outbox : ITurnSender
     });
 
     /// <summary>Counts a failed attempt: retried later with backoff, or failed once <see cref="OutboxOptions.MaxAttempts"/> are used.</summary>
-    internal Task MarkFailedAttemptAsync(OutboxMessage message, string error)
+    public Task MarkFailedAttemptAsync(OutboxMessage message, string error)
     {
         message.Attempts++;
         message.LastError = error;
@@ -163,17 +148,14 @@ public sealed class Outbox : ITurnSender
         }
         else
         {
-            var delay = TimeSpan.FromTicks(Math.Min(
-                _options.FirstRetryDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20)),
-                _options.MaxRetryDelay.Ticks));
-            message.DueAt = _time.GetUtcNow().UtcDateTime + delay;
+            message.DueAt = _time.GetUtcNow().UtcDateTime + _options.RetryDelay(message.Attempts);
         }
 
         return _writer.WriteAsync(_ => _messages.Update(message));
     }
 
     /// <summary>Fails a message that can never be delivered, at once and without counting attempts.</summary>
-    internal Task MarkUndeliverableAsync(OutboxMessage message, string error)
+    public Task MarkUndeliverableAsync(OutboxMessage message, string error)
     {
         message.LastError = error;
         message.Status = OutboxStatus.Failed;

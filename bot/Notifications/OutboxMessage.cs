@@ -1,4 +1,7 @@
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Engine;
 using LiteDB;
+using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace CommunityBot.Notifications;
 
@@ -28,6 +31,17 @@ public sealed class OutboxMessage
     public bool Bulk { get; set; }
     /// <summary>When it was given up on (<see cref="OutboxStatus.Failed"/>); purged after <see cref="OutboxOptions.FailedRetention"/>.</summary>
     public DateTime? FailedAt { get; set; }
+
+    /// <summary>A new entry for <paramref name="message"/> to <paramref name="to"/>, due at once (every outbox builds its entries here).</summary>
+    public static OutboxMessage For(ConversationReference to, OutboundMessage message, DateTime nowUtc) => new()
+    {
+        Channel = to.Channel,
+        ConversationKey = $"{to.Channel}/{to.ConversationId}",
+        To = JsonSerializer.Serialize(to, DialogJson.Options),
+        Message = JsonSerializer.Serialize(message, DialogJson.Options),
+        CreatedAt = nowUtc,
+        DueAt = nowUtc,
+    };
 }
 
 /// <summary>Where an outbox message is in its life.</summary>

@@ -18,6 +18,11 @@ public sealed class OutboxOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The wait before the next try of a message that has failed <paramref name="attempts"/> times (1 or more).</summary>
+    public TimeSpan RetryDelay(int attempts) => TimeSpan.FromTicks(Math.Min(
+        FirstRetryDelay.Ticks * (1L << Math.Clamp(attempts - 1, 0, 20)),
+        MaxRetryDelay.Ticks));
+
     /// <summary>The longest the dispatcher sleeps when nothing wakes it (a new message wakes it at once).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
