@@ -84,5 +84,35 @@ public static class PostgresSchema
                 last integer NOT NULL
             );
             """),
+        // The outbox (LiteDB's outbox), shared by every instance's dispatcher. id is the order of a conversation's entries;
+        // address and message are json (not jsonb: \u0000 again). An entry is claimed by an instance for a while
+        // (claimed_by, claimed_until: the lease), so a dead instance's claims are claimable again once their time passes.
+        // outbox_pending reads each conversation's oldest pending entry (its head) and a conversation's entries in order;
+        // outbox_leased holds only the entries in flight, which a claim checks for each conversation it considers (a head
+        // is not claimable while any entry of its conversation is leased); outbox_failed serves the console's newest failures
+        // and the purge. Columns a claim changes are indexed, so its updates are not HOT: outbox rows are short-lived anyway.
+        new(4, "outbox: messages waiting for delivery, with leases for the instance delivering them", """
+            CREATE TABLE outbox (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                conversation_key text COLLATE "C" NOT NULL,
+                channel text COLLATE "C" NOT NULL,
+                address json NOT NULL,
+                message json NOT NULL,
+                created_at timestamptz NOT NULL,
+                due_at timestamptz NOT NULL,
+                attempts integer NOT NULL,
+                status text COLLATE "C" NOT NULL,
+                bulk boolean NOT NULL,
+                broadcast_id text COLLATE "C",
+                last_error text,
+                failed_at timestamptz,
+                claimed_by text COLLATE "C",
+                claimed_until timestamptz,
+                CHECK ((claimed_by IS NULL) = (claimed_until IS NULL))
+            );
+            CREATE INDEX outbox_pending ON outbox (conversation_key, id) WHERE status = 'Pending';
+            CREATE INDEX outbox_leased ON outbox (conversation_key, claimed_until) WHERE claimed_until IS NOT NULL;
+            CREATE INDEX outbox_failed ON outbox (failed_at, id) WHERE status = 'Failed';
+            """),
     ];
 }
