@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using CommunityBot.Tickets;
 using Npgsql;
 using NpgsqlTypes;
@@ -57,12 +54,7 @@ public sealed class PostgresTicketStore(NpgsqlDataSource dataSource)
     // The statuses of TicketStatus's IsOpen, as the tickets_open index names them.
     private const string OpenStatuses = "('Pending', 'InProgress', 'Reopened', 'Returned')";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        Converters = { new JsonStringEnumConverter(), new UtcDateTimeConverter() },
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { StoredPropertiesOnly } },
-    };
+    private static readonly JsonSerializerOptions Json = PostgresDocuments.Options;
 
     /// <summary>The ticket a submission (the channel's id of the message that said 提交) opened, if it did.</summary>
     public async Task<string?> TicketOfSubmissionAsync(string submissionKey, CancellationToken cancellationToken)
@@ -369,32 +361,5 @@ public sealed class PostgresTicketStore(NpgsqlDataSource dataSource)
     private static Ticket Parse(string json) =>
         JsonSerializer.Deserialize<Ticket>(json, Json) ?? throw new InvalidOperationException("A stored ticket is null.");
 
-    // timestamptz takes UTC only; as on LiteDB, a time of another kind is read as local time.
-    private static DateTime ToUtc(DateTime value) => value.Kind == DateTimeKind.Utc ? value : value.ToUniversalTime();
-
-    // What the document keeps: the properties with a setter. The computed ones (PublicLocation, IsOpen, CurrentLevel,
-    // TicketReporter.Key …) are derived again when it is read.
-    private static void StoredPropertiesOnly(JsonTypeInfo info)
-    {
-        if (info.Kind != JsonTypeInfoKind.Object)
-        {
-            return;
-        }
-
-        for (var i = info.Properties.Count - 1; i >= 0; i--)
-        {
-            if (info.Properties[i].Set is null)
-            {
-                info.Properties.RemoveAt(i);
-            }
-        }
-    }
-
-    /// <summary>Times in the document are UTC instants, so every time reads back as UTC whatever kind it was written with.</summary>
-    private sealed class UtcDateTimeConverter : JsonConverter<DateTime>
-    {
-        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ToUtc(reader.GetDateTime());
-
-        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) => writer.WriteStringValue(ToUtc(value));
-    }
+    private static DateTime ToUtc(DateTime value) => PostgresDocuments.ToUtc(value);
 }
