@@ -114,22 +114,20 @@ public static class PostgresSchema
             CREATE INDEX outbox_leased ON outbox (conversation_key, claimed_until) WHERE claimed_until IS NOT NULL;
             CREATE INDEX outbox_failed ON outbox (failed_at, id) WHERE status = 'Failed';
             """),
+
+        // The durable timers of open tickets (LiteDB's ticket_timers), one json document per ticket (nothing queries inside
+        // it) and beside it next_at, the one column the sweep reads: due timers are a range of the partial index, which
+        // leaves out the timers with nothing pending (null). No foreign key to tickets: a timer is written in the
+        // transaction of its ticket's change, and the sweep claims a due timer only together with its ticket's row
+        // (PostgresTicketTimerStore).
+        new(5, "ticket_timers: the durable timers of open tickets, by when they are next due", """
+            CREATE TABLE ticket_timers (
+                ticket_number text COLLATE "C" PRIMARY KEY,
+                doc json NOT NULL,
+                next_at timestamptz
+            );
+            CREATE INDEX ticket_timers_due ON ticket_timers (next_at, ticket_number) WHERE next_at IS NOT NULL;
+            """),
     ];
 
-    /// <summary>
-    /// Migration 5, the ticket timers, kept out of <see cref="Migrations"/> until migration 4 (the outbox, issue 14, built on
-    /// its own branch) is in: the migrator takes only versions 1, 2, … without a gap. Appended after 4 when both are merged.
-    /// </summary>
-    // The durable timers of open tickets (LiteDB's ticket_timers), one json document per ticket (nothing queries inside it)
-    // and beside it next_at, the one column the sweep reads: due timers are a range of the partial index, which leaves out
-    // the timers with nothing pending (null). No foreign key to tickets: a timer is written in the transaction of its
-    // ticket's change, and the sweep claims a due timer only together with its ticket's row (PostgresTicketTimerStore).
-    public static PostgresMigration TicketTimers { get; } = new(5, "ticket_timers: the durable timers of open tickets, by when they are next due", """
-        CREATE TABLE ticket_timers (
-            ticket_number text COLLATE "C" PRIMARY KEY,
-            doc json NOT NULL,
-            next_at timestamptz
-        );
-        CREATE INDEX ticket_timers_due ON ticket_timers (next_at, ticket_number) WHERE next_at IS NOT NULL;
-        """);
 }

@@ -7,7 +7,7 @@ namespace CommunityBot.Tests.Storage.Postgres;
 
 /// <summary>
 /// The ticket timer store contract (<see cref="TicketTimerStoreContractTests"/>) on <see cref="PostgresTicketTimerStore"/>:
-/// the class's throw-away database at migration 5 (<see cref="PostgresTimerSchema"/>), emptied before each test; each write
+/// the class's throw-away database (migrated by the fixture), emptied before each test; each write
 /// commits in a transaction of its own, a find reads in one.
 /// </summary>
 [PostgresTests]
@@ -20,7 +20,6 @@ public sealed class PostgresTicketTimerStoreTests(PostgresDatabase database) : T
     {
         _source = database.NewDataSource();
         _timers = new PostgresTicketTimerStore(_source);
-        await PostgresTimerSchema.MigrateAsync(_source);
         await using var command = _source.CreateCommand("TRUNCATE ticket_timers");
         await command.ExecuteNonQueryAsync();
     }

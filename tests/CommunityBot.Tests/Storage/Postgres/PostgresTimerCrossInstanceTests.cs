@@ -30,7 +30,6 @@ public sealed class PostgresTimerCrossInstanceTests(PostgresDatabase database) :
         }
 
         _observer = database.NewDataSource();
-        await PostgresTimerSchema.MigrateAsync(_observer);
         await using var command = _observer.CreateCommand("TRUNCATE ticket_timers, tickets, ticket_reporters, ticket_submissions, ticket_counters");
         await command.ExecuteNonQueryAsync();
     }
