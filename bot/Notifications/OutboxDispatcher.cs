@@ -1,8 +1,4 @@
-using System.Text.Json;
 using CommunityBot.Channels;
-using CommunityBot.Dialogs.Conversation;
-using CommunityBot.Dialogs.Engine;
-using JsonSerializer = System.Text.Json.JsonSerializer;
 using Microsoft.Extensions.Options;
 
 namespace CommunityBot.Notifications;
@@ -33,13 +29,7 @@ public sealed partial class OutboxDispatcher(
     DeliveryMonitor? monitor = null,
     Metrics.BotMetrics? metrics = null)
 {
-    // A 429 without Retry-After: exponential backoff with jitter from this, per conversation (not a failed attempt).
-    private static readonly TimeSpan ThrottleBaseDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ThrottleMaxDelay = TimeSpan.FromMinutes(1);
-    // "Retry-After: 0" still waits a moment, so a channel that keeps saying it cannot spin the dispatcher.
-    private static readonly TimeSpan MinRetryLater = TimeSpan.FromMilliseconds(100);
-
-    private readonly IChannelClient[] _clients = clients.ToArray();
+    private readonly ChannelSender _sender = new(clients, options.Value, time, logger, monitor, metrics);
     private readonly OutboxOptions _options = options.Value;
     private readonly ChannelPacer _pacer = new(time, options.Value);
 
@@ -303,7 +293,7 @@ public sealed partial class OutboxDispatcher(
             }
 
             var batch = new List<OutboxMessage> { first };
-            if (!first.Bulk && Array.Find(_clients, c => c.Handles(first.Channel)) is IBatchingChannelClient)
+            if (!first.Bulk && _sender.Batches(first.Channel))
             {
                 for (var i = 1; i < conversation.Entries.Count; i++)
                 {
@@ -324,71 +314,25 @@ public sealed partial class OutboxDispatcher(
     private async Task<Outcome> DeliverAsync(Conversation conversation, List<OutboxMessage> batch, CancellationToken cancellationToken)
     {
         var entry = batch[0];
-        var client = Array.Find(_clients, c => c.Handles(entry.Channel));
-        try
+        var result = await _sender.SendAsync(batch, cancellationToken);
+        switch (result.Status)
         {
-            if (client is null)
-            {
-                throw new ChannelDeliveryRejectedException($"No channel client delivers to '{entry.Channel}'.");
-            }
-
-            ConversationReference to;
-            List<OutboundMessage> messages;
-            try
-            {
-                to = JsonSerializer.Deserialize<ConversationReference>(entry.To, DialogJson.Options)!;
-                messages = batch.ConvertAll(m => JsonSerializer.Deserialize<OutboundMessage>(m.Message, DialogJson.Options)!);
-            }
-            catch (JsonException ex)
-            {
-                throw new ChannelDeliveryRejectedException("The stored address or message cannot be read.", ex);
-            }
-
-            using var timeout = new CancellationTokenSource(_options.SendTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            try
-            {
-                if (messages.Count > 1 && client is IBatchingChannelClient batching)
+            case SendStatus.RetryLater:
+                lock (_lock)
                 {
-                    await batching.SendAsync(to, messages, linked.Token);
+                    var wait = ChannelSender.RetryLaterWait(result.RetryAfter, conversation.Throttles);
+                    conversation.Throttles++;
+                    conversation.HeldUntil = Now + wait;
+                    LogRetryLater(entry.Channel, result.Scope ?? "", wait);
                 }
-                else
-                {
-                    await client.SendAsync(to, messages[0], linked.Token);
-                }
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The send took longer than {_options.SendTimeout}.");
-            }
-        }
-        catch (ChannelRetryLaterException ex)
-        {
-            lock (_lock)
-            {
-                var wait = Max(ex.RetryAfter ?? Backoff(conversation.Throttles), MinRetryLater);
-                conversation.Throttles++;
-                conversation.HeldUntil = Now + wait;
-                LogRetryLater(entry.Channel, ex.Scope, wait);
-            }
 
-            Observe(entry.Channel, DeliveryOutcome.RateLimited, 1, null);
-            return Outcome.RetryLater;
-        }
-        catch (ChannelDeliveryRejectedException ex)
-        {
-            LogUndeliverable(ex, entry.Channel);
-            Observe(entry.Channel, DeliveryOutcome.Undeliverable, 1, "rejected");
-            await outbox.MarkUndeliverableAsync(entry, ex.Message);
-            return Outcome.Failed;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogDeliveryFailed(ex, entry.Channel, entry.Attempts + 1);
-            // The kind only, never the text: an error's message can carry an address or a webhook key.
-            Observe(entry.Channel, DeliveryOutcome.Failed, 1, ex is TimeoutException ? "timeout" : ex.GetType().Name);
-            await outbox.MarkFailedAttemptAsync(entry, ex.Message);
-            return Outcome.Failed;
+                return Outcome.RetryLater;
+            case SendStatus.Rejected:
+                await outbox.MarkUndeliverableAsync(entry, result.Error ?? "");
+                return Outcome.Failed;
+            case SendStatus.Failed:
+                await outbox.MarkFailedAttemptAsync(entry, result.Error ?? "");
+                return Outcome.Failed;
         }
 
         var deliveredAt = Now; // the channel took it: the end of the answer's latency (the delete below is bookkeeping)
@@ -404,34 +348,11 @@ public sealed partial class OutboxDispatcher(
         // Right after this conversation's send: a crash now re-sends only what was in flight (at least once, never lost).
         await outbox.MarkDeliveredAsync(batch.ConvertAll(m => m.Id));
         Interlocked.Add(ref _delivered, batch.Count);
-        Observe(entry.Channel, DeliveryOutcome.Delivered, batch.Count, null);
-        if (metrics is not null)
-        {
-            foreach (var message in batch.Where(m => !m.Bulk))
-            {
-                metrics.AnswerDelivered(message.Channel, deliveredAt > message.CreatedAt ? deliveredAt - message.CreatedAt : TimeSpan.Zero);
-            }
-        }
-
+        _sender.RecordDelivered(batch, deliveredAt);
         return Outcome.Delivered;
     }
 
-    private void Observe(string channel, DeliveryOutcome outcome, int messages, string? failure)
-    {
-        monitor?.Record(channel, outcome, failure);
-        metrics?.Delivery(channel, outcome, messages);
-    }
-
-    private static TimeSpan Backoff(int throttles)
-    {
-        var backoff = ThrottleBaseDelay * Math.Pow(2, Math.Min(throttles, 10));
-        backoff += backoff * (Random.Shared.NextDouble() * 0.25);
-        return backoff > ThrottleMaxDelay ? ThrottleMaxDelay : backoff;
-    }
-
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private enum Outcome
     {
@@ -456,12 +377,6 @@ public sealed partial class OutboxDispatcher(
         /// <summary>The earliest time of its next bulk message (per-conversation pacing).</summary>
         public DateTime NextBulkAt { get; set; }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message to {Channel} is undeliverable; failed without retrying")]
-    private partial void LogUndeliverable(Exception exception, string channel);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery to {Channel} failed (attempt {Attempt})")]
-    private partial void LogDeliveryFailed(Exception exception, string channel, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Channel} asked to wait ({Scope}); the conversation retries in {Wait}")]
     private partial void LogRetryLater(string channel, string scope, TimeSpan wait);
