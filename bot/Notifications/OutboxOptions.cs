@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace CommunityBot.Notifications;
 
 /// <summary>How the outbox delivers, retries, paces bulk sends and keeps what failed.</summary>
-public sealed class OutboxOptions
+public sealed class OutboxOptions : IValidatableObject
 {
     public const string SectionName = "Outbox";
 
@@ -35,6 +35,18 @@ public sealed class OutboxOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// On PostgreSQL, how long an instance's claim on a conversation's next message lasts: another instance takes the message
+    /// over only after this, so it must outlast a send (<see cref="SendTimeout"/>) and the outcome's write, and it is how
+    /// long a dead instance's conversations wait. The instances' clocks must agree to well within it. Unset: twice
+    /// <see cref="SendTimeout"/> plus 10 s (30 s with the defaults); see <see cref="Lease"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan? ClaimLease { get; set; }
+
+    /// <summary>The claim lease in force: <see cref="ClaimLease"/>, or twice <see cref="SendTimeout"/> plus 10 s.</summary>
+    public TimeSpan Lease => ClaimLease ?? (SendTimeout * 2) + TimeSpan.FromSeconds(10);
+
     /// <summary>How long failed messages are kept for staff to see (管理台 投递失败) before the hourly cleanup purges them.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan FailedRetention { get; set; } = TimeSpan.FromDays(7);
@@ -56,4 +68,14 @@ public sealed class OutboxOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan BulkConversationInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ClaimLease is { } lease && lease < SendTimeout * 2)
+        {
+            yield return new ValidationResult(
+                $"Outbox:ClaimLease ({ClaimLease}) must be at least twice Outbox:SendTimeout ({SendTimeout}): a claim must outlast a send, or another instance sends the message again while it is still being sent.",
+                [nameof(ClaimLease), nameof(SendTimeout)]);
+        }
+    }
 }
