@@ -8,6 +8,7 @@ using CommunityBot.Bench;
 //          [--mode grievance]: residents file tickets through the web chat API (1, then --workers at once)
 //   tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]
 //   sweep  [--tickets 100000] [--batch 1000] [--runs 5]   (escalation sweep over open tickets; no server needed)
+//   tickets-pg --connection "Host=…;Database=…" [--count 1000000] [--queries 10000] [--write-seconds 10] [--month 2026-10] [--runs 5]
 //   assessment [--count 1000000] [--dir DIR (reused if it holds a store)] [--month 2026-10] [--runs 5]
 //   extraction [--messages FILE.csv] [--seconds 3]: extractor table tests per engine, first-call cost, µs per message
 //   backup [--count 100000] [--writers 8] [--dir DIR (reused if it holds a store)] [--out DIR]
@@ -18,6 +19,7 @@ return verb switch
 {
     "turns" => await TurnsAsync(options),
     "tickets" => await TicketsAsync(options),
+    "tickets-pg" => await PostgresTicketsBench.RunAsync(options),
     "sweep" => await SweepBench.RunAsync(options),
     "assessment" => AssessmentBench.Run(options),
     "extraction" => ExtractionEval.Run(options),
@@ -29,6 +31,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: CommunityBot.Bench turns --bot http://127.0.0.1:5080 [--rate 200] [--seconds 20] [--workers 32] [--pid PID]");
     Console.Error.WriteLine("       CommunityBot.Bench tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]");
+    Console.Error.WriteLine("       CommunityBot.Bench tickets-pg --connection \"Host=127.0.0.1;Database=bench\" [--count 1000000] [--queries 10000] [--write-seconds 10] [--month 2026-10] [--runs 5]");
     Console.Error.WriteLine("       CommunityBot.Bench sweep [--tickets 100000] [--batch 1000] [--runs 5]");
     Console.Error.WriteLine("       CommunityBot.Bench assessment [--count 1000000] [--dir DIR] [--month 2026-10] [--runs 5]");
     Console.Error.WriteLine("       CommunityBot.Bench extraction [--messages /work/shared/data/grievance-categories/train.csv] [--seconds 3]");

@@ -101,11 +101,14 @@ public sealed class TicketsBenchmark(int count, int queries, TimeSpan writeTime,
         Measure("console list: worker scope", calls, () => store.Search(page with { GridIds = [], HandlerIds = [WorkerId(_random.Next(Workers))] }).Count);
     }
 
-    private static string WorkerId(int i) => $"w{i:000}";
+    internal static string WorkerId(int i) => $"w{i:000}";
 
-    private static string ResidentKey(int i) => $"wecom|r{i:00000}";
+    internal static string ResidentKey(int i) => $"wecom|r{i:00000}";
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    /// <summary>When the <paramref name="i"/>-th of the filled tickets was created: the two years before today, oldest first.</summary>
+    internal DateTime CreatedAt(int i) => _start.AddSeconds((DateTime.UtcNow.Date - _start).TotalSeconds * i / count);
 
     internal void Fill(ILiteCollection<Ticket> tickets)
     {
@@ -135,7 +138,7 @@ public sealed class TicketsBenchmark(int count, int queries, TimeSpan writeTime,
     }
 
     /// <summary>A ticket as the desk would have left it: 80 % closed, the rest waiting, in progress or reopened.</summary>
-    private Ticket NewTicket(DateTime created, bool newlyFiled = false)
+    internal Ticket NewTicket(DateTime created, bool newlyFiled = false)
     {
         var worker = WorkerId(_random.Next(Workers));
         var resident = _random.Next(Residents);
@@ -209,7 +212,7 @@ public sealed class TicketsBenchmark(int count, int queries, TimeSpan writeTime,
         return ticket;
     }
 
-    private static void Measure(string name, int calls, Func<int> query)
+    internal static void Measure(string name, int calls, Func<int> query)
     {
         for (var i = 0; i < Math.Min(200, calls); i++)
         {
@@ -230,7 +233,7 @@ public sealed class TicketsBenchmark(int count, int queries, TimeSpan writeTime,
             $"{name}: {calls:N0} calls, {rows / (double)calls:F1} rows each; p50 {Percentile(latencies, 50):F2} ms, p99 {Percentile(latencies, 99):F2} ms, max {latencies[^1]:F2} ms");
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
+    internal static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
 
     private async Task MeasureCreatesAsync(TicketStore store, int writers)
     {
