@@ -50,8 +50,7 @@ public sealed record AdminSession(string Name, AdminRole Role, string? Community
         var users = context.HttpContext.RequestServices.GetRequiredService<AdminUserStore>();
         if (context.Principal?.Identity?.Name is { Length: > 0 } name
             && context.Principal.FindFirstValue(StampClaim) is { } stamp
-            && users.Find(name) is { } user
-            && string.Equals(user.SecurityStamp, stamp, StringComparison.Ordinal))
+            && users.IsSessionCurrent(name, stamp))
         {
             return;
         }

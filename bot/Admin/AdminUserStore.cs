@@ -36,6 +36,13 @@ public sealed class AdminUserStore
 
     public AdminUser? Find(string name) => _users.FindById(name);
 
+    /// <summary>
+    /// Whether a session signed in as <paramref name="name"/> with <paramref name="stamp"/> still stands: the account exists
+    /// and its security stamp is still that one.
+    /// </summary>
+    public bool IsSessionCurrent(string name, string stamp) =>
+        Find(name) is { } user && string.Equals(user.SecurityStamp, stamp, StringComparison.Ordinal);
+
     public IReadOnlyList<AdminUser> All() => _users.FindAll().OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>
@@ -189,7 +196,8 @@ public sealed class AdminUserStore
         }
     }
 
-    private static LoginOutcome CountFailure(AdminUser user, LoginFailures? failures, string address, DateTime now, AdminOptions limits)
+    /// <summary>Counts a failure from <paramref name="address"/> on <paramref name="user"/> and sets the lock it leads to (shared with <see cref="Storage.Postgres.PostgresAdminUserStore"/>).</summary>
+    internal static LoginOutcome CountFailure(AdminUser user, LoginFailures? failures, string address, DateTime now, AdminOptions limits)
     {
         if (failures is null)
         {
@@ -222,7 +230,7 @@ public sealed class AdminUserStore
     /// out or whose last failure is that old (a lock that ran out starts a new count). This also keeps the account's
     /// document small however many addresses try it.
     /// </summary>
-    private static void Forget(AdminUser user, DateTime now, TimeSpan window)
+    internal static void Forget(AdminUser user, DateTime now, TimeSpan window)
     {
         // LiteDB hands back stored times as local times; compare them as UTC like now.
         user.RecentFailures.RemoveAll(at => at.ToUniversalTime() <= now - window);

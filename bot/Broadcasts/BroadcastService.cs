@@ -25,24 +25,7 @@ public sealed partial class BroadcastService(
     /// </summary>
     public async Task<(Broadcast Broadcast, bool IsNew)> SendAsync(string author, string text, IReadOnlyList<ChatGroup> groups, string requestId)
     {
-        var now = time.GetUtcNow();
-        var broadcast = new Broadcast
-        {
-            Id = "B" + now.UtcDateTime.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture),
-            Author = author,
-            Text = text,
-            CreatedAt = now.UtcDateTime,
-            GroupKeys = groups.Select(g => g.Key).ToList(),
-            RequestId = requestId,
-        };
-        var message = new OutboundMessage { Text = text };
-        var entries = groups.Select(g =>
-        {
-            var entry = outbox.Create(GroupRegistry.ReferenceOf(g), message);
-            entry.BroadcastId = broadcast.Id;
-            entry.Bulk = true;
-            return entry;
-        }).ToList();
+        var (broadcast, entries) = Compose(author, text, groups, requestId, time.GetUtcNow(), outbox.Create);
 
         // Checked on the writer thread, so two posts of the same form at once still make one broadcast.
         var first = await writer.WriteAsync(_ =>
@@ -72,6 +55,33 @@ public sealed partial class BroadcastService(
         outbox.Wake();
         LogSent(broadcast.Id, author, groups.Count);
         return (broadcast, true);
+    }
+
+    /// <summary>
+    /// A new broadcast and its outbox entries (not stored), one bulk entry per group naming the broadcast; every store of
+    /// broadcasts builds them here.
+    /// </summary>
+    internal static (Broadcast Broadcast, List<OutboxMessage> Entries) Compose(
+        string author, string text, IReadOnlyList<ChatGroup> groups, string requestId, DateTimeOffset now, Func<ConversationReference, OutboundMessage, OutboxMessage> create)
+    {
+        var broadcast = new Broadcast
+        {
+            Id = "B" + now.UtcDateTime.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture),
+            Author = author,
+            Text = text,
+            CreatedAt = now.UtcDateTime,
+            GroupKeys = groups.Select(g => g.Key).ToList(),
+            RequestId = requestId,
+        };
+        var message = new OutboundMessage { Text = text };
+        var entries = groups.Select(g =>
+        {
+            var entry = create(GroupRegistry.ReferenceOf(g), message);
+            entry.BroadcastId = broadcast.Id;
+            entry.Bulk = true;
+            return entry;
+        }).ToList();
+        return (broadcast, entries);
     }
 
     /// <summary>The most recent broadcasts first.</summary>

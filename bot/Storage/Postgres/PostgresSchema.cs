@@ -128,6 +128,38 @@ public static class PostgresSchema
             );
             CREATE INDEX ticket_timers_due ON ticket_timers (next_at, ticket_number) WHERE next_at IS NOT NULL;
             """),
+
+        // Console accounts (LiteDB's admin_users) and broadcasts (LiteDB's broadcasts). An account is one json document with
+        // its lockout state (per-address failures, recent failures, the account lock), keyed by the name folded to lower case
+        // (LiteDB's ids ignore case): a sign-in reads it FOR UPDATE, so every instance counts failures on the same row, one
+        // after the other. admin_login_attempts holds the sign-ins admitted and still being hashed, so the ones in flight on
+        // every instance count against the lockout too; each expires, so a crashed instance's are not counted for ever.
+        // A broadcast's request_id (the confirm form's one-time id) is unique: the same form posted to two instances at once
+        // inserts one row, and only that transaction inserts its outbox entries.
+        new(6, "admin_users, admin_login_attempts and broadcasts: console accounts with their lockouts, and broadcasts by request id", """
+            CREATE TABLE admin_users (
+                name_key text COLLATE "C" PRIMARY KEY,
+                doc json NOT NULL
+            );
+
+            CREATE TABLE admin_login_attempts (
+                id uuid PRIMARY KEY,
+                name_key text COLLATE "C" NOT NULL REFERENCES admin_users (name_key) ON DELETE CASCADE,
+                address text COLLATE "C" NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            CREATE INDEX admin_login_attempts_account ON admin_login_attempts (name_key, address);
+
+            CREATE TABLE broadcasts (
+                id text COLLATE "C" PRIMARY KEY,
+                request_id text COLLATE "C" NOT NULL UNIQUE,
+                author text NOT NULL,
+                text text NOT NULL,
+                created_at timestamptz NOT NULL,
+                group_keys text[] COLLATE "C" NOT NULL
+            );
+            CREATE INDEX broadcasts_created ON broadcasts (created_at, id);
+            """),
     ];
 
 }
