@@ -160,6 +160,25 @@ public static class PostgresSchema
             );
             CREATE INDEX broadcasts_created ON broadcasts (created_at, id);
             """),
+
+        // The live take-overs (LiteDB's handoffs), one json document per resident thread beside the columns the lookups use
+        // (a worker's chat, a worker, a ticket) and the sweep's (last activity, the resident's wait, escalated). Few live at
+        // any time, so the sweep scans; the lookups by worker and ticket have their indexes as on LiteDB.
+        new(7, "handoffs: the live take-overs of residents' threads by workers", """
+            CREATE TABLE handoffs (
+                resident_key text COLLATE "C" PRIMARY KEY,
+                worker_key text COLLATE "C" NOT NULL,
+                worker_id text COLLATE "C" NOT NULL,
+                ticket_number text COLLATE "C" NOT NULL,
+                last_activity_at timestamptz NOT NULL,
+                resident_waiting_since timestamptz,
+                escalated boolean NOT NULL,
+                doc json NOT NULL
+            );
+            CREATE INDEX handoffs_worker_key ON handoffs (worker_key, last_activity_at DESC);
+            CREATE INDEX handoffs_worker_id ON handoffs (worker_id);
+            CREATE INDEX handoffs_ticket ON handoffs (ticket_number);
+            """),
     ];
 
 }
