@@ -20,7 +20,9 @@ public sealed class TicketTimerStore
     /// <summary>Numbers of the tickets whose timers are due at <paramref name="utc"/> (an index range scan).</summary>
     public IReadOnlyList<string> DueBy(DateTime utc) =>
         // Between, not LTE: in BSON order null sorts below every date, and a null NextAt means "nothing pending".
-        _timers.Find(Query.Between(nameof(TicketTimer.NextAt), DateTime.MinValue, utc)).Select(t => t.TicketNumber).ToList();
+        // Parameters, not Query.Between: LiteDB 5.0 writes Query's values into the expression's text, so every new time
+        // would be parsed and compiled again (milliseconds each) and kept in LiteDB's expression cache for good.
+        _timers.Find(BsonExpression.Create("$.NextAt BETWEEN @0 AND @1", DateTime.MinValue, utc)).Select(t => t.TicketNumber).ToList();
 
     public void Put(TicketTimer timer) => _timers.Upsert(timer);
 

@@ -15,7 +15,7 @@ namespace CommunityBot.Demo;
 /// <summary>
 /// At start, with the demo directory only (<see cref="DemoDirectory"/>): ties the demo group to 幸福里 and seeds the
 /// demo ticket history, each once (a mark in <c>conversation_marks</c>; the history also only into an empty ticket
-/// store); and, on a loopback-only server whose console has no account yet, prints a one-time sign-in link once the
+/// store, and in one write with its mark); and, on a loopback-only server whose console has no account yet, prints a one-time sign-in link once the
 /// server listens. Runs after the directory's seeder and before the escalation sweeper (Program's order), so the
 /// sweeper never sees a half-written history.
 /// </summary>
@@ -61,10 +61,19 @@ public sealed partial class DemoSeeder(
             LogGroupTied(WebChatDemo.GroupName, compound.Name);
         }
 
-        if (settings.Tickets && tickets.All().Count == 0 && await marks.MarkOnceAsync(TicketsMark, cancellationToken))
+        if (settings.Tickets && tickets.All().Count == 0)
         {
-            LogSeeding();
-            await history.SeedAsync(now, settings.Seed, cancellationToken);
+            // The mark is written in the history's own write: a start that fails part-way leaves neither, and the next seeds.
+            await history.SeedAsync(now, settings.Seed, async () =>
+            {
+                if (!await marks.MarkOnceAsync(TicketsMark, cancellationToken))
+                {
+                    return false;
+                }
+
+                LogSeeding();
+                return true;
+            }, cancellationToken);
         }
 
         if (settings.SignIn && exposure.IsLoopbackOnly && users.Count() == 0)

@@ -90,8 +90,16 @@ public sealed partial class DemoTicketHistory(
     private static readonly string[] Replies = ["已联系物业，今天下午上门查看", "收到，正在协调相关部门", "已到现场查看，需要采购配件", "已记录，明天上午处理"];
     private static readonly string[] Surnames = ["张", "李", "王", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"];
 
-    /// <summary>Seeds the history ending at <paramref name="now"/>; returns how many tickets it opened.</summary>
-    public async Task<int> SeedAsync(DateTimeOffset now, int seed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Seeds the history ending at <paramref name="now"/> in one store write, all of it or none (a failure, a cancellation
+    /// or a crash part-way keeps no ticket, event or timer of it); returns how many tickets it opened. <paramref name="claim"/>
+    /// runs first in that write (its own writes are kept or lost with the history): when it says false nothing is seeded.
+    /// </summary>
+    public Task<int> SeedAsync(DateTimeOffset now, int seed, Func<Task<bool>>? claim, CancellationToken cancellationToken) =>
+        // One commit instead of one per step: each commit is a disk flush, and a month of cases is thousands of steps.
+        writer.WriteTogetherAsync(async () => claim is null || await claim() ? await RunStepsAsync(now, seed, cancellationToken) : 0);
+
+    private async Task<int> RunStepsAsync(DateTimeOffset now, int seed, CancellationToken cancellationToken)
     {
         using var scratch = new LiteDatabase(new MemoryStream());
         using var scratchWriter = new LiteDbWriter(scratch, NullLogger<LiteDbWriter>.Instance);

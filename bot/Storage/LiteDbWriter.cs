@@ -9,6 +9,8 @@ namespace CommunityBot.Storage;
 /// queued at that moment in one transaction and commits once. Each caller's task completes only after the
 /// commit that contains its write, so "written before the channel is answered" still holds.
 /// LiteDB ties a transaction to the OS thread, which is why this is a dedicated thread and not a task.
+/// Work made of many writes that must be kept or lost together (the demo's history) runs as one write with
+/// <see cref="WriteTogetherAsync{T}"/>.
 /// </summary>
 public sealed partial class LiteDbWriter : IDisposable
 {
@@ -19,6 +21,9 @@ public sealed partial class LiteDbWriter : IDisposable
     private readonly BlockingCollection<IWork> _queue = new();
     private readonly Thread _thread;
     private readonly List<Action> _afterCommit = [];
+
+    // Set on the writer thread while a WriteTogetherAsync work runs; only read there.
+    private ITogether? _together;
 
     public LiteDbWriter(ILiteDatabase database, ILogger<LiteDbWriter> logger)
     {
@@ -38,6 +43,11 @@ public sealed partial class LiteDbWriter : IDisposable
     /// <summary>Runs <paramref name="write"/> on the writer thread and returns its result once it is committed.</summary>
     public Task<T> WriteAsync<T>(Func<ILiteDatabase, T> write)
     {
+        if (OnWriterThread && _together is { } together)
+        {
+            return together.Join(write, _database);
+        }
+
         var work = new Work<T>(write);
         try
         {
@@ -49,6 +59,30 @@ public sealed partial class LiteDbWriter : IDisposable
         }
 
         return work.Completion.Task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer thread as one write, alone, and returns its result once that write is
+    /// committed. Every write the work makes through this writer (<see cref="WriteAsync{T}"/>, from its own code or the
+    /// stores it calls) runs at once inside the same transaction, and its reads see those writes; what the work awaits
+    /// continues on the writer thread, still inside it. When the work fails, is cancelled, or one of its writes fails
+    /// (even one it catches), nothing of it is kept; a crash before the commit keeps nothing either. Writes queued by
+    /// other threads meanwhile wait for the commit. The work must not wait for anything that needs a write of this
+    /// writer from another thread (it would wait for itself).
+    /// </summary>
+    public Task<T> WriteTogetherAsync<T>(Func<Task<T>> work)
+    {
+        var together = new Together<T>(this, work);
+        try
+        {
+            _queue.Add(together);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(LiteDbWriter), "The store is shutting down.");
+        }
+
+        return together.Completion.Task;
     }
 
     /// <summary>Whether the caller is inside a write (on the writer thread, where reads see the write's own changes).</summary>
@@ -82,20 +116,37 @@ public sealed partial class LiteDbWriter : IDisposable
         var batch = new List<IWork>(MaxBatch);
         foreach (var first in _queue.GetConsumingEnumerable())
         {
-            batch.Clear();
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _queue.TryTake(out var more))
+            IWork? next = first;
+            while (next is not null)
             {
-                batch.Add(more);
-            }
-
-            if (!TryCommitTogether(batch))
-            {
-                // One write failed: none of the batch was kept. Run each alone so only the faulty one fails.
-                foreach (var work in batch)
+                batch.Clear();
+                batch.Add(next);
+                next = null;
+                // A WriteTogetherAsync work is a transaction of its own: it is never retried, so never batched.
+                while (!batch[0].Alone && batch.Count < MaxBatch && _queue.TryTake(out var more))
                 {
-                    TryCommitTogether([work]);
+                    if (more.Alone)
+                    {
+                        next = more;
+                        break;
+                    }
+
+                    batch.Add(more);
                 }
+
+                CommitBatch(batch);
+            }
+        }
+    }
+
+    private void CommitBatch(List<IWork> batch)
+    {
+        if (!TryCommitTogether(batch))
+        {
+            // One write failed: none of the batch was kept. Run each alone so only the faulty one fails.
+            foreach (var work in batch)
+            {
+                TryCommitTogether([work]);
             }
         }
     }
@@ -158,6 +209,9 @@ public sealed partial class LiteDbWriter : IDisposable
 
     private interface IWork
     {
+        /// <summary>Whether this work is committed alone (never in a batch with others).</summary>
+        bool Alone => false;
+
         void Run(ILiteDatabase database);
 
         void Complete();
@@ -177,5 +231,96 @@ public sealed partial class LiteDbWriter : IDisposable
         public void Complete() => Completion.TrySetResult(_result);
 
         public void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    /// <summary>The running WriteTogetherAsync work, as its nested writes see it.</summary>
+    private interface ITogether
+    {
+        Task<T> Join<T>(Func<ILiteDatabase, T> write, ILiteDatabase database);
+    }
+
+    private sealed class Together<T>(LiteDbWriter writer, Func<Task<T>> work) : IWork, ITogether
+    {
+        private T _result = default!;
+        private Exception? _failedWrite;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Alone => true;
+
+        public void Run(ILiteDatabase database)
+        {
+            var previous = SynchronizationContext.Current;
+            using var context = new WriterSynchronizationContext();
+            SynchronizationContext.SetSynchronizationContext(context);
+            writer._together = this;
+            try
+            {
+                var task = work();
+                context.RunUntilCompleted(task);
+                _result = task.GetAwaiter().GetResult();
+                if (_failedWrite is { } failed)
+                {
+                    // LiteDB has no savepoints: what the failed write did before it threw is in the transaction.
+                    throw new InvalidOperationException("A write inside a write-together work failed; none of the work is kept.", failed);
+                }
+            }
+            finally
+            {
+                writer._together = null;
+                SynchronizationContext.SetSynchronizationContext(previous);
+            }
+        }
+
+        public Task<TWrite> Join<TWrite>(Func<ILiteDatabase, TWrite> write, ILiteDatabase database)
+        {
+            try
+            {
+                return Task.FromResult(write(database));
+            }
+            catch (Exception ex)
+            {
+                _failedWrite ??= ex;
+                return Task.FromException<TWrite>(ex);
+            }
+        }
+
+        public void Complete() => Completion.TrySetResult(_result);
+
+        public void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    /// <summary>
+    /// Keeps the continuations of a write-together work on the writer thread, inside its transaction: they are posted
+    /// here and run by the writer thread until the work's task completes.
+    /// </summary>
+    private sealed class WriterSynchronizationContext : SynchronizationContext, IDisposable
+    {
+        private readonly BlockingCollection<(SendOrPostCallback Callback, object? State)> _posted = new();
+
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+            try
+            {
+                _posted.Add((d, state));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+            {
+                // Posted after the work completed (something it started and did not await): the write is over, so it
+                // runs outside it, as any other code does.
+                ThreadPool.QueueUserWorkItem(s => d(s), state);
+            }
+        }
+
+        public void RunUntilCompleted(Task task)
+        {
+            task.ContinueWith(_ => _posted.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            foreach (var (callback, state) in _posted.GetConsumingEnumerable())
+            {
+                callback(state);
+            }
+        }
+
+        public void Dispose() => _posted.Dispose();
     }
 }

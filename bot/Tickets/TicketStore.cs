@@ -222,7 +222,8 @@ public sealed class TicketStore
 
     /// <summary>Open tickets created since <paramref name="since"/> (UTC), newest first: the candidates a new report may join.</summary>
     public IReadOnlyList<Ticket> OpenSince(DateTime since) =>
-        _tickets.Find(Query.GTE("CreatedAt", since))
+        // A parameter, not Query.GTE, which writes the time into the expression's text (see TicketTimerStore.DueBy).
+        _tickets.Find(BsonExpression.Create("$.CreatedAt >= @0", since))
             .Where(t => t.IsOpen)
             .OrderByDescending(t => t.CreatedAt)
             .ToList();
