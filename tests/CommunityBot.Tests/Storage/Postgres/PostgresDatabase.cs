@@ -14,6 +14,9 @@ public sealed class PostgresDatabase : IAsyncLifetime
     private readonly List<string> _databases = [];
     private readonly List<NpgsqlDataSource> _sources = [];
 
+    /// <summary>The most connections one test "instance" opens at once.</summary>
+    public const int MaxPoolSize = 8;
+
     /// <summary>The connection string of the class's migrated database.</summary>
     public string ConnectionString { get; private set; } = "";
 
@@ -30,11 +33,14 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
     /// <summary>
     /// A data source of its own (its own connection pool: an "instance") on <paramref name="connectionString"/>, by default
-    /// the class's database; disposed with the fixture.
+    /// the class's database; disposed with the fixture. Its pool holds at most <see cref="MaxPoolSize"/> connections, so the
+    /// test classes running at once stay within the server's max_connections (100 by default): a burst beyond that waits
+    /// for a pooled connection rather than being refused by the server.
     /// </summary>
     public NpgsqlDataSource NewDataSource(string? connectionString = null)
     {
-        var source = NpgsqlDataSource.Create(connectionString ?? ConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString ?? ConnectionString) { MaxPoolSize = MaxPoolSize };
+        var source = NpgsqlDataSource.Create(builder.ConnectionString);
         lock (_sources)
         {
             _sources.Add(source);
