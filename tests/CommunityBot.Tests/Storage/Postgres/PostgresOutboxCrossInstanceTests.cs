@@ -55,6 +55,13 @@ public sealed class PostgresOutboxCrossInstanceTests(PostgresDatabase database) 
         for (var round = 0; round < 2; round++)
         {
             var claimed = new ConcurrentBag<(string Instance, long Id)>();
+            // Each instance goes on only once the other has claimed too, so both take part in the race however the
+            // machine schedules them (on a loaded machine one instance's workers could otherwise claim all 60 first).
+            var firstClaim = new Dictionary<string, TaskCompletionSource>
+            {
+                ["a"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+                ["b"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            };
             await RaceAsync(a, b, async instance =>
             {
                 var claims = await instance.Outbox.ClaimAsync(instance.Name, 2, Lease, _guard.Token);
@@ -63,6 +70,8 @@ public sealed class PostgresOutboxCrossInstanceTests(PostgresDatabase database) 
                     claimed.Add((instance.Name, claim.Id));
                 }
 
+                firstClaim[instance.Name].TrySetResult();
+                await firstClaim[instance.Name == "a" ? "b" : "a"].Task.WaitAsync(_guard.Token);
                 return claims.Count > 0;
             });
 
