@@ -20,4 +20,22 @@ public static class PostgresBlocking
 
         Assert.False(work.IsCompleted, "the second instance did not wait for the first");
     }
+
+    /// <summary>Ends session <paramref name="pid"/> as a killed instance's would end, and returns once PostgreSQL has released what it held.</summary>
+    public static async Task KillAsync(NpgsqlDataSource observer, int pid, CancellationToken cancellationToken)
+    {
+        await using (var kill = observer.CreateCommand("SELECT pg_terminate_backend(@pid)"))
+        {
+            kill.Parameters.AddWithValue("pid", pid);
+            Assert.True((bool)(await kill.ExecuteScalarAsync(cancellationToken))!);
+        }
+
+        await using var alive = observer.CreateCommand("""
+            SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = @pid) OR EXISTS (SELECT 1 FROM pg_locks WHERE pid = @pid)
+            """);
+        alive.Parameters.AddWithValue("pid", pid);
+        while ((bool)(await alive.ExecuteScalarAsync(cancellationToken))!)
+        {
+        }
+    }
 }

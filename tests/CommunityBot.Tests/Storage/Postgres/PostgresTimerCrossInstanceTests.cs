@@ -257,23 +257,7 @@ public sealed class PostgresTimerCrossInstanceTests(PostgresDatabase database) :
         return ticket!.Events.Select(e => e.Note).Where(n => n.StartsWith("fired by ", StringComparison.Ordinal)).ToList();
     }
 
-    // Ends the session as a killed instance's would end, and returns once PostgreSQL has released what it held.
-    private async Task KillAsync(int pid)
-    {
-        await using (var kill = _observer.CreateCommand("SELECT pg_terminate_backend(@pid)"))
-        {
-            kill.Parameters.AddWithValue("pid", pid);
-            Assert.True((bool)(await kill.ExecuteScalarAsync(_guard.Token))!);
-        }
-
-        await using var alive = _observer.CreateCommand("""
-            SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = @pid) OR EXISTS (SELECT 1 FROM pg_locks WHERE pid = @pid)
-            """);
-        alive.Parameters.AddWithValue("pid", pid);
-        while ((bool)(await alive.ExecuteScalarAsync(_guard.Token))!)
-        {
-        }
-    }
+    private Task KillAsync(int pid) => PostgresBlocking.KillAsync(_observer, pid, _guard.Token);
 
     private static bool Note(Ticket ticket, string note)
     {
