@@ -35,9 +35,11 @@ public static class SweepBench
             var clock = new TicketClock(new HolidayStore(database), new TicketTimerStore(database), MsOptions.Create(new ClockOptions()));
             var store = new TicketStore(database, writer);
             var outbox = new Outbox(database, writer, TimeProvider.System, MsOptions.Create(new OutboxOptions()));
+            var handoffs = new HandoffStore(database, writer);
+            var repository = new LiteDbTicketRepository(
+                store, writer, outbox, new ProactiveTurnStore(database, writer, TimeProvider.System, MsOptions.Create(new OutboxOptions())), handoffs, clock.Timers);
             var desk = new TicketDesk(
-                store, new BenchAssignment(), outbox, new HandoffStore(database, writer), writer, new PrivateChats(),
-                new ProactiveTurnStore(database, writer, TimeProvider.System, MsOptions.Create(new OutboxOptions())),
+                repository, new BenchAssignment(), handoffs, new PrivateChats(), TimeProvider.System,
                 MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, clock);
 
             // Monday 2026-11-23 09:00 in Beijing; batch i is filed i minutes later, so at T0 + 24 min + r minutes exactly
@@ -115,7 +117,9 @@ public static class SweepBench
             database.BeginTrans();
             foreach (var ticket in page)
             {
-                clock.Start(ticket, ticket.CreatedAt);
+                var write = TicketWrite.ForNew(ticket.Number);
+                clock.Start(ticket, ticket.CreatedAt, write);
+                timers.Upsert(write.Timer!);
             }
 
             tickets.InsertBulk(page);

@@ -6,8 +6,8 @@ namespace CommunityBot.Clocks;
 
 /// <summary>
 /// The per-category deadlines of a ticket (签收, first contact, 办结) on the office's working calendar, and the durable
-/// timers that drive 催办 and escalation. Timer methods run inside the ticket's LiteDB write (on the writer thread),
-/// so the timer always matches the ticket.
+/// timers that drive 催办 and escalation. Timer methods change the timer of the ticket's own write
+/// (<see cref="TicketWrite"/>), so the timer always matches the ticket.
 /// </summary>
 public sealed class TicketClock
 {
@@ -42,8 +42,11 @@ public sealed class TicketClock
     /// <summary>Deadlines only, with no holiday store and no timers (for a desk built without the clocks).</summary>
     public static TicketClock Detached(ClockOptions? options = null) => new(options ?? new ClockOptions(), null, null);
 
-    /// <summary>The durable timers, or null for a detached clock.</summary>
+    /// <summary>The durable timers on LiteDB, or null for a detached clock.</summary>
     public TicketTimerStore? Timers { get; }
+
+    /// <summary>Whether the timers are kept (in each ticket's <see cref="TicketWrite"/>); false for a detached clock.</summary>
+    public bool KeepsTimers => Timers is not null;
 
     public ClockOptions Options => _options;
 
@@ -87,8 +90,8 @@ public sealed class TicketClock
         return Add(rule.Unit, fromUtc, rule.Duration(Calendar));
     }
 
-    /// <summary>A new ticket: arms all three clocks and sets its SignBy/CloseBy.</summary>
-    public void Start(Ticket ticket, DateTime utc)
+    /// <summary>A new ticket: arms all three clocks, sets its SignBy/CloseBy, and stores the timer in <paramref name="write"/>.</summary>
+    public void Start(Ticket ticket, DateTime utc, TicketWrite write)
     {
         var timer = new TicketTimer { TicketNumber = ticket.Number, Level = ticket.Level };
         foreach (var kind in Enum.GetValues<ClockKind>())
@@ -98,18 +101,18 @@ public sealed class TicketClock
 
         ticket.SignBy = timer.Find(ClockKind.Sign)!.DueAt;
         ticket.CloseBy = timer.Find(ClockKind.Close)!.DueAt;
-        Save(timer);
+        Save(timer, write);
     }
 
     /// <summary>
     /// An open ticket older than the clocks (filed before they were kept, or whose timer was lost) gets its timer from
     /// its history: the clocks run from its creation or its last 重办, without the ones its 签收/回复/接管 already stopped,
     /// at the level it holds. Overdue clocks fire at the next sweep. False when the ticket has a timer or is not open.
-    /// Call on the writer thread.
+    /// The timer is stored in <paramref name="write"/>, the ticket's.
     /// </summary>
-    public bool Backfill(Ticket ticket)
+    public bool Backfill(Ticket ticket, TicketWrite write)
     {
-        if (Timers is null || !ticket.IsOpen || Timers.Find(ticket.Number) is not null)
+        if (!KeepsTimers || !ticket.IsOpen || write.Timer is not null)
         {
             return false;
         }
@@ -132,36 +135,36 @@ public sealed class TicketClock
             }
         }
 
-        Save(timer);
+        Save(timer, write);
         return true;
     }
 
     /// <summary>
     /// Keeps the timers in step with a ticket event: 签收 stops the signing clock, 回复/接管 the first-contact clock, a
     /// reply that asks the resident something pauses the close clock, 转派 and 退回 re-arm signing, 重办 restarts everything,
-    /// 办结 stops everything.
+    /// 办结 stops everything. The timer is read from and stored in <paramref name="write"/>, the ticket's.
     /// </summary>
-    public void Track(Ticket ticket, TicketEvent e)
+    public void Track(Ticket ticket, TicketEvent e, TicketWrite write)
     {
         var utc = Utc(e.At);
         if (e.Kind == TicketEventKind.Reopened)
         {
-            Start(ticket, utc);
+            Start(ticket, utc, write);
             return;
         }
 
-        if (Timers is null)
+        if (!KeepsTimers)
         {
             return;
         }
 
         if (e.Kind is TicketEventKind.Closed or TicketEventKind.Confirmed)
         {
-            Timers.Delete(ticket.Number);
+            write.DeleteTimer();
             return;
         }
 
-        var timer = Timers.Find(ticket.Number);
+        var timer = write.Timer;
         if (timer is null)
         {
             return;
@@ -208,16 +211,16 @@ public sealed class TicketClock
                 return;
         }
 
-        Save(timer);
+        Save(timer, write);
     }
 
-    /// <summary>The resident answered (in a taken-over thread): a paused close clock runs again.</summary>
-    public void ResidentAnswered(string ticketNumber, DateTime utc)
+    /// <summary>The resident answered (in a taken-over thread): a paused close clock of the ticket <paramref name="write"/> is for runs again.</summary>
+    public void ResidentAnswered(TicketWrite write, DateTime utc)
     {
-        if (Timers?.Find(ticketNumber) is { WaitingSince: not null } timer)
+        if (KeepsTimers && write.Timer is { WaitingSince: not null } timer)
         {
             Resume(timer, Utc(utc));
-            Save(timer);
+            Save(timer, write);
         }
     }
 
@@ -326,10 +329,14 @@ public sealed class TicketClock
         }
     }
 
-    private void Save(TicketTimer timer)
+    // Detached (no timer store), the deadlines are computed but no timer is kept.
+    private void Save(TicketTimer timer, TicketWrite write)
     {
         Reschedule(timer);
-        Timers?.Put(timer);
+        if (KeepsTimers)
+        {
+            write.SaveTimer(timer);
+        }
     }
 
     private void Reschedule(TicketTimer timer)

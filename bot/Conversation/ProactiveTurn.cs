@@ -1,3 +1,5 @@
+using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Engine;
 using LiteDB;
 
 namespace CommunityBot.Conversation;
@@ -9,6 +11,17 @@ namespace CommunityBot.Conversation;
 /// </summary>
 public sealed class ProactiveTurn
 {
+    /// <summary>A request (not stored) for a turn <paramref name="name"/> in <paramref name="to"/>'s conversation, due now.</summary>
+    public static ProactiveTurn For(ConversationReference to, string name, string valueJson, DateTime nowUtc) => new()
+    {
+        ResidentKey = to.StateKey,
+        To = System.Text.Json.JsonSerializer.Serialize(to with { ReplyToId = null }, DialogJson.Options),
+        Name = name,
+        Value = valueJson,
+        CreatedAt = nowUtc,
+        DueAt = nowUtc,
+    };
+
     public ObjectId Id { get; set; } = ObjectId.NewObjectId();
     /// <summary>The resident's <c>{channel}/{conversation}/{user}</c>: their requests run in order, one at a time.</summary>
     public string ResidentKey { get; set; } = "";

@@ -32,19 +32,8 @@ public sealed class ProactiveTurnStore
     }
 
     /// <summary>Builds (does not store) a request for a turn <paramref name="name"/> in <paramref name="to"/>'s conversation.</summary>
-    public ProactiveTurn Create(ConversationReference to, string name, string valueJson)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        return new ProactiveTurn
-        {
-            ResidentKey = to.StateKey,
-            To = JsonSerializer.Serialize(to with { ReplyToId = null }, DialogJson.Options),
-            Name = name,
-            Value = valueJson,
-            CreatedAt = now,
-            DueAt = now,
-        };
-    }
+    public ProactiveTurn Create(ConversationReference to, string name, string valueJson) =>
+        ProactiveTurn.For(to, name, valueJson, _time.GetUtcNow().UtcDateTime);
 
     /// <summary>Stores requests inside the caller's write; the runner is woken once that write commits.</summary>
     public void Insert(IEnumerable<ProactiveTurn> turns)

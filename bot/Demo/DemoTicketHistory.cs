@@ -103,10 +103,13 @@ public sealed partial class DemoTicketHistory(
     {
         using var scratch = new LiteDatabase(new MemoryStream());
         using var scratchWriter = new LiteDbWriter(scratch, NullLogger<LiteDbWriter>.Instance);
+        // The tickets and their timers are real; what the history would have told or asked anyone goes to the scratch database.
+        var handoffs = new HandoffStore(scratch, scratchWriter);
+        var tickets = new LiteDbTicketRepository(
+            store, writer, new Outbox(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())),
+            new ProactiveTurnStore(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())), handoffs, clock.Timers);
         var desk = new TicketDesk(
-            store, assignment, new Outbox(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())), new HandoffStore(scratch, scratchWriter), writer,
-            new NoPrivateChats(), new ProactiveTurnStore(scratch, scratchWriter, TimeProvider.System, Options.Create(new OutboxOptions())), ticketOptions,
-            NullLogger<TicketDesk>.Instance, clock);
+            tickets, assignment, handoffs, new NoPrivateChats(), TimeProvider.System, ticketOptions, NullLogger<TicketDesk>.Instance, clock);
         var random = new Random(seed);
         var steps = new PriorityQueue<Step, (DateTimeOffset, int)>();
         var order = 0;

@@ -167,7 +167,6 @@ public static partial class Open311Endpoints
         string format,
         HttpContext http,
         TicketDesk desk,
-        Open311SubmissionStore submissions,
         Open311RateLimiter limiter,
         IDetailExtractor extractor,
         IOptions<Open311Options> options,
@@ -259,12 +258,8 @@ public static partial class Open311Endpoints
         }
 
         // Once accepted the request is filed to the end even if the client hangs up. A new ticket, its worker card and
-        // the request's extras (lat/long, media, email) are one LiteDB write; a +1 on an open ticket keeps no extras.
-        var receipt = await desk.FileAsync(posted.Report, at, t =>
-        {
-            posted.Submission.TicketNumber = t.Number;
-            submissions.InsertInWrite(posted.Submission);
-        }, lifetime.ApplicationStopping);
+        // the request's extras (lat/long, media, email) are one write; a +1 on an open ticket keeps no extras.
+        var receipt = await desk.FileAsync(posted.Report, at, (_, write) => write.KeepServiceRequest(posted.Submission), lifetime.ApplicationStopping);
 
         LogFiled(logger, receipt.Number, posted.Service.Code, client, receipt.JoinedExisting);
         var minutes = (int)Math.Round(ticketOptions.Value.SignDeadline.TotalMinutes);

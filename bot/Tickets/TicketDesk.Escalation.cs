@@ -8,7 +8,7 @@ namespace CommunityBot.Tickets;
 /// <summary>
 /// The escalation ladder: 催办 to the assignee before a deadline, and on breach grid → community → street office →
 /// district, each step told privately and recorded on the ticket. The timer's change, the ticket's event and the
-/// notification are one LiteDB write, so a step happens once even if the process restarts mid-sweep.
+/// notification are one write (<see cref="TicketWrite"/>), so a step happens once even if the process restarts mid-sweep.
 /// </summary>
 public sealed partial class TicketDesk
 {
@@ -19,56 +19,60 @@ public sealed partial class TicketDesk
     /// Arms the clocks of open tickets that have none (tickets older than the clocks): run once before the first sweep.
     /// Returns how many were back-filled.
     /// </summary>
-    public Task<int> BackfillTimersAsync(CancellationToken cancellationToken) => _writer.WriteAsync(_ =>
+    public async Task<int> BackfillTimersAsync(CancellationToken cancellationToken)
     {
-        var filled = 0;
-        foreach (var ticket in _store.OpenSince(DateTime.MinValue))
+        if (!_clock.KeepsTimers)
         {
-            if (_clock.Backfill(ticket))
+            return 0;
+        }
+
+        var filled = 0;
+        foreach (var chunk in (await _tickets.OpenSinceAsync(DateTime.MinValue, cancellationToken)).Chunk(SweepChunk))
+        {
+            // Each ticket's timer is read and armed in that ticket's write, so a ticket changed meanwhile keeps its own.
+            var armed = await Task.WhenAll(chunk.Select(async open =>
             {
-                filled++;
-            }
+                var filledThis = false;
+                await _tickets.UpdateAsync(open.Number, (t, write) => filledThis = _clock.Backfill(t, write), alsoWrite: null, cancellationToken);
+                return filledThis;
+            }));
+            filled += armed.Count(a => a);
         }
 
         return filled;
-    });
+    }
 
     /// <summary>Runs every due timer at <paramref name="now"/>; returns how many tickets had a step. Called by <see cref="EscalationSweeper"/>.</summary>
     public async Task<int> SweepEscalationsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (_clock.Timers is not { } timers)
+        if (!_clock.KeepsTimers)
         {
             return 0;
         }
 
         var fired = 0;
-        foreach (var chunk in timers.DueBy(now.UtcDateTime).Chunk(SweepChunk))
+        foreach (var chunk in (await _tickets.TimersDueAsync(now.UtcDateTime, cancellationToken)).Chunk(SweepChunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var steps = await Task.WhenAll(chunk.Select(number => StepAsync(timers, number, now)));
+            var steps = await Task.WhenAll(chunk.Select(number => StepAsync(number, now, cancellationToken)));
             fired += steps.Count(s => s);
-        }
-
-        if (fired > 0)
-        {
-            _outbox.Wake();
         }
 
         return fired;
     }
 
-    private async Task<bool> StepAsync(TicketTimerStore timers, string number, DateTimeOffset now)
+    private async Task<bool> StepAsync(string number, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var utc = now.UtcDateTime;
-        var messages = new List<OutboxMessage>();
         TicketTimer? timer = null;
         string? escalatedTo = null;
-        var updated = await _store.UpdateAsync(number, t =>
+        var stepped = false;
+        await _tickets.UpdateAsync(number, (t, write) =>
         {
-            // Re-read on the writer thread: another sweep (or a restart) may already have taken this step.
-            messages.Clear();
+            // Read in the ticket's write: another sweep (another instance, or before a restart) may have taken this step.
             escalatedTo = null;
-            timer = timers.Find(number);
+            stepped = false;
+            timer = write.Timer;
             if (timer?.NextAt is not { } next || next.ToUniversalTime() > utc)
             {
                 return false;
@@ -76,9 +80,12 @@ public sealed partial class TicketDesk
 
             if (!t.IsOpen)
             {
-                timers.Delete(number);
-                return false;
+                // Nothing left to run (a timer a close did not stop): the ticket is stored as it is, without it.
+                write.DeleteTimer();
+                return true;
             }
+
+            var messages = new List<OutboxMessage>();
 
             var step = _clock.Advance(timer, utc);
             foreach (var clock in step.Reminders)
@@ -101,20 +108,19 @@ public sealed partial class TicketDesk
                 messages.AddRange(notices);
             }
 
-            return true;
-        }, _ =>
-        {
-            timers.Put(timer!);
+            write.SaveTimer(timer);
+            stepped = true;
             // A sweep's reminders and escalations are a batch: paced as bulk, behind residents' replies.
             messages.ForEach(m => m.Bulk = true);
-            _outbox.Insert(messages);
-        });
-        if (updated is not null && escalatedTo is not null)
+            write.Send(messages);
+            return true;
+        }, alsoWrite: null, cancellationToken);
+        if (stepped && escalatedTo is not null)
         {
             LogLadderEscalated(number, timer!.Level.ToString(), escalatedTo);
         }
 
-        return updated is not null;
+        return stepped;
     }
 
     /// <summary>Who is above <paramref name="current"/> for this ticket, and the private message that tells them.</summary>

@@ -34,16 +34,15 @@ public sealed partial class TicketDesk
             Kind = TicketEventKind.RelayedFromResident,
             Note = text + photos,
         };
-        await RecordRelayAsync(handoff, relayed, () =>
+        await RecordRelayAsync(handoff, relayed, write =>
         {
             handoff.LastActivityAt = utc;
             handoff.ResidentWaitingSince ??= utc;
-            _handoffs.Put(handoff);
-            _clock.ResidentAnswered(handoff.TicketNumber, utc);
-            _outbox.Insert([Tell(Address(handoff.WorkerAddress),
+            write.PutHandoff(handoff);
+            _clock.ResidentAnswered(write, utc);
+            write.Send([Tell(Address(handoff.WorkerAddress),
                 new TicketFact.RelayedFromResident(handoff.TicketNumber, handoff.ResidentName, text, message.Attachments.Count))]);
-        });
-        _outbox.Wake();
+        }, cancellationToken);
         LogRelayed(handoff.TicketNumber, "resident", text);
         return true;
     }
@@ -59,22 +58,21 @@ public sealed partial class TicketDesk
         var text = message.Text.Trim();
         if (text == EndTakeOverCommand)
         {
-            await HandBackAsync(handoff, at, idle: false);
+            await HandBackAsync(handoff, at, idle: false, cancellationToken);
             // The signature stays a string (the take-over relay is moving into middleware); the words are the writer's.
             return TicketMessages.ToActor(new WorkerActionResult(WorkerActionOutcome.TakeOverEnded, handoff.TicketNumber));
         }
 
         var utc = at.UtcDateTime;
         var relayed = new TicketEvent { At = utc, Actor = handoff.WorkerId, Kind = TicketEventKind.RelayedToResident, Note = text };
-        await RecordRelayAsync(handoff, relayed, () =>
+        await RecordRelayAsync(handoff, relayed, write =>
         {
             handoff.LastActivityAt = utc;
             handoff.ResidentWaitingSince = null;
             handoff.Escalated = false;
-            _handoffs.Put(handoff);
-            _outbox.Insert([Tell(Address(handoff.ResidentAddress), new TicketFact.RelayedToResident(handoff.WorkerName, text))]);
-        });
-        _outbox.Wake();
+            write.PutHandoff(handoff);
+            write.Send([Tell(Address(handoff.ResidentAddress), new TicketFact.RelayedToResident(handoff.WorkerName, text))]);
+        }, cancellationToken);
         LogRelayed(handoff.TicketNumber, "worker", text);
         return "";
     }
@@ -97,20 +95,20 @@ public sealed partial class TicketDesk
     }
 
     /// <summary>
-    /// Puts a relayed message on the ticket's timeline (staff-only: the console's ticket detail) in the same LiteDB write
-    /// as <paramref name="relay"/>, which stores the take-over and the relay's outbox message.
+    /// Puts a relayed message on the ticket's timeline (staff-only: the console's ticket detail) in the same write as
+    /// what <paramref name="relay"/> records: the take-over and the relay's outbox message.
     /// </summary>
-    private async Task RecordRelayAsync(Handoff handoff, TicketEvent relayed, Action relay)
+    private async Task RecordRelayAsync(Handoff handoff, TicketEvent relayed, Action<TicketWrite> relay, CancellationToken cancellationToken)
     {
-        var updated = await _store.UpdateAsync(handoff.TicketNumber, t =>
+        var updated = await _tickets.UpdateAsync(handoff.TicketNumber, (t, _) =>
         {
             t.Events.Add(relayed);
             return true;
-        }, _ => relay());
+        }, (_, write) => relay(write), cancellationToken);
         if (updated is null)
         {
             // The ticket is gone (should not happen): the message is still relayed rather than lost.
-            await _writer.WriteAsync(_ => relay());
+            await _tickets.WriteAsync(handoff.TicketNumber, relay, cancellationToken);
         }
     }
 
@@ -125,16 +123,16 @@ public sealed partial class TicketDesk
         {
             if (utc - handoff.LastActivityAt >= _options.HandoffIdleTimeout)
             {
-                await HandBackAsync(handoff, now, idle: true);
+                await HandBackAsync(handoff, now, idle: true, cancellationToken);
             }
             else if (handoff.ResidentWaitingSince is { } since && !handoff.Escalated && utc - since >= _options.HandoffAnswerTimeout)
             {
-                await EscalateUnansweredAsync(handoff, now);
+                await EscalateUnansweredAsync(handoff, now, cancellationToken);
             }
         }
     }
 
-    private async Task<WorkerActionResult> TakeOverAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    private async Task<WorkerActionResult> TakeOverAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
     {
         if (!ticket.IsOpen)
         {
@@ -172,31 +170,30 @@ public sealed partial class TicketDesk
             StartedAt = utc,
             LastActivityAt = utc,
         };
-        await _store.UpdateAsync(ticket.Number, t =>
+        await _tickets.UpdateAsync(ticket.Number, (t, write) =>
         {
-            Apply(t, new TicketEvent { At = utc, Actor = worker.Id, Kind = TicketEventKind.TakenOver });
+            Apply(t, new TicketEvent { At = utc, Actor = worker.Id, Kind = TicketEventKind.TakenOver }, write);
             return true;
-        }, t =>
+        }, (t, write) =>
         {
-            _handoffs.Put(handoff);
-            _outbox.Insert([Tell(resident, new TicketFact.TakeOverStarted(t.Number, worker.Name))]);
+            write.PutHandoff(handoff);
+            write.Send([Tell(resident, new TicketFact.TakeOverStarted(t.Number, worker.Name))]);
             if (request.Actor.Channel == DirectoryAssignment.AdminChannel)
             {
                 // The resident's answers will arrive in this private chat: say so, and that replying here works too.
-                _outbox.Insert([Tell(workerAddress, new TicketFact.ConsoleTakeOverStarted(t.Number, ticket.Reporter.UserName))]);
+                write.Send([Tell(workerAddress, new TicketFact.ConsoleTakeOverStarted(t.Number, ticket.Reporter.UserName))]);
             }
-        });
-        _outbox.Wake();
+        }, cancellationToken);
         LogTakenOver(ticket.Number, worker.Id);
         return new WorkerActionResult(WorkerActionOutcome.TakenOver, ticket.Number, ticket.Reporter.UserName);
     }
 
-    private async Task<WorkerActionResult> EndTakeOverAsync(Ticket ticket, WorkerActionRequest request)
+    private async Task<WorkerActionResult> EndTakeOverAsync(Ticket ticket, WorkerActionRequest request, CancellationToken cancellationToken)
     {
         var handoffs = _handoffs.ForTicket(ticket.Number);
         foreach (var handoff in handoffs)
         {
-            await HandBackAsync(handoff, request.At, idle: false);
+            await HandBackAsync(handoff, request.At, idle: false, cancellationToken);
         }
 
         return handoffs.Count == 0
@@ -205,32 +202,32 @@ public sealed partial class TicketDesk
     }
 
     /// <summary>Ends every take-over of a closed ticket; the resident then gets the feedback questions from the assistant.</summary>
-    private async Task EndTakeOversOnCloseAsync(string ticketNumber, DateTimeOffset at)
+    private async Task EndTakeOversOnCloseAsync(string ticketNumber, DateTimeOffset at, CancellationToken cancellationToken)
     {
         foreach (var handoff in _handoffs.ForTicket(ticketNumber))
         {
             var utc = at.UtcDateTime;
-            await _store.UpdateAsync(ticketNumber, t =>
+            await _tickets.UpdateAsync(ticketNumber, (t, _) =>
             {
                 t.Events.Add(new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.HandedBack, Note = "工单办结" });
                 return true;
-            }, _ => _handoffs.Remove(handoff.ResidentKey));
+            }, (_, write) => write.RemoveHandoff(handoff.ResidentKey), cancellationToken);
         }
     }
 
     /// <summary>Gives the thread back to the assistant: the worker ended it, or (<paramref name="idle"/>) nobody wrote for too long.</summary>
-    private async Task HandBackAsync(Handoff handoff, DateTimeOffset at, bool idle)
+    private async Task HandBackAsync(Handoff handoff, DateTimeOffset at, bool idle, CancellationToken cancellationToken)
     {
         // The ticket's timeline (staff-only) says why.
         var why = idle ? "空闲超时" : "网格员结束接管";
         var utc = at.UtcDateTime;
-        var updated = await _store.UpdateAsync(handoff.TicketNumber, t =>
+        var updated = await _tickets.UpdateAsync(handoff.TicketNumber, (t, _) =>
         {
             t.Events.Add(new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.HandedBack, Note = why });
             return true;
-        }, _ =>
+        }, (_, write) =>
         {
-            _handoffs.Remove(handoff.ResidentKey);
+            write.RemoveHandoff(handoff.ResidentKey);
             var messages = new List<OutboxMessage>
             {
                 Tell(Address(handoff.ResidentAddress), new TicketFact.TakeOverEnded(handoff.TicketNumber, handoff.WorkerName)),
@@ -241,21 +238,20 @@ public sealed partial class TicketDesk
                 messages.Add(Tell(Address(handoff.WorkerAddress), new TicketFact.TakeOverIdle(handoff.TicketNumber, handoff.ResidentName)));
             }
 
-            _outbox.Insert(messages);
-        });
+            write.Send(messages);
+        }, cancellationToken);
         if (updated is null)
         {
             // The ticket is gone (should not happen): still release the thread.
-            await _writer.WriteAsync(_ => _handoffs.Remove(handoff.ResidentKey));
+            await _tickets.WriteAsync(handoff.TicketNumber, write => write.RemoveHandoff(handoff.ResidentKey), cancellationToken);
         }
 
-        _outbox.Wake();
         LogHandedBack(handoff.TicketNumber, why);
     }
 
-    private async Task EscalateUnansweredAsync(Handoff handoff, DateTimeOffset now)
+    private async Task EscalateUnansweredAsync(Handoff handoff, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var ticket = _store.Find(handoff.TicketNumber);
+        var ticket = await _tickets.FindAsync(handoff.TicketNumber, cancellationToken);
         if (ticket is null)
         {
             return;
@@ -264,7 +260,7 @@ public sealed partial class TicketDesk
         var supervisor = _assignment.Supervisor(ticket.GridId, now);
         var utc = now.UtcDateTime;
         var waited = (int)(utc - handoff.ResidentWaitingSince!.Value).TotalMinutes;
-        await _store.UpdateAsync(ticket.Number, t =>
+        await _tickets.UpdateAsync(ticket.Number, (t, _) =>
         {
             t.Events.Add(new TicketEvent
             {
@@ -272,16 +268,15 @@ public sealed partial class TicketDesk
                 Note = $"居民等待{waited}分钟无人回复，{supervisor.Reason}",
             });
             return true;
-        }, t =>
+        }, (t, write) =>
         {
             handoff.Escalated = true;
-            _handoffs.Put(handoff);
-            _outbox.Insert([
+            write.PutHandoff(handoff);
+            write.Send([
                 Tell(Address(handoff.ResidentAddress), new TicketFact.AnswerDelayed(t.Number, handoff.WorkerName, supervisor.WorkerName)),
                 .. WorkerCard(t, supervisor.WorkerId, new CardReason.ResidentWaiting(waited, handoff.WorkerName)),
             ]);
-        });
-        _outbox.Wake();
+        }, cancellationToken);
         LogEscalated(ticket.Number, supervisor.WorkerId);
     }
 

@@ -16,46 +16,42 @@ namespace CommunityBot.Tickets;
 
 /// <summary>
 /// Records tickets, joins duplicates, routes them, notifies the worker with a card, carries out worker actions
-/// with permission checks, and closes the loop with the resident. Notifications go through the durable outbox; what the
-/// resident must be asked (the closing survey, a phone number) is a proactive turn the desk requests in the same write as
-/// the ticket change (<see cref="ProactiveTurnStore"/>), and the bot asks it in that resident's own turn.
+/// with permission checks, and closes the loop with the resident. Each change of a ticket is one write of the ticket with
+/// what goes with it (<see cref="TicketWrite"/>: its timer, the outbox messages, the proactive turns, its photos, its
+/// take-overs) through <see cref="ITicketRepository"/>, on either storage provider. What the resident must be asked (the
+/// closing survey, a phone number) is a proactive turn requested in that write, and the bot asks it in that resident's
+/// own turn.
 /// </summary>
 public sealed partial class TicketDesk : ITicketDesk
 {
-    private readonly TicketStore _store;
+    private readonly ITicketRepository _tickets;
     private readonly ITicketAssignment _assignment;
-    private readonly Outbox _outbox;
     private readonly HandoffStore _handoffs;
-    private readonly LiteDbWriter _writer;
+    private readonly TimeProvider _time;
     private readonly TicketOptions _options;
-    private readonly ProactiveTurnStore _prompts;
     private readonly IPrivateChats _privateChats;
     private readonly TicketClock _clock;
     private readonly MediaIntake? _media;
     private readonly ILogger<TicketDesk> _logger;
 
     public TicketDesk(
-        TicketStore store,
+        ITicketRepository tickets,
         ITicketAssignment assignment,
-        Outbox outbox,
         HandoffStore handoffs,
-        LiteDbWriter writer,
         IPrivateChats privateChats,
-        ProactiveTurnStore prompts,
+        TimeProvider time,
         IOptions<TicketOptions> options,
         ILogger<TicketDesk> logger,
         TicketClock? clock = null,
         MediaIntake? media = null)
     {
-        _store = store;
+        _tickets = tickets;
         _assignment = assignment;
-        _outbox = outbox;
         _handoffs = handoffs;
-        _writer = writer;
+        _time = time;
         _options = options.Value;
         _logger = logger;
         _privateChats = privateChats;
-        _prompts = prompts;
         // Without the clocks registered the desk still computes deadlines, but arms no durable timers.
         _clock = clock ?? TicketClock.Detached();
         _media = media;
@@ -65,23 +61,22 @@ public sealed partial class TicketDesk : ITicketDesk
         FileAsync(report, at, alsoWriteNew: null, cancellationToken);
 
     /// <summary>
-    /// Files the report; when it opens a new ticket, <paramref name="alsoWriteNew"/> runs on the writer thread in the same
-    /// LiteDB write as the ticket and its card (so what a caller stores beside the ticket cannot be lost without it).
+    /// Files the report; when it opens a new ticket, <paramref name="alsoWriteNew"/> records what goes with it in the same
+    /// write as the ticket and its card (so what a caller stores beside the ticket cannot be lost without it).
     /// </summary>
-    public async Task<TicketReceipt> FileAsync(GrievanceReport report, DateTimeOffset at, Action<Ticket>? alsoWriteNew, CancellationToken cancellationToken)
+    public async Task<TicketReceipt> FileAsync(
+        GrievanceReport report, DateTimeOffset at, Action<Ticket, TicketWrite>? alsoWriteNew, CancellationToken cancellationToken)
     {
-        if (report.SubmissionKey is { } submission && _store.TicketOfSubmission(submission) is { } number
-            && _store.Find(number) is { } filed)
+        if (report.SubmissionKey is { } submission && await _tickets.FiledBySubmissionAsync(submission, cancellationToken) is { } filed)
         {
-            LogRefiled(number);
-            return new TicketReceipt(filed.Number, filed.AssigneeName, _clock.PromisedResponse(filed.Category), JoinedExisting: false, filed.Supporters.Count + 1);
+            return Refiled(filed);
         }
 
         var reporter = ToReporter(report);
         var utc = at.UtcDateTime;
         var contactChat = ContactChatOf(report);
         if (_options.DuplicateWindow > TimeSpan.Zero && (report.Building ?? report.Landmark) is not null
-            && FindDuplicate(report, utc - _options.DuplicateWindow) is { } open)
+            && await FindDuplicateAsync(report, utc - _options.DuplicateWindow, cancellationToken) is { } open)
         {
             if (open.ReporterKeys.Contains(reporter.Key))
             {
@@ -92,7 +87,7 @@ public sealed partial class TicketDesk : ITicketDesk
             // The joiner's photos are evidence too: kept on the ticket like a report's, and on their join event (whose they are).
             var joinPhotos = TakePhotos(report.Photos.Select(p => p.Url), report.Reporter, MediaPurpose.Report, at);
             var added = false;
-            var joined = await _store.UpdateAsync(open.Number, t =>
+            var joined = await _tickets.UpdateAsync(open.Number, (t, _) =>
             {
                 if (t.ReporterKeys.Contains(reporter.Key))
                 {
@@ -108,7 +103,7 @@ public sealed partial class TicketDesk : ITicketDesk
                 });
                 added = true;
                 return true;
-            }, t =>
+            }, (t, write) =>
             {
                 // The handler hears of each resident who joins, in the same write as the join; their photos follow once fetched.
                 if (!added)
@@ -118,20 +113,14 @@ public sealed partial class TicketDesk : ITicketDesk
 
                 if (_assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
                 {
-                    _outbox.Insert([Tell(worker, new TicketFact.SupporterJoined(t.Number, reporter.UserName, reporter.Phone, t.Supporters.Count + 1, report.Description))]);
+                    write.Send([Tell(worker, new TicketFact.SupporterJoined(t.Number, reporter.UserName, reporter.Phone, t.Supporters.Count + 1, report.Description))]);
                 }
 
-                AskContact(contactChat, t);
-                joinPhotos.Write(t);
-            });
+                AskContact(contactChat, write);
+                write.Keep(joinPhotos.Batch);
+            }, cancellationToken);
             if (joined is not null)
             {
-                _outbox.Wake();
-                if (added)
-                {
-                    joinPhotos.Wake();
-                }
-
                 LogJoined(joined.Number, joined.Supporters.Count + 1);
                 return new TicketReceipt(joined.Number, joined.AssigneeName, _clock.PromisedResponse(joined.Category), JoinedExisting: true, joined.Supporters.Count + 1);
             }
@@ -169,29 +158,40 @@ public sealed partial class TicketDesk : ITicketDesk
                 new TicketEvent { At = utc, Actor = "system", Kind = TicketEventKind.Assigned, Note = assignment.Reason },
             ],
         };
-        ticket = await _store.CreateAsync(ticket, at.ToOffset(_options.UtcOffset), t =>
+        var creation = await _tickets.CreateAsync(ticket, at.ToOffset(_options.UtcOffset), (t, write) =>
         {
-            _clock.Start(t, utc);
-            _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.NewTicket()));
-            AskContact(contactChat, t);
-            photos.Write(t);
-            alsoWriteNew?.Invoke(t);
-        });
-        _outbox.Wake();
-        photos.Wake();
+            _clock.Start(t, utc, write);
+            write.Send(WorkerCard(t, t.AssigneeId, new CardReason.NewTicket()));
+            AskContact(contactChat, write);
+            write.Keep(photos.Batch);
+            alsoWriteNew?.Invoke(t, write);
+        }, cancellationToken);
+        if (!creation.Opened)
+        {
+            // Filed meanwhile by a redelivery of the same submission (on this instance or another).
+            return Refiled(creation.Ticket);
+        }
+
+        ticket = creation.Ticket;
         LogOpened(ticket.Number, ticket.Category, ticket.AssigneeId);
         return new TicketReceipt(ticket.Number, ticket.AssigneeName, _clock.PromisedResponse(ticket.Category), JoinedExisting: false, Supporters: 1);
+    }
+
+    private TicketReceipt Refiled(Ticket filed)
+    {
+        LogRefiled(filed.Number);
+        return new TicketReceipt(filed.Number, filed.AssigneeName, _clock.PromisedResponse(filed.Category), JoinedExisting: false, filed.Supporters.Count + 1);
     }
 
     /// <summary>
     /// The open ticket at the same place (compound and building or landmark) within the window that records the same
     /// problem (<see cref="DuplicateMatcher"/>), the newest first; null when there is none.
     /// </summary>
-    private Ticket? FindDuplicate(GrievanceReport report, DateTime since)
+    private async Task<Ticket?> FindDuplicateAsync(GrievanceReport report, DateTime since, CancellationToken cancellationToken)
     {
         var compound = report.CompoundId ?? report.CompoundName;
         var place = report.Building ?? report.Landmark;
-        return _store.OpenSince(since)
+        return (await _tickets.OpenSinceAsync(since, cancellationToken))
             .Where(t => (t.CompoundId ?? t.CompoundName) == compound && (t.Building ?? t.Landmark) == place)
             .FirstOrDefault(t => DuplicateMatcher.IsSameProblem(t, report.Category, report.Description, [report.CompoundName, t.CompoundName, report.Landmark]));
     }
@@ -201,13 +201,16 @@ public sealed partial class TicketDesk : ITicketDesk
         _options.AskContactPrivately && report.Reporter.IsGroup && report.Phone is null ? _privateChats.With(report.Reporter) : null;
 
     /// <summary>Requests the turn that asks for the phone, in the write that files (or joins) the ticket.</summary>
-    private void AskContact(ConversationReference? privateChat, Ticket ticket)
+    private void AskContact(ConversationReference? privateChat, TicketWrite write)
     {
         if (privateChat is not null)
         {
-            _prompts.Insert([_prompts.Create(privateChat, TicketPrompt.ContactEvent, new TicketPrompt(ticket.Number).ToJson())]);
+            write.Ask([Prompt(privateChat, TicketPrompt.ContactEvent, new TicketPrompt(write.TicketNumber).ToJson())]);
         }
     }
+
+    private ProactiveTurn Prompt(ConversationReference to, string name, string valueJson) =>
+        ProactiveTurn.For(to, name, valueJson, _time.GetUtcNow().UtcDateTime);
 
     public async Task<ContactRecorded> RecordContactAsync(ContactResult contact, ConversationReference resident, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -217,7 +220,7 @@ public sealed partial class TicketDesk : ITicketDesk
         }
 
         var key = TicketReporter.KeyOf(resident.Channel, resident.UserId);
-        var updated = await _store.UpdateAsync(contact.TicketNumber, t =>
+        var updated = await _tickets.UpdateAsync(contact.TicketNumber, (t, _) =>
         {
             var reporter = t.Reporter.Key == key ? t.Reporter : t.Supporters.FirstOrDefault(s => s.Key == key);
             if (reporter is null)
@@ -235,33 +238,31 @@ public sealed partial class TicketDesk : ITicketDesk
 
             t.Events.Add(new TicketEvent { At = at.UtcDateTime, Actor = "resident:" + key, Kind = TicketEventKind.ContactAdded });
             return true;
-        }, t =>
+        }, (t, write) =>
         {
             if (_assignment.PrivateAddressOf(t.AssigneeId, Origin(t)) is { } worker)
             {
-                _outbox.Insert([Tell(worker, new TicketFact.ContactLeft(t.Number, resident.UserName, contact.Phone, contact.Unit, contact.Room))]);
+                write.Send([Tell(worker, new TicketFact.ContactLeft(t.Number, resident.UserName, contact.Phone, contact.Unit, contact.Room))]);
             }
-        });
-        _outbox.Wake();
+        }, cancellationToken);
         return updated is null
             ? new ContactRecorded(ContactOutcome.TicketNotFound)
             : new ContactRecorded(ContactOutcome.Recorded, contact.Phone);
     }
 
-    public Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TicketSummary>> MineAsync(string channel, string userId, CancellationToken cancellationToken)
     {
-        IReadOnlyList<TicketSummary> mine = _store.ReportedBy(TicketReporter.KeyOf(channel, userId))
+        return (await _tickets.ReportedByAsync(TicketReporter.KeyOf(channel, userId), cancellationToken))
             .Select(t => new TicketSummary(
                 t.Number, t.Category, t.PublicLocation, TicketStatusRules.Chinese(t.Status),
                 new DateTimeOffset(DateTime.SpecifyKind(t.CreatedAt, DateTimeKind.Utc)).ToOffset(_options.UtcOffset), t.AssigneeName,
                 Open311.ServiceRequestMapper.LastWorkerNote(t), t.Room))
             .ToList();
-        return Task.FromResult(mine);
     }
 
     public async Task<WorkerActionResult> ActAsync(WorkerActionRequest request, CancellationToken cancellationToken)
     {
-        var ticket = _store.Find(request.TicketNumber);
+        var ticket = await _tickets.FindAsync(request.TicketNumber, cancellationToken);
         if (ticket is null)
         {
             return new WorkerActionResult(WorkerActionOutcome.TicketNotFound, request.TicketNumber);
@@ -284,14 +285,14 @@ public sealed partial class TicketDesk : ITicketDesk
 
         return request.Action switch
         {
-            WorkerAction.Sign => await SignAsync(ticket, worker, request),
+            WorkerAction.Sign => await SignAsync(ticket, worker, request, cancellationToken),
             WorkerAction.Reply => await ReplyAsync(ticket, worker, request, cancellationToken),
-            WorkerAction.Close => await CloseAsync(ticket, worker, request, closingPhotos),
-            WorkerAction.Return => await ReturnAsync(ticket, worker, request),
-            WorkerAction.Transfer => await TransferAsync(ticket, worker, request),
-            WorkerAction.CoHandle => await CoHandleAsync(ticket, worker, request),
-            WorkerAction.TakeOver => await TakeOverAsync(ticket, worker, request),
-            WorkerAction.EndTakeOver => await EndTakeOverAsync(ticket, request),
+            WorkerAction.Close => await CloseAsync(ticket, worker, request, closingPhotos, cancellationToken),
+            WorkerAction.Return => await ReturnAsync(ticket, worker, request, cancellationToken),
+            WorkerAction.Transfer => await TransferAsync(ticket, worker, request, cancellationToken),
+            WorkerAction.CoHandle => await CoHandleAsync(ticket, worker, request, cancellationToken),
+            WorkerAction.TakeOver => await TakeOverAsync(ticket, worker, request, cancellationToken),
+            WorkerAction.EndTakeOver => await EndTakeOverAsync(ticket, request, cancellationToken),
             _ => new WorkerActionResult(WorkerActionOutcome.UnknownAction, request.TicketNumber),
         };
     }
@@ -302,28 +303,27 @@ public sealed partial class TicketDesk : ITicketDesk
         var key = TicketReporter.KeyOf(resident.Channel, resident.UserId);
         var reopen = !fixedIt || !satisfied;
         var note = $"解决：{(fixedIt ? "是" : "否")}；满意：{(satisfied ? "是" : "否")}";
-        var updated = await _store.UpdateAsync(ticketNumber, t =>
+        var updated = await _tickets.UpdateAsync(ticketNumber, (t, write) =>
         {
             if (!t.ReporterKeys.Contains(key) || t.Status != TicketStatus.Resolved)
             {
                 return false;
             }
 
-            Apply(t, new TicketEvent { At = at.UtcDateTime, Actor = "resident:" + key, Kind = reopen ? TicketEventKind.Reopened : TicketEventKind.Confirmed, Note = note });
+            Apply(t, new TicketEvent { At = at.UtcDateTime, Actor = "resident:" + key, Kind = reopen ? TicketEventKind.Reopened : TicketEventKind.Confirmed, Note = note }, write);
             return true;
-        }, t =>
+        }, (t, write) =>
         {
             if (reopen)
             {
-                _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.Reopened(fixedIt, satisfied)));
+                write.Send(WorkerCard(t, t.AssigneeId, new CardReason.Reopened(fixedIt, satisfied)));
             }
-        });
+        }, cancellationToken);
         if (updated is null)
         {
             return new FeedbackRecorded(FeedbackOutcome.NotRecorded, ticketNumber, fixedIt, satisfied);
         }
 
-        _outbox.Wake();
         if (reopen)
         {
             LogReopened(updated.Number);
@@ -335,9 +335,9 @@ public sealed partial class TicketDesk : ITicketDesk
     private static bool MayAct(WorkerIdentity worker, Ticket ticket) =>
         worker.Id == ticket.AssigneeId || ticket.CoHandlers.Contains(worker.Id) || worker.Level > ticket.Level;
 
-    private async Task<WorkerActionResult> SignAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    private async Task<WorkerActionResult> SignAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
     {
-        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        var updated = await _tickets.UpdateAsync(ticket.Number, (t, write) =>
         {
             // A returned ticket is signed by whoever it went back to when they handle it themselves.
             if (t.Status is not (TicketStatus.Pending or TicketStatus.Reopened or TicketStatus.Returned))
@@ -345,9 +345,9 @@ public sealed partial class TicketDesk : ITicketDesk
                 return false;
             }
 
-            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Signed });
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Signed }, write);
             return true;
-        });
+        }, alsoWrite: null, cancellationToken);
         return updated is null
             ? new WorkerActionResult(WorkerActionOutcome.NotSignable, ticket.Number) { Status = TicketStatusRules.Chinese(ticket.Status) }
             : new WorkerActionResult(WorkerActionOutcome.Signed, ticket.Number) { Deadline = Local(updated.CloseBy) };
@@ -355,58 +355,55 @@ public sealed partial class TicketDesk : ITicketDesk
 
     private async Task<WorkerActionResult> ReplyAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
     {
-        await _store.UpdateAsync(ticket.Number, t =>
+        await _tickets.UpdateAsync(ticket.Number, (t, write) =>
         {
-            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Replied, Note = request.Note });
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Replied, Note = request.Note }, write);
             return true;
-        });
-        // One message per chat: residents who reported in the same group read the reply there once.
-        foreach (var resident in Residents(ticket).DistinctBy(ChatOf))
-        {
-            await _outbox.SendAsync(resident,
-                TicketMessages.For(new TicketFact.WorkerReplied(ticket.Number, worker.Name, request.Note, ticket.Room), resident), cancellationToken);
-        }
-
+        }, (t, write) =>
+            // One message per chat: residents who reported in the same group read the reply there once. In the reply's
+            // write, so the timeline and what the residents read cannot part.
+            write.Send(Residents(t).DistinctBy(ChatOf).Select(resident =>
+                Tell(resident, new TicketFact.WorkerReplied(t.Number, worker.Name, request.Note, t.Room)))),
+            cancellationToken);
         return new WorkerActionResult(WorkerActionOutcome.Replied, ticket.Number);
     }
 
     private async Task<WorkerActionResult> CloseAsync(
-        Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, List<string> photos)
+        Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, List<string> photos, CancellationToken cancellationToken)
     {
         var kept = TakePhotos(photos, request.Actor, MediaPurpose.Closing, request.At, ClosingWorkerChat(request, worker, ticket));
-        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        var updated = await _tickets.UpdateAsync(ticket.Number, (t, write) =>
         {
             if (!t.IsOpen)
             {
                 return false;
             }
 
-            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Closed, Note = request.Note, Photos = kept.Refs });
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Closed, Note = request.Note, Photos = kept.Refs }, write);
             return true;
-        }, t =>
+        }, (t, write) =>
         {
             // Each resident of the ticket is told and asked 解决了吗 in a turn of their own, requested in this write: the
             // close and the survey it owes are kept or lost together. The note is masked for each one's audience. Photos
             // kept as sent go with it; re-hosted ones are recorded here too and follow once fetched (BatchSettled).
-            kept.Write(t);
-            _prompts.Insert(Residents(t).Select(r => _prompts.Create(
+            write.Keep(kept.Batch);
+            write.Ask(Residents(t).Select(r => Prompt(
                 r, TicketPrompt.FeedbackEvent, new TicketPrompt(t.Number, TicketMessages.ForAudience(r, request.Note, t.Room), kept.SentWithMessage).ToJson())));
-        });
+        }, cancellationToken);
         if (updated is null)
         {
             return new WorkerActionResult(WorkerActionOutcome.AlreadyClosed, ticket.Number);
         }
 
         LogResolved(updated.Number, worker.Id);
-        await EndTakeOversOnCloseAsync(updated.Number, request.At);
-        kept.Wake();
+        await EndTakeOversOnCloseAsync(updated.Number, request.At, cancellationToken);
         return new WorkerActionResult(WorkerActionOutcome.Closed, updated.Number);
     }
 
-    private async Task<WorkerActionResult> ReturnAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    private async Task<WorkerActionResult> ReturnAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
     {
         var supervisor = _assignment.Supervisor(ticket.GridId, request.At);
-        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        var updated = await _tickets.UpdateAsync(ticket.Number, (t, write) =>
         {
             if (!t.IsOpen)
             {
@@ -417,16 +414,15 @@ public sealed partial class TicketDesk : ITicketDesk
             t.Level = supervisor.Level;
             t.AssigneeId = supervisor.WorkerId;
             t.AssigneeName = supervisor.WorkerName;
-            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Returned, Note = request.Note });
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Returned, Note = request.Note }, write);
             return true;
-        }, t => _outbox.Insert(WorkerCard(t, t.AssigneeId, new CardReason.Returned(worker.Name, request.Note))));
-        _outbox.Wake();
+        }, (t, write) => write.Send(WorkerCard(t, t.AssigneeId, new CardReason.Returned(worker.Name, request.Note))), cancellationToken);
         return updated is null
             ? new WorkerActionResult(WorkerActionOutcome.ReturnRefused, ticket.Number)
             : new WorkerActionResult(WorkerActionOutcome.Returned, ticket.Number, supervisor.WorkerName);
     }
 
-    private async Task<WorkerActionResult> TransferAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    private async Task<WorkerActionResult> TransferAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
     {
         if (Target(request) is not { } target)
         {
@@ -438,45 +434,43 @@ public sealed partial class TicketDesk : ITicketDesk
             return new WorkerActionResult(WorkerActionOutcome.AlreadyHeldByTarget, ticket.Number, target.Name);
         }
 
-        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        var updated = await _tickets.UpdateAsync(ticket.Number, (t, write) =>
         {
             if (!t.IsOpen)
             {
                 return false;
             }
 
-            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Transferred, Note = $"转派给{target.Name}：{request.Note}" });
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.Transferred, Note = $"转派给{target.Name}：{request.Note}" }, write);
             t.AssigneeId = target.Id;
             t.AssigneeName = target.Name;
             t.Level = target.Level;
             t.SignBy = _clock.Due(ClockKind.Sign, t.Category, request.At.UtcDateTime);
             return true;
-        }, t => _outbox.Insert(WorkerCard(t, target.Id, new CardReason.Transferred(worker.Name, request.Note))));
-        _outbox.Wake();
+        }, (t, write) => write.Send(WorkerCard(t, target.Id, new CardReason.Transferred(worker.Name, request.Note))), cancellationToken);
         return updated is null
             ? new WorkerActionResult(WorkerActionOutcome.TransferRefused, ticket.Number)
             : new WorkerActionResult(WorkerActionOutcome.Transferred, ticket.Number, target.Name);
     }
 
-    private async Task<WorkerActionResult> CoHandleAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request)
+    private async Task<WorkerActionResult> CoHandleAsync(Ticket ticket, WorkerIdentity worker, WorkerActionRequest request, CancellationToken cancellationToken)
     {
         if (Target(request) is not { } target)
         {
             return new WorkerActionResult(WorkerActionOutcome.CoHandlerMissing, ticket.Number);
         }
 
-        var updated = await _store.UpdateAsync(ticket.Number, t =>
+        var updated = await _tickets.UpdateAsync(ticket.Number, (t, write) =>
         {
             if (!t.IsOpen || t.AssigneeId == target.Id || t.CoHandlers.Contains(target.Id))
             {
                 return false;
             }
 
-            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.CoHandlerAdded, Note = $"联动{target.Name}：{request.Note}" });
+            Apply(t, new TicketEvent { At = request.At.UtcDateTime, Actor = worker.Id, Kind = TicketEventKind.CoHandlerAdded, Note = $"联动{target.Name}：{request.Note}" }, write);
             t.CoHandlers.Add(target.Id);
             return true;
-        }, t => _outbox.Insert(WorkerCard(t, target.Id, new CardReason.CoHandling(worker.Name, request.Note))));
-        _outbox.Wake();
+        }, (t, write) => write.Send(WorkerCard(t, target.Id, new CardReason.CoHandling(worker.Name, request.Note))), cancellationToken);
         return updated is null
             ? new WorkerActionResult(WorkerActionOutcome.CoHandlingRefused, ticket.Number, target.Name)
             : new WorkerActionResult(WorkerActionOutcome.CoHandlingRequested, ticket.Number, target.Name);
@@ -487,11 +481,11 @@ public sealed partial class TicketDesk : ITicketDesk
         request.TargetWorkerId is { Length: > 0 } id ? _assignment.FindWorkerById(id) : _assignment.FindWorkerNamed(request.Note);
 
     /// <summary>Appends the event, moves the status, and keeps the ticket's clocks in step (in the same write).</summary>
-    private void Apply(Ticket ticket, TicketEvent e)
+    private void Apply(Ticket ticket, TicketEvent e, TicketWrite write)
     {
         ticket.Events.Add(e);
         ticket.Status = TicketStatusRules.After(ticket.Status, e.Kind);
-        _clock.Track(ticket, e);
+        _clock.Track(ticket, e, write);
     }
 
     /// <summary>The card that tells a worker about a ticket, privately; none when the worker cannot be reached.</summary>
@@ -508,13 +502,16 @@ public sealed partial class TicketDesk : ITicketDesk
     }
 
     /// <summary>The outbox message that tells <paramref name="audience"/> of <paramref name="fact"/>, in the writer's words.</summary>
-    private OutboxMessage Tell(ConversationReference audience, TicketFact fact) => _outbox.Create(audience, TicketMessages.For(fact, audience));
+    private OutboxMessage Tell(ConversationReference audience, TicketFact fact) => Tell(audience, fact, _time);
+
+    internal static OutboxMessage Tell(ConversationReference audience, TicketFact fact, TimeProvider time) =>
+        OutboxMessage.For(audience, TicketMessages.For(fact, audience), time.GetUtcNow().UtcDateTime);
 
     private TicketCard Card(Ticket ticket) => new(
         ticket.Number, ticket.Category, ticket.PublicLocation, ticket.Room, ticket.Description,
         ticket.Reporter.UserName, ticket.Reporter.Phone, Local(ticket.SignBy), ticket.AssigneeName);
 
-    private static ConversationReference Origin(Ticket ticket) => ticket.Reporter.Address();
+    internal static ConversationReference Origin(Ticket ticket) => ticket.Reporter.Address();
 
     /// <summary>A conversation reference stored as JSON (tickets, take-overs).</summary>
     internal static ConversationReference ReadReference(string json) =>
@@ -525,7 +522,11 @@ public sealed partial class TicketDesk : ITicketDesk
     private static List<string> WebPhotos(IReadOnlyList<string>? urls) =>
         urls?.Where(OutboundAttachment.IsWebUrl).Distinct(StringComparer.Ordinal).ToList() ?? [];
 
-    private static IEnumerable<ConversationReference> Residents(Ticket ticket) =>
+    /// <summary>The chat a message to <paramref name="resident"/> lands in: a group is one chat whoever in it is addressed.</summary>
+    internal static (string Channel, string Conversation, string? User) ChatOf(ConversationReference resident) =>
+        (resident.Channel, resident.ConversationId, resident.IsGroup ? null : resident.UserId);
+
+    internal static IEnumerable<ConversationReference> Residents(Ticket ticket) =>
         ticket.Supporters.Prepend(ticket.Reporter).Select(r => r.Address());
 
     /// <summary>A stored UTC time in the office's time.</summary>

@@ -1,5 +1,9 @@
+using CommunityBot.Clocks;
+using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Media;
+using CommunityBot.Notifications;
+using CommunityBot.Storage;
 
 namespace CommunityBot.Tickets;
 
@@ -18,9 +22,18 @@ public static class TicketExtensions
         builder.Services.AddSingleton<IPrivateChats, PrivateChats>();
         builder.Services.AddHostedService<HandoffSweeper>();
         builder.Services.AddSingleton<ITicketAssignment, DirectoryAssignment>();
+        builder.Services.AddSingleton<ITicketRepository>(sp => new LiteDbTicketRepository(
+            sp.GetRequiredService<TicketStore>(),
+            sp.GetRequiredService<LiteDbWriter>(),
+            sp.GetRequiredService<Outbox>(),
+            sp.GetRequiredService<ProactiveTurnStore>(),
+            sp.GetRequiredService<HandoffStore>(),
+            sp.GetService<TicketTimerStore>(),
+            sp.GetService<MediaStore>(),
+            sp.GetService<Open311.Open311SubmissionStore>()));
         builder.Services.AddSingleton<TicketDesk>();
         builder.Services.AddSingleton<ITicketDesk>(sp => sp.GetRequiredService<TicketDesk>());
-        builder.Services.AddSingleton<IMediaBatchListener>(sp => sp.GetRequiredService<TicketDesk>());
+        builder.Services.AddSingleton<IMediaBatchListener, TicketPhotoMessages>();
         return builder;
     }
 }

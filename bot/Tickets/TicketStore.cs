@@ -244,6 +244,14 @@ public sealed class TicketStore
     /// </summary>
     public Task<Ticket> CreateAsync(Ticket ticket, DateTimeOffset localNow, Action<Ticket>? alsoWrite = null) => _writer.WriteAsync(_ =>
     {
+        var created = CreateInWrite(ticket, localNow);
+        alsoWrite?.Invoke(created);
+        return created;
+    });
+
+    /// <summary><see cref="CreateAsync"/> inside the caller's write (on the writer thread).</summary>
+    public Ticket CreateInWrite(Ticket ticket, DateTimeOffset localNow)
+    {
         var day = localNow.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
         var counterId = "WT" + day;
         var counter = _counters.FindById(counterId);
@@ -261,15 +269,26 @@ public sealed class TicketStore
             _submissions.Upsert(new BsonDocument { ["_id"] = StorageKeys.Bound(submission), ["ticket"] = ticket.Number, ["at"] = ticket.CreatedAt });
         }
 
-        alsoWrite?.Invoke(ticket);
         return ticket;
-    });
+    }
 
     /// <summary>
     /// Re-reads the ticket, applies <paramref name="change"/> and stores it, all on the writer thread and in one write
     /// with <paramref name="alsoWrite"/> (run only when the change was made).
     /// </summary>
     public Task<Ticket?> UpdateAsync(string number, Func<Ticket, bool> change, Action<Ticket>? alsoWrite = null) => _writer.WriteAsync(_ =>
+    {
+        var ticket = UpdateInWrite(number, change);
+        if (ticket is not null)
+        {
+            alsoWrite?.Invoke(ticket);
+        }
+
+        return ticket;
+    });
+
+    /// <summary><see cref="UpdateAsync"/> inside the caller's write (on the writer thread); null when not changed.</summary>
+    public Ticket? UpdateInWrite(string number, Func<Ticket, bool> change)
     {
         var ticket = _tickets.FindById(number);
         var eventsBefore = ticket?.Events.Count ?? 0;
@@ -280,9 +299,8 @@ public sealed class TicketStore
 
         _tickets.Update(ticket);
         CountEvents(ticket.Events.Skip(eventsBefore));
-        alsoWrite?.Invoke(ticket);
         return ticket;
-    });
+    }
 
     // Counted once the write commits (a rolled-back change counts nothing).
     private void CountEvents(IEnumerable<TicketEvent> added)

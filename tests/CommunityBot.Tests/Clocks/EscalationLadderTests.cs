@@ -239,15 +239,13 @@ public sealed class EscalationLadderTests
         await bot.Dispatcher.DispatchDueAsync(CancellationToken.None);
     };
 
-    private static TicketDesk RestartedDesk(BotHarness bot, ClockOptions? clocks = null) => new(
-        new TicketStore(bot.Database, bot.Writer),
-        bot.Directory,
-        bot.Outbox, // one outbox per process: the dispatcher that carries on is told of what it commits
-        new HandoffStore(bot.Database, bot.Writer),
-        bot.Writer,
-        bot.Directory,
-        bot.ProactiveTurns,
-        MsOptions.Create(new TicketOptions()),
-        NullLogger<TicketDesk>.Instance,
-        new TicketClock(new HolidayStore(bot.Database), new TicketTimerStore(bot.Database), MsOptions.Create(clocks ?? new ClockOptions())));
+    private static TicketDesk RestartedDesk(BotHarness bot, ClockOptions? clocks = null)
+    {
+        var handoffs = new HandoffStore(bot.Database, bot.Writer);
+        var clock = new TicketClock(new HolidayStore(bot.Database), new TicketTimerStore(bot.Database), MsOptions.Create(clocks ?? new ClockOptions()));
+        // One outbox per process: the dispatcher that carries on is told of what it commits.
+        var tickets = new LiteDbTicketRepository(new TicketStore(bot.Database, bot.Writer), bot.Writer, bot.Outbox, bot.ProactiveTurns, handoffs, clock.Timers);
+        return new TicketDesk(
+            tickets, bot.Directory, handoffs, bot.Directory, bot.Time, MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, clock);
+    }
 }

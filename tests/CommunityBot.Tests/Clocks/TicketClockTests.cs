@@ -39,9 +39,11 @@ public sealed class TicketClockTests : IDisposable
     public void Start_NewTicket_ArmsThreeClocksAndTheNextReminder()
     {
         var ticket = NewTicket();
-        _clock.Start(ticket, Evening);
+        var write = TicketWrite.ForNew(ticket.Number);
+        _clock.Start(ticket, Evening, write);
 
-        var timer = _clock.Timers!.Find(ticket.Number)!;
+        Assert.Equal(TimerChange.Save, write.TimerChange);
+        var timer = write.Timer!;
         Assert.Equal([ClockKind.Sign, ClockKind.FirstContact, ClockKind.Close], timer.Clocks.Select(c => c.Kind));
         Assert.Equal(Evening.AddMinutes(24), timer.NextAt!.Value.ToUniversalTime()); // 80 % of 30 minutes
         Assert.Equal(Evening.AddMinutes(30), ticket.SignBy);
@@ -51,20 +53,21 @@ public sealed class TicketClockTests : IDisposable
     public void Reply_AskingResident_PausesCloseClockUntilTheAnswer()
     {
         var ticket = NewTicket();
-        _clock.Start(ticket, Evening);
-        var dueBefore = _clock.Timers!.Find(ticket.Number)!.Find(ClockKind.Close)!.DueAt.ToUniversalTime();
+        var write = TicketWrite.ForNew(ticket.Number);
+        _clock.Start(ticket, Evening, write);
+        var dueBefore = write.Timer!.Find(ClockKind.Close)!.DueAt.ToUniversalTime();
 
         // Tuesday 09:00 local: the worker asks; the resident answers Thursday 09:00 (Wednesday is a holiday here).
         var asked = new DateTime(2026, 11, 24, 1, 0, 0, DateTimeKind.Utc);
-        _clock.Track(ticket, new TicketEvent { At = asked, Kind = TicketEventKind.Replied, Note = "请问您明天上午在家吗？" });
-        var paused = _clock.Timers.Find(ticket.Number)!;
+        _clock.Track(ticket, new TicketEvent { At = asked, Kind = TicketEventKind.Replied, Note = "请问您明天上午在家吗？" }, write);
+        var paused = write.Timer!;
         Assert.NotNull(paused.WaitingSince);
         Assert.Null(paused.Find(ClockKind.FirstContact));
         Assert.NotNull(paused.Find(ClockKind.Close)!.PausedRemaining);
 
         var answered = new DateTime(2026, 11, 26, 1, 0, 0, DateTimeKind.Utc);
-        _clock.ResidentAnswered(ticket.Number, answered);
-        var resumed = _clock.Timers.Find(ticket.Number)!;
+        _clock.ResidentAnswered(write, answered);
+        var resumed = write.Timer!;
         Assert.Null(resumed.WaitingSince);
         // Waiting covered Tuesday 09:00–17:30 (7 office hours) and Thursday 08:30–09:00: one working day of 7.5 hours,
         // so Friday 17:30 moves to Monday 17:30.
@@ -76,14 +79,17 @@ public sealed class TicketClockTests : IDisposable
     public void Reopen_AfterClose_RestartsEveryClock()
     {
         var ticket = NewTicket();
-        _clock.Start(ticket, Evening);
-        _clock.Track(ticket, new TicketEvent { At = Evening.AddMinutes(5), Kind = TicketEventKind.Signed });
-        _clock.Track(ticket, new TicketEvent { At = Evening.AddHours(20), Kind = TicketEventKind.Closed, Note = "已处理" });
-        Assert.Null(_clock.Timers!.Find(ticket.Number));
+        var write = TicketWrite.ForNew(ticket.Number);
+        _clock.Start(ticket, Evening, write);
+        _clock.Track(ticket, new TicketEvent { At = Evening.AddMinutes(5), Kind = TicketEventKind.Signed }, write);
+        _clock.Track(ticket, new TicketEvent { At = Evening.AddHours(20), Kind = TicketEventKind.Closed, Note = "已处理" }, write);
+        Assert.Equal(TimerChange.Delete, write.TimerChange);
+        Assert.Null(write.Timer);
 
         var reopenedAt = Evening.AddDays(1);
-        _clock.Track(ticket, new TicketEvent { At = reopenedAt, Kind = TicketEventKind.Reopened });
-        var timer = _clock.Timers.Find(ticket.Number)!;
+        _clock.Track(ticket, new TicketEvent { At = reopenedAt, Kind = TicketEventKind.Reopened }, write);
+        Assert.Equal(TimerChange.Save, write.TimerChange);
+        var timer = write.Timer!;
         Assert.Equal(3, timer.Clocks.Count);
         Assert.Equal(reopenedAt.AddMinutes(30), ticket.SignBy);
     }

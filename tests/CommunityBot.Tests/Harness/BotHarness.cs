@@ -58,12 +58,13 @@ public sealed class BotHarness : IDisposable
         Media = new MediaStore(Database, Writer, _mediaFolder);
         MediaSigner = new MediaSigner(new byte[32]);
         var links = new MediaLinks(MediaSigner, mediaOptions, MsOptions.Create(new CommunityBot.Channels.ServerAddressOptions()), Time);
+        var intake = new MediaIntake(Media, links);
+        TicketRepository = new LiteDbTicketRepository(Tickets, Writer, Outbox, ProactiveTurns, Handoffs, Clock.Timers, Media);
         Desk = new TicketDesk(
-            Tickets, Directory, Outbox, Handoffs, Writer, Directory, ProactiveTurns,
-            MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, Clock,
-            new MediaIntake(Media, links));
+            TicketRepository, Directory, Handoffs, Directory, Time, MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance, Clock, intake);
         MediaKeeper = new MediaKeeper(
-            Media, new MediaFetcher(new HttpClient(PhotoServer), [], mediaOptions, Hosts), [Desk], mediaOptions, Time, NullLogger<MediaKeeper>.Instance);
+            Media, new MediaFetcher(new HttpClient(PhotoServer), [], mediaOptions, Hosts),
+            [new TicketPhotoMessages(Tickets, Directory, Outbox, Writer, intake, Time)], mediaOptions, Time, NullLogger<MediaKeeper>.Instance);
         HelpRequests = new HelpRequestStore(Database, Writer, NullLogger<HelpRequestStore>.Instance);
         Notices = new NoticeStore(Database, Writer);
         Places = new GroupPlaces(Groups, Directory, Directory, Outbox, Writer, new LiteDbConversationMemory(Database, Writer), NullLogger<GroupPlaces>.Instance);
@@ -107,6 +108,8 @@ public sealed class BotHarness : IDisposable
     public HandoffStore Handoffs { get; }
     public NoticeStore Notices { get; }
     public TicketClock Clock { get; }
+    public LiteDbTicketRepository TicketRepository { get; }
+
     public TicketDesk Desk { get; }
 
     /// <summary>Where the signed photo links point.</summary>
