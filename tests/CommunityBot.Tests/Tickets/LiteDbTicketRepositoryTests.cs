@@ -1,0 +1,58 @@
+using CommunityBot.Clocks;
+using CommunityBot.Conversation;
+using CommunityBot.Notifications;
+using CommunityBot.Storage;
+using CommunityBot.Tickets;
+using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace CommunityBot.Tests.Tickets;
+
+using Handoff = CommunityBot.Tickets.Handoff;
+
+/// <summary>The ticket repository contract (<see cref="TicketRepositoryContractTests"/>) on <see cref="LiteDbTicketRepository"/>, an in-memory LiteDB per test.</summary>
+public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
+{
+    private readonly LiteDatabase _database = new(new MemoryStream());
+    private readonly LiteDbWriter _writer;
+    private readonly Outbox _outbox;
+    private readonly HandoffStore _handoffs;
+    private readonly TicketTimerStore _timers;
+
+    public LiteDbTicketRepositoryTests()
+    {
+        _writer = new LiteDbWriter(_database, NullLogger<LiteDbWriter>.Instance);
+        var time = new FakeTimeProvider(new DateTimeOffset(T0));
+        var options = MsOptions.Create(new OutboxOptions());
+        _outbox = new Outbox(_database, _writer, time, options);
+        _handoffs = new HandoffStore(_database, _writer);
+        _timers = new TicketTimerStore(_database);
+        Repository = new LiteDbTicketRepository(
+            new TicketStore(_database, _writer), _writer, _outbox, new ProactiveTurnStore(_database, _writer, time, options), _handoffs, _timers);
+    }
+
+    protected override ITicketRepository Repository { get; }
+
+    public override Task DisposeAsync()
+    {
+        _writer.Dispose();
+        _database.Dispose();
+        return Task.CompletedTask;
+    }
+
+    protected override Task<IReadOnlyList<string>> MessagesAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(_outbox.All().OrderBy(m => m.Id).Select(m => m.ConversationKey).ToList());
+
+    protected override Task<TicketTimer?> TimerAsync(string number) => Task.FromResult(_timers.Find(number) is { } timer ? InUtc(timer) : null);
+
+    protected override Task<Handoff?> HandoffAsync(string residentKey) => Task.FromResult(_handoffs.ForResident(residentKey));
+
+    // LiteDB reads times back as local.
+    private static TicketTimer InUtc(TicketTimer timer)
+    {
+        timer.NextAt = timer.NextAt?.ToUniversalTime();
+        return timer;
+    }
+}
