@@ -8,10 +8,10 @@ namespace CommunityBot.Conversation;
 /// The dialogs' <see cref="IDialogStateStore"/> on the SDK's state: the turn's own resident through
 /// <see cref="ResidentDialogState"/> (loaded on first use, saved with <c>SaveChangesAsync</c> by <see cref="SaveTurnAsync"/>
 /// into the turn's <see cref="StorageTurn"/>, so it is committed in the turn's one write or not at all); another resident's
-/// state (a dialog a worker's action starts for them) read and written at once through <see cref="LiteDbStorage"/> under
+/// state (a dialog a worker's action starts for them) read and written at once through the <see cref="ITurnStorage"/> under
 /// the same key, with the ETag it was read with, retried on a conflict so neither write is lost.
 /// </summary>
-public sealed class BotStateDialogStore(LiteDbStorage storage, ResidentDialogState state) : IDialogStateStore
+public sealed class BotStateDialogStore(ITurnStorage storage, ResidentDialogState state) : IDialogStateStore
 {
     private const int ConflictRetries = 3;
     private const int BystanderLimit = 50;
@@ -19,7 +19,7 @@ public sealed class BotStateDialogStore(LiteDbStorage storage, ResidentDialogSta
     private readonly AsyncLocal<Scope?> _turn = new();
 
     /// <summary>A store with its own <see cref="ResidentDialogState"/> over <paramref name="storage"/> (tests and tools).</summary>
-    public BotStateDialogStore(LiteDbStorage storage)
+    public BotStateDialogStore(ITurnStorage storage)
         : this(storage, new ResidentDialogState(storage))
     {
     }
@@ -48,14 +48,15 @@ public sealed class BotStateDialogStore(LiteDbStorage storage, ResidentDialogSta
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         InTurn(key) is { } turn ? state.Dialog.DeleteAsync(turn.Context, cancellationToken) : WriteOtherAsync(key, null, cancellationToken);
 
-    public Task<IReadOnlyList<DialogState>> InConversationAsync(string conversationPrefix, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DialogState>> InConversationAsync(string conversationPrefix, CancellationToken cancellationToken)
     {
         var (channel, conversation) = SplitConversation(conversationPrefix);
-        IReadOnlyList<DialogState> found = storage.FindUsersOf(ResidentDialogState.ConversationHeadOf(channel, conversation), BystanderLimit)
+        var items = await storage.FindUsersOfAsync(ResidentDialogState.ConversationHeadOf(channel, conversation), BystanderLimit, cancellationToken)
+            .ConfigureAwait(false);
+        return items
             .Select(i => i.Item.TryGetValue(ResidentDialogState.DialogProperty, out var value) ? ResidentDialogState.ToDialog(value) : null)
             .OfType<DialogState>()
             .ToList();
-        return Task.FromResult(found);
     }
 
     /// <summary>The SDK state key of a dialog key <c>{channel}/{conversation}/{user}</c> (channel and user ids have no '/').</summary>
@@ -114,7 +115,7 @@ public sealed class BotStateDialogStore(LiteDbStorage storage, ResidentDialogSta
             try
             {
                 // At once, not in the current (another resident's) turn: the item's ETag guards it against their own turn.
-                await storage.WriteNowAsync(new Dictionary<string, object> { [storageKey] = item }).ConfigureAwait(false);
+                await storage.WriteNowAsync(new Dictionary<string, object> { [storageKey] = item }, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (StorageConflictException) when (attempt < ConflictRetries)

@@ -18,6 +18,7 @@ public static class ConversationExtensions
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton<LiteDbStorage>();
+        builder.Services.AddSingleton<ITurnStorage>(sp => sp.GetRequiredService<LiteDbStorage>());
         builder.Services.AddSingleton<Microsoft.Bot.Builder.IStorage>(sp => sp.GetRequiredService<LiteDbStorage>());
         builder.Services.AddSingleton<ResidentDialogState>();
         builder.Services.AddSingleton<BotStateDialogStore>();
@@ -28,6 +29,7 @@ public static class ConversationExtensions
         builder.Services.AddSingleton<IBot, TurnRouter>();
 
         builder.Services.AddSingleton<ProcessedMessageLog>();
+        builder.Services.AddSingleton<ITurnStore, LiteDbTurnStore>();
         builder.Services.AddSingleton<DedupeMiddleware>();
         builder.Services.AddSingleton<ResidentLockMiddleware>();
         builder.Services.AddSingleton<TurnCommitMiddleware>();

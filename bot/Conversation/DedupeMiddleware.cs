@@ -5,12 +5,13 @@ using IMiddleware = Microsoft.Bot.Builder.IMiddleware;
 namespace CommunityBot.Conversation;
 
 /// <summary>
-/// The first middleware of a resident's turn: a message id already processed (in <see cref="ProcessedMessageLog"/>) or
-/// being processed right now ends the turn as <see cref="TurnOutcome.Duplicate"/> before anything runs. Channels re-deliver
-/// (Bot Framework retries, WeCom re-sends callbacks it considers unanswered). The id itself is committed with the turn's
-/// state and replies by <see cref="TurnCommitMiddleware"/>. Also counts every resident turn's outcome.
+/// The first middleware of a resident's turn: a message id being processed right now in this process ends the turn as
+/// <see cref="TurnOutcome.Duplicate"/> before anything runs. Channels re-deliver (Bot Framework retries, WeCom re-sends
+/// callbacks it considers unanswered). An id already processed (here or on another instance) is found by the turn's
+/// <see cref="ITurnStore"/> in <see cref="TurnCommitMiddleware"/>, which commits the id with the turn's state and replies.
+/// Also counts every resident turn's outcome.
 /// </summary>
-public sealed partial class DedupeMiddleware(ProcessedMessageLog processed, ILogger<DedupeMiddleware> logger, Metrics.BotMetrics? metrics = null) : IMiddleware
+public sealed partial class DedupeMiddleware(ILogger<DedupeMiddleware> logger, Metrics.BotMetrics? metrics = null) : IMiddleware
 {
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
 
@@ -24,9 +25,9 @@ public sealed partial class DedupeMiddleware(ProcessedMessageLog processed, ILog
 
         var message = turn.Message;
         var key = ProcessedMessageLog.KeyOf(message.Channel, message.Id);
-        // Claim the id first, then look in the log: a turn commits its id before it releases the claim, so a
-        // redelivery either finds the claim or finds the committed id (checked the other way round, a redelivery
-        // could read the log just before the first turn committed and claim the id just after it was released).
+        // Claim the id first; the turn's store looks in the log under the claim: a turn commits its id before it releases
+        // the claim, so a redelivery either finds the claim or finds the committed id (checked the other way round, a
+        // redelivery could read the log just before the first turn committed and claim the id just after it was released).
         if (!_inFlight.TryAdd(key, 0))
         {
             Duplicate(turn);
@@ -35,13 +36,12 @@ public sealed partial class DedupeMiddleware(ProcessedMessageLog processed, ILog
 
         try
         {
-            if (processed.Contains(key))
+            await next(cancellationToken).ConfigureAwait(false);
+            if (turn.Outcome == TurnOutcome.Duplicate)
             {
-                Duplicate(turn);
-                return;
+                LogDuplicate(message.Channel, message.Id);
             }
 
-            await next(cancellationToken).ConfigureAwait(false);
             if (!turn.Proactive)
             {
                 // The figures count what residents sent; the bot's own turns are not received messages.

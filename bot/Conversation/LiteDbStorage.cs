@@ -23,7 +23,7 @@ namespace CommunityBot.Conversation;
 /// (so its ETag rides along to the next save) and whose object values are <see cref="JObject"/>s that
 /// <c>IStatePropertyAccessor&lt;T&gt;.GetAsync</c> converts to <c>T</c>.
 /// </remarks>
-public sealed class LiteDbStorage : IStorage
+public sealed class LiteDbStorage : ITurnStorage
 {
     private readonly ILiteCollection<StateDocument> _items;
     private readonly LiteDbWriter _writer;
@@ -73,7 +73,7 @@ public sealed class LiteDbStorage : IStorage
     /// <see cref="WriteAsync(IDictionary{string, object}, CancellationToken)"/> at once, even inside a turn: a write to
     /// another resident's state that must not wait for (or fail with) the current turn's commit. ETags are checked the same.
     /// </summary>
-    public Task WriteNowAsync(IDictionary<string, object> changes) => WriteAsync(changes, null);
+    public Task WriteNowAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default) => WriteAsync(changes, null);
 
     private Task WriteAsync(IDictionary<string, object> changes, StorageTurn? heldIn)
     {
@@ -140,6 +140,9 @@ public sealed class LiteDbStorage : IStorage
         FindByPrefix(StorageKeys.BoundUserKeyPrefix(head), limit);
 
     /// <summary>Removes items written last before <paramref name="cutoff"/>.</summary>
+    public Task<IReadOnlyList<(string Key, StoredItem Item)>> FindUsersOfAsync(string head, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(FindUsersOf(head, limit));
+
     public int DeleteIdleSince(DateTimeOffset cutoff) => _items.DeleteMany(s => s.LastActive < cutoff.UtcDateTime);
 
     private async Task WriteNowAsync(List<(PendingWrite Write, IStoreItem? Item)> writes)

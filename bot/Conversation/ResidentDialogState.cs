@@ -6,7 +6,7 @@ namespace CommunityBot.Conversation;
 
 /// <summary>
 /// The SDK's <see cref="PrivateConversationState"/> (one item per resident, <c>{channel}/conversations/{conversation}/users/{user}</c>)
-/// over <see cref="LiteDbStorage"/>, holding the resident's dialog in one property, <see cref="DialogProperty"/>. A resident's
+/// over the turn's storage (<see cref="ITurnStorage"/>), holding the resident's dialog in one property, <see cref="DialogProperty"/>. A resident's
 /// turn takes the key from the channel-neutral message (<see cref="ResidentTurn"/>), so it is the key a write from outside the
 /// turn computes from the same conversation reference (<see cref="KeyOf"/>), whatever the channel's activity carries.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class ResidentDialogState : PrivateConversationState
     /// <summary>The property of the resident's state item that holds their <see cref="DialogState"/>.</summary>
     public const string DialogProperty = "DialogState";
 
-    public ResidentDialogState(LiteDbStorage storage)
+    public ResidentDialogState(ITurnStorage storage)
         : base(storage)
     {
         Dialog = CreateProperty<DialogState>(DialogProperty);

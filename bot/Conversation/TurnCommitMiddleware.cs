@@ -1,6 +1,3 @@
-using CommunityBot.Broadcasts;
-using CommunityBot.Notifications;
-using CommunityBot.Storage;
 using Microsoft.Bot.Builder;
 using IMiddleware = Microsoft.Bot.Builder.IMiddleware;
 using Microsoft.Bot.Schema;
@@ -8,23 +5,17 @@ using Microsoft.Bot.Schema;
 namespace CommunityBot.Conversation;
 
 /// <summary>
-/// Makes a resident's turn one commit. It captures the turn's sends (an <c>OnSendActivities</c> handler that does not call
-/// on, so nothing leaves from inside the turn), holds the turn's state writes (<see cref="LiteDbStorage"/>, where the SDK's
-/// <c>BotState</c> writes, the resident's dialog included: <see cref="BotStateDialogStore"/>), runs the adapter's
-/// <c>OnTurnError</c> if the turn throws, saves the resident's state, and then
-/// writes the message id, the state and the replies (as outbox entries) in one LiteDB write, before the channel is
-/// answered; the outbox dispatcher delivers them after it, in order per conversation. A crash before the write leaves all
-/// of it undone, so the channel's redelivery runs the same turn again. A proactive turn that throws is not handled here:
-/// nothing of it is written and the exception goes to its runner, which runs it again later.
+/// Makes a resident's turn one commit. It begins the turn in the provider's <see cref="ITurnStore"/> (on PostgreSQL: the
+/// resident's lock across instances) and ends a message already processed as <see cref="TurnOutcome.Duplicate"/> there,
+/// captures the turn's sends (an <c>OnSendActivities</c> handler that does not call on, so nothing leaves from inside the
+/// turn), holds the turn's state writes (<see cref="ITurnStorage"/>, where the SDK's <c>BotState</c> writes, the resident's
+/// dialog included: <see cref="BotStateDialogStore"/>), runs the adapter's <c>OnTurnError</c> if the turn throws, saves the
+/// resident's state, and then commits the message id, the state and the replies (as outbox entries) together, before the
+/// channel is answered; the outbox dispatcher delivers them after it, in order per conversation. A crash before the commit
+/// leaves all of it undone, so the channel's redelivery runs the same turn again. A proactive turn that throws is not
+/// handled here: nothing of it is written and the exception goes to its runner, which runs it again later.
 /// </summary>
-public sealed class TurnCommitMiddleware(
-    BotStateDialogStore dialogs,
-    LiteDbStorage storage,
-    ProcessedMessageLog processed,
-    Outbox outbox,
-    GroupRegistry groups,
-    LiteDbWriter writer,
-    TimeProvider time) : IMiddleware
+public sealed class TurnCommitMiddleware(BotStateDialogStore dialogs, ITurnStorage storage, ITurnStore turns, TimeProvider time) : IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken)
     {
@@ -34,9 +25,18 @@ public sealed class TurnCommitMiddleware(
             return;
         }
 
+        var inbound = turn.Message;
+        await using var transaction = await turns.BeginAsync(inbound.StateKey, ProcessedMessageLog.KeyOf(inbound.Channel, inbound.Id), cancellationToken)
+            .ConfigureAwait(false);
+        if (transaction.AlreadyProcessed)
+        {
+            turn.Outcome = TurnOutcome.Duplicate;
+            return;
+        }
+
         turn.Now = time.GetUtcNow();
         var storageWrites = storage.BeginTurn();
-        dialogs.BeginTurn(turnContext, turn.Message.StateKey);
+        dialogs.BeginTurn(turnContext, inbound.StateKey);
         turnContext.OnSendActivities((_, activities, _) => Task.FromResult(Capture(turn, activities)));
         try
         {
@@ -60,7 +60,11 @@ public sealed class TurnCommitMiddleware(
 
         // Outside the catch: a stale ETag here fails the commit (the channel re-delivers), it is no failed turn to apologise for.
         await dialogs.SaveTurnAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        await CommitAsync(turn, storageWrites).ConfigureAwait(false);
+        var record = new TurnRecord(inbound, turn.Now, storageWrites, [.. turn.Replies], turn.AlsoCommit);
+        if (!await transaction.CommitAsync(record, cancellationToken).ConfigureAwait(false))
+        {
+            turn.Outcome = TurnOutcome.Duplicate; // another delivery of the message committed first: this one kept nothing
+        }
     }
 
     private static ResourceResponse[] Capture(ResidentTurn turn, List<Activity> activities)
@@ -77,43 +81,5 @@ public sealed class TurnCommitMiddleware(
         }
 
         return responses;
-    }
-
-    private async Task CommitAsync(ResidentTurn turn, StorageTurn storageWrites)
-    {
-        var inbound = turn.Message;
-        var key = ProcessedMessageLog.KeyOf(inbound.Channel, inbound.Id);
-        var entries = turn.Replies.Count == 0 ? null : turn.Replies.Select(r => outbox.Create(inbound.Conversation, r)).ToList();
-        var recordGroup = groups.ShouldRecord(inbound, turn.Now);
-        var recordResident = groups.ShouldRecordResident(inbound, turn.Now);
-        // The message id, the dialog state and the replies are committed together: a crash leaves all or none.
-        await writer.WriteAsync(_ =>
-        {
-            processed.Add(key, turn.Now);
-            storage.CommitInWrite(storageWrites);
-
-            if (recordGroup)
-            {
-                groups.Record(inbound.Conversation, turn.Now);
-            }
-
-            if (recordResident)
-            {
-                // Their private chat takes this group's compound as its default place.
-                groups.RecordResident(inbound, turn.Now);
-            }
-
-            if (entries is not null)
-            {
-                outbox.Insert(entries);
-            }
-
-            turn.AlsoCommit?.Invoke();
-        }).ConfigureAwait(false);
-
-        if (entries is not null)
-        {
-            outbox.Wake();
-        }
     }
 }

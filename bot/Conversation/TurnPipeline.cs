@@ -44,9 +44,9 @@ public sealed class TurnPipeline : BotAdapter, ITurnProcessor
         : this(
             new ConversationBot(bot, (loggers ?? NullLoggerFactory.Instance).CreateLogger<ConversationBot>()),
             new TurnMiddleware(
-                new DedupeMiddleware(processed, (loggers ?? NullLoggerFactory.Instance).CreateLogger<DedupeMiddleware>(), metrics),
+                new DedupeMiddleware((loggers ?? NullLoggerFactory.Instance).CreateLogger<DedupeMiddleware>(), metrics),
                 new ResidentLockMiddleware(),
-                new TurnCommitMiddleware(stateStore, storage, processed, outbox, groups, writer, time),
+                new TurnCommitMiddleware(stateStore, storage, new LiteDbTurnStore(processed, storage, outbox, groups, writer), time),
                 new SizeLimitMiddleware(options),
                 desk is null ? null : new TakeOverRelayMiddleware(desk),
                 new TurnErrorHandler(stateStore, (loggers ?? NullLoggerFactory.Instance).CreateLogger<TurnErrorHandler>())))

@@ -18,7 +18,7 @@ namespace CommunityBot.Storage.Postgres;
 /// conversation's users keep one stored prefix, as on LiteDB). Reads and held-write checks use their own pooled connections
 /// and see committed data only: the turn's transaction is the caller's, and nothing is read through it.
 /// </remarks>
-public sealed class PostgresStorage(NpgsqlDataSource dataSource, TimeProvider time) : IStorage
+public sealed class PostgresStorage(NpgsqlDataSource dataSource, TimeProvider time) : ITurnStorage
 {
     // One statement per write, so the check and the write are one atomic step: a new key is inserted; an existing row is
     // updated only while its ETag is still the one expected (the DO UPDATE's WHERE sees the row's latest committed version,
