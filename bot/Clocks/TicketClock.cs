@@ -24,7 +24,7 @@ public sealed class TicketClock
     {
     }
 
-    private TicketClock(ClockOptions options, HolidayStore? holidays, TicketTimerStore? timers)
+    private TicketClock(ClockOptions options, HolidayStore? holidays, TicketTimerStore? timers, bool keepsTimers = false)
     {
         if (options.Problem() is { } problem)
         {
@@ -34,6 +34,7 @@ public sealed class TicketClock
         _options = options;
         _holidays = holidays;
         Timers = timers;
+        KeepsTimers = keepsTimers || timers is not null;
         _zone = options.ResolveTimeZone();
         OfficePeriod.TryParseList(options.OfficeHours, out _periods);
         holidays?.SeedIfEmpty(options.Holidays);
@@ -42,11 +43,17 @@ public sealed class TicketClock
     /// <summary>Deadlines only, with no holiday store and no timers (for a desk built without the clocks).</summary>
     public static TicketClock Detached(ClockOptions? options = null) => new(options ?? new ClockOptions(), null, null);
 
-    /// <summary>The durable timers on LiteDB, or null for a detached clock.</summary>
+    /// <summary>
+    /// A clock whose timers the ticket repository keeps in its own store (PostgreSQL's <c>ticket_timers</c>), on the
+    /// holidays given (none: the configured ones are not seeded, the calendar is the office hours and weekends).
+    /// </summary>
+    public static TicketClock KeepingTimersElsewhere(ClockOptions options, HolidayStore? holidays = null) => new(options, holidays, null, keepsTimers: true);
+
+    /// <summary>The durable timers on LiteDB, or null for a detached clock or one whose timers are kept elsewhere.</summary>
     public TicketTimerStore? Timers { get; }
 
     /// <summary>Whether the timers are kept (in each ticket's <see cref="TicketWrite"/>); false for a detached clock.</summary>
-    public bool KeepsTimers => Timers is not null;
+    public bool KeepsTimers { get; }
 
     public ClockOptions Options => _options;
 

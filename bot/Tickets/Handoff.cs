@@ -40,7 +40,7 @@ public sealed class Handoff
 /// over, so the take-overs (few at any time) are also held in memory (<see cref="CommittedSnapshot{T}"/>) and read from
 /// there outside a write; each caller gets its own copy to change and <see cref="Put"/>.
 /// </summary>
-public sealed class HandoffStore
+public sealed class HandoffStore : ITakeOvers
 {
     private readonly ILiteCollection<Handoff> _handoffs;
     private readonly LiteDbWriter _writer;
@@ -70,6 +70,16 @@ public sealed class HandoffStore
     public IReadOnlyList<Handoff> ForTicket(string ticketNumber) => Where(h => h.TicketNumber == ticketNumber);
 
     public IReadOnlyList<Handoff> All() => Where(_ => true);
+
+    public Task<Handoff?> ForResidentAsync(string residentKey, CancellationToken cancellationToken) => Task.FromResult(ForResident(residentKey));
+
+    public Task<Handoff?> ForWorkerAsync(string workerKey, CancellationToken cancellationToken) => Task.FromResult(ForWorker(workerKey));
+
+    public Task<IReadOnlyList<Handoff>> ForWorkerIdAsync(string workerId, CancellationToken cancellationToken) => Task.FromResult(ForWorkerId(workerId));
+
+    public Task<IReadOnlyList<Handoff>> ForTicketAsync(string ticketNumber, CancellationToken cancellationToken) => Task.FromResult(ForTicket(ticketNumber));
+
+    public Task<IReadOnlyList<Handoff>> AllAsync(CancellationToken cancellationToken) => Task.FromResult(All());
 
     /// <summary>Stores the take-over; call inside a <see cref="LiteDbWriter"/> write.</summary>
     public void Put(Handoff handoff)

@@ -18,7 +18,7 @@ public sealed partial class TicketDesk
 
     public async Task<bool> RelayFromResidentAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        if (_handoffs.ForResident(message.StateKey) is not { } handoff)
+        if (await _handoffs.ForResidentAsync(message.StateKey, cancellationToken) is not { } handoff)
         {
             return false;
         }
@@ -50,7 +50,8 @@ public sealed partial class TicketDesk
     public async Task<string?> RelayFromWorkerAsync(InboundMessage message, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (message.Conversation.IsGroup || message.ButtonValue is not null
-            || (_handoffs.ForWorker(message.StateKey) ?? ConsoleTakeOverOf(message.Conversation)) is not { } handoff)
+            || (await _handoffs.ForWorkerAsync(message.StateKey, cancellationToken)
+                ?? await ConsoleTakeOverOfAsync(message.Conversation, cancellationToken)) is not { } handoff)
         {
             return null;
         }
@@ -82,14 +83,14 @@ public sealed partial class TicketDesk
     /// worker's private chat, and the worker answers there: a private message from a directory worker continues their
     /// most recently active console take-over.
     /// </summary>
-    private Handoff? ConsoleTakeOverOf(ConversationReference conversation)
+    private async Task<Handoff?> ConsoleTakeOverOfAsync(ConversationReference conversation, CancellationToken cancellationToken)
     {
         if (_assignment.FindWorker(conversation.Channel, conversation.UserId) is not { } worker)
         {
             return null;
         }
         var console = DirectoryAssignment.AdminChannel + "/";
-        return _handoffs.ForWorkerId(worker.Id)
+        return (await _handoffs.ForWorkerIdAsync(worker.Id, cancellationToken))
             .Where(h => h.WorkerKey.StartsWith(console, StringComparison.Ordinal))
             .MaxBy(h => h.LastActivityAt);
     }
@@ -119,7 +120,7 @@ public sealed partial class TicketDesk
     public async Task SweepHandoffsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var utc = now.UtcDateTime;
-        foreach (var handoff in _handoffs.All())
+        foreach (var handoff in await _handoffs.AllAsync(cancellationToken))
         {
             if (utc - handoff.LastActivityAt >= _options.HandoffIdleTimeout)
             {
@@ -141,7 +142,7 @@ public sealed partial class TicketDesk
 
         var resident = Origin(ticket);
         var residentKey = resident.StateKey;
-        if (_handoffs.ForResident(residentKey) is { } existing && existing.WorkerId != worker.Id)
+        if (await _handoffs.ForResidentAsync(residentKey, cancellationToken) is { } existing && existing.WorkerId != worker.Id)
         {
             return new WorkerActionResult(WorkerActionOutcome.TakenOverByOther, ticket.Number, existing.WorkerName);
         }
@@ -190,7 +191,7 @@ public sealed partial class TicketDesk
 
     private async Task<WorkerActionResult> EndTakeOverAsync(Ticket ticket, WorkerActionRequest request, CancellationToken cancellationToken)
     {
-        var handoffs = _handoffs.ForTicket(ticket.Number);
+        var handoffs = await _handoffs.ForTicketAsync(ticket.Number, cancellationToken);
         foreach (var handoff in handoffs)
         {
             await HandBackAsync(handoff, request.At, idle: false, cancellationToken);
@@ -204,7 +205,7 @@ public sealed partial class TicketDesk
     /// <summary>Ends every take-over of a closed ticket; the resident then gets the feedback questions from the assistant.</summary>
     private async Task EndTakeOversOnCloseAsync(string ticketNumber, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        foreach (var handoff in _handoffs.ForTicket(ticketNumber))
+        foreach (var handoff in await _handoffs.ForTicketAsync(ticketNumber, cancellationToken))
         {
             var utc = at.UtcDateTime;
             await _tickets.UpdateAsync(ticketNumber, (t, _) =>

@@ -26,7 +26,7 @@ public sealed partial class TicketDesk : ITicketDesk
 {
     private readonly ITicketRepository _tickets;
     private readonly ITicketAssignment _assignment;
-    private readonly HandoffStore _handoffs;
+    private readonly ITakeOvers _handoffs;
     private readonly TimeProvider _time;
     private readonly TicketOptions _options;
     private readonly IPrivateChats _privateChats;
@@ -37,7 +37,7 @@ public sealed partial class TicketDesk : ITicketDesk
     public TicketDesk(
         ITicketRepository tickets,
         ITicketAssignment assignment,
-        HandoffStore handoffs,
+        ITakeOvers handoffs,
         IPrivateChats privateChats,
         TimeProvider time,
         IOptions<TicketOptions> options,

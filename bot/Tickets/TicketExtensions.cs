@@ -19,6 +19,7 @@ public static class TicketExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<TicketStore>();
         builder.Services.AddSingleton<HandoffStore>();
+        builder.Services.AddSingleton<ITakeOvers>(sp => sp.GetRequiredService<HandoffStore>());
         builder.Services.AddSingleton<IPrivateChats, PrivateChats>();
         builder.Services.AddHostedService<HandoffSweeper>();
         builder.Services.AddSingleton<ITicketAssignment, DirectoryAssignment>();

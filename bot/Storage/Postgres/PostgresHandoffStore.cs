@@ -18,7 +18,7 @@ using Handoff = CommunityBot.Tickets.Handoff;
 /// The take-over is one <c>json</c> document beside the columns the lookups and the sweep use. Reads use pooled connections
 /// of their own and see committed take-overs only. READ COMMITTED (the default).
 /// </remarks>
-public sealed class PostgresHandoffStore(NpgsqlDataSource dataSource)
+public sealed class PostgresHandoffStore(NpgsqlDataSource dataSource) : ITakeOvers
 {
     private const string Upsert = """
         INSERT INTO handoffs (resident_key, worker_key, worker_id, ticket_number, last_activity_at, resident_waiting_since, escalated, doc)
@@ -62,13 +62,13 @@ public sealed class PostgresHandoffStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Every live take-over by the worker (from any chat or the console).</summary>
-    public Task<List<Handoff>> ForWorkerIdAsync(string workerId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Handoff>> ForWorkerIdAsync(string workerId, CancellationToken cancellationToken) =>
         WhereAsync("worker_id = @value", workerId, cancellationToken);
 
-    public Task<List<Handoff>> ForTicketAsync(string ticketNumber, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Handoff>> ForTicketAsync(string ticketNumber, CancellationToken cancellationToken) =>
         WhereAsync("ticket_number = @value", ticketNumber, cancellationToken);
 
-    public async Task<List<Handoff>> AllAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Handoff>> AllAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT doc FROM handoffs ORDER BY resident_key");
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
@@ -122,7 +122,7 @@ public sealed class PostgresHandoffStore(NpgsqlDataSource dataSource)
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<List<Handoff>> WhereAsync(string condition, string value, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Handoff>> WhereAsync(string condition, string value, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(value);
         await using var command = dataSource.CreateCommand($"SELECT doc FROM handoffs WHERE {condition} ORDER BY resident_key");
