@@ -9,6 +9,7 @@ using CommunityBot.Bench;
 //   tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]
 //   sweep  [--tickets 100000] [--batch 1000] [--runs 5]   (escalation sweep over open tickets; no server needed)
 //   tickets-pg --connection "Host=…;Database=…" [--count 1000000] [--queries 10000] [--write-seconds 10] [--month 2026-10] [--runs 5]
+//   filing --connection "Host=…;Database=…" [--residents 32] [--seconds 10] [--runs 3]: tickets/s through the desk, LiteDB vs PostgreSQL 1 and 2 hosts
 //   assessment [--count 1000000] [--dir DIR (reused if it holds a store)] [--month 2026-10] [--runs 5]
 //   extraction [--messages FILE.csv] [--seconds 3]: extractor table tests per engine, first-call cost, µs per message
 //   backup [--count 100000] [--writers 8] [--dir DIR (reused if it holds a store)] [--out DIR]
@@ -20,6 +21,7 @@ return verb switch
     "turns" => await TurnsAsync(options),
     "tickets" => await TicketsAsync(options),
     "tickets-pg" => await PostgresTicketsBench.RunAsync(options),
+    "filing" => await FilingBench.RunAsync(options),
     "sweep" => await SweepBench.RunAsync(options),
     "assessment" => AssessmentBench.Run(options),
     "extraction" => ExtractionEval.Run(options),
@@ -32,6 +34,7 @@ static int Usage()
     Console.Error.WriteLine("usage: CommunityBot.Bench turns --bot http://127.0.0.1:5080 [--rate 200] [--seconds 20] [--workers 32] [--pid PID]");
     Console.Error.WriteLine("       CommunityBot.Bench tickets [--count 1000000] [--queries 10000] [--write-seconds 10] [--dir DIR] [--baseline true]");
     Console.Error.WriteLine("       CommunityBot.Bench tickets-pg --connection \"Host=127.0.0.1;Database=bench\" [--count 1000000] [--queries 10000] [--write-seconds 10] [--month 2026-10] [--runs 5]");
+    Console.Error.WriteLine("       CommunityBot.Bench filing --connection \"Host=127.0.0.1;Database=bench\" [--residents 32] [--seconds 10] [--runs 3]");
     Console.Error.WriteLine("       CommunityBot.Bench sweep [--tickets 100000] [--batch 1000] [--runs 5]");
     Console.Error.WriteLine("       CommunityBot.Bench assessment [--count 1000000] [--dir DIR] [--month 2026-10] [--runs 5]");
     Console.Error.WriteLine("       CommunityBot.Bench extraction [--messages /work/shared/data/grievance-categories/train.csv] [--seconds 3]");

@@ -136,7 +136,7 @@ public static class SweepBench
     }
 
     /// <summary>Every grid has a worker, a community supervisor and a street office; all reachable on the web chat.</summary>
-    private sealed class BenchAssignment : ITicketAssignment
+    internal sealed class BenchAssignment : ITicketAssignment
     {
         public Assignment Assign(string? compoundId, string? building, string category, DateTimeOffset at) =>
             new("g0", "w0", "网格员", TicketLevel.Grid, [], "bench");
