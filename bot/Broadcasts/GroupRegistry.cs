@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using CommunityBot.Channels.WeCom;
 using CommunityBot.Dialogs.Conversation;
@@ -14,7 +13,7 @@ namespace CommunityBot.Broadcasts;
 /// The group conversations the bot is in, so that the console can broadcast to them. A turn records its group
 /// inside the turn's own write, and only when the message was authenticated (<see cref="InboundMessage.Authenticated"/>:
 /// a forged activity must not plant a broadcast target) and the group is new or its last-seen time is more than
-/// <see cref="Staleness"/> old: most turns cost one dictionary lookup and no write. Bounded by
+/// <see cref="Staleness"/> old (<see cref="GroupSightings"/>). Bounded by
 /// <see cref="GroupRegistryOptions"/>. All writes go through the <see cref="LiteDbWriter"/> thread, so
 /// read-modify-write needs no lock here.
 /// </summary>
@@ -30,7 +29,7 @@ public sealed class GroupRegistry
 
     private readonly ILiteCollection<ChatGroup> _groups;
     private readonly ILiteCollection<ResidentGroup> _residents;
-    private readonly ConcurrentDictionary<string, DateTime> _lastWritten = new(StringComparer.Ordinal);
+    private readonly GroupSightings _sightings = new();
     private readonly LiteDbWriter _writer;
     // Every group turn reads its group's place (Find), so the groups (at most MaxGroups) are also held in memory.
     private readonly CommittedSnapshot<Dictionary<string, ChatGroup>> _known;
@@ -47,7 +46,7 @@ public sealed class GroupRegistry
         _residents.EnsureIndex(r => r.LastSeen);
         foreach (var group in _groups.FindAll())
         {
-            _lastWritten[group.Key] = group.LastSeen;
+            _sightings.Written(group.Key, group.LastSeen);
         }
     }
 
@@ -61,33 +60,7 @@ public sealed class GroupRegistry
     /// Whether <paramref name="conversation"/> should be recorded now (a group not seen, or not recorded for an hour);
     /// claims the write, so concurrent turns in the same group record it once.
     /// </summary>
-    public bool ShouldRecord(ConversationReference conversation, DateTimeOffset now)
-    {
-        if (!conversation.IsGroup)
-        {
-            return false;
-        }
-
-        var key = KeyOf(conversation.Channel, conversation.ConversationId);
-        var at = now.UtcDateTime;
-        while (true)
-        {
-            if (!_lastWritten.TryGetValue(key, out var last))
-            {
-                return _lastWritten.TryAdd(key, at) || ShouldRecord(conversation, now);
-            }
-
-            if (at - last <= Staleness)
-            {
-                return false;
-            }
-
-            if (_lastWritten.TryUpdate(key, at, last))
-            {
-                return true;
-            }
-        }
-    }
+    public bool ShouldRecord(ConversationReference conversation, DateTimeOffset now) => _sightings.Claim(conversation, now);
 
     /// <summary>
     /// Inserts or refreshes the group (call on the writer thread, e.g. inside the turn's write). A new group first makes
@@ -101,7 +74,7 @@ public sealed class GroupRegistry
         {
             if (!MakeRoom(now.UtcDateTime))
             {
-                _lastWritten.TryRemove(key, out _);
+                _sightings.Forget(key);
                 return false;
             }
 
@@ -192,7 +165,7 @@ public sealed class GroupRegistry
     private void Forget(string key)
     {
         _groups.Delete(key);
-        _lastWritten.TryRemove(key, out _);
+        _sightings.Forget(key);
         _writer.AfterCommit(_known.Invalidate);
     }
 
@@ -225,7 +198,7 @@ public sealed class GroupRegistry
 
     // A broadcast addresses the group, not the resident who last spoke there, and threads under no old message;
     // a WeCom response_url is single-use and short-lived, so the group robot webhook is used instead.
-    private static ConversationReference Anonymous(ConversationReference conversation) => conversation with
+    internal static ConversationReference Anonymous(ConversationReference conversation) => conversation with
     {
         UserId = "",
         UserName = "",

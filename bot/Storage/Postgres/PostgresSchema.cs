@@ -222,6 +222,25 @@ public static class PostgresSchema
             CREATE INDEX notices_start ON notices (start_utc DESC, id DESC);
             CREATE INDEX notices_current ON notices (id) WHERE withdrawn_utc IS NULL;
             """),
+        // The groups the bot is in and each resident's last group (LiteDB's chat_groups and resident_groups). A group is a
+        // json document beside the columns the eviction uses: the least recently seen group not tied to a community goes
+        // first, so the partial index holds the unassigned ones in that order.
+        new(9, "chat_groups and resident_groups: the groups the bot is in, and each resident's last group", """
+            CREATE TABLE chat_groups (
+                key text COLLATE "C" PRIMARY KEY,
+                community_id text COLLATE "C",
+                last_seen timestamptz NOT NULL,
+                doc json NOT NULL
+            );
+            CREATE INDEX chat_groups_unassigned ON chat_groups (last_seen, key) WHERE community_id IS NULL;
+
+            CREATE TABLE resident_groups (
+                key text COLLATE "C" PRIMARY KEY,
+                group_key text COLLATE "C" NOT NULL,
+                last_seen timestamptz NOT NULL
+            );
+            CREATE INDEX resident_groups_last_seen ON resident_groups (last_seen);
+            """),
     ];
 
 }

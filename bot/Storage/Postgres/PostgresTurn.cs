@@ -64,7 +64,8 @@ public sealed class PostgresTurn : IAsyncDisposable
     /// Writes the message id, <paramref name="writes"/> and <paramref name="replies"/> in the turn's transaction and commits.
     /// False, keeping nothing, when the message id was recorded meanwhile: a defence only, since a redelivery is the same
     /// resident's and so waited for the lock (it takes the same message id under another resident key). Throws <see cref="Microsoft.Bot.Builder.StorageConflictException"/>,
-    /// keeping nothing, when a state item changed since the turn read it.
+    /// keeping nothing, when a state item changed since the turn read it. <paramref name="alsoWrite"/>, when given, writes
+    /// what else belongs to the turn (the group registry's rows) in the transaction, last before the commit.
     /// </summary>
     public async Task<bool> CommitAsync(
         PostgresProcessedMessageLog processed,
@@ -73,7 +74,8 @@ public sealed class PostgresTurn : IAsyncDisposable
         PostgresOutbox outbox,
         IReadOnlyList<OutboxMessage> replies,
         DateTimeOffset now,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<NpgsqlTransaction, CancellationToken, Task>? alsoWrite = null)
     {
         ArgumentNullException.ThrowIfNull(processed);
         ArgumentNullException.ThrowIfNull(storage);
@@ -92,6 +94,11 @@ public sealed class PostgresTurn : IAsyncDisposable
 
             await storage.CommitTurnAsync(writes, _transaction, cancellationToken).ConfigureAwait(false);
             await outbox.InsertAsync(replies, _transaction, cancellationToken).ConfigureAwait(false);
+            if (alsoWrite is not null)
+            {
+                await alsoWrite(_transaction, cancellationToken).ConfigureAwait(false);
+            }
+
             await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }

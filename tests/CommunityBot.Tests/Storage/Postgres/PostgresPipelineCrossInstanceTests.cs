@@ -1,3 +1,4 @@
+using CommunityBot.Broadcasts;
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
@@ -16,7 +17,8 @@ namespace CommunityBot.Tests.Storage.Postgres;
 /// PostgreSQL database, through the real middleware and <see cref="PostgresTurnStore"/>: the same activity to both is
 /// answered once; one resident's turns sent to alternate hosts, one after another or all at once, each see the previous
 /// turn's state (no conflict, none lost); a redelivery to the other host after the commit is a duplicate; a failed turn
-/// commits its apology and clears the resident's dialog on the shared database.
+/// commits its apology and clears the resident's dialog on the shared database; a group's authenticated turn on one host
+/// registers the group and its sender for the other, an unauthenticated one registers nothing.
 /// </summary>
 public sealed class PostgresPipelineCrossInstanceTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
@@ -34,7 +36,7 @@ public sealed class PostgresPipelineCrossInstanceTests(PostgresDatabase database
 
         _observer = database.NewDataSource();
         _outbox = new PostgresOutbox(_observer, _time, MsOptions.Create(new OutboxOptions()));
-        await using var command = _observer.CreateCommand("TRUNCATE bot_state, processed_messages, outbox RESTART IDENTITY");
+        await using var command = _observer.CreateCommand("TRUNCATE bot_state, processed_messages, outbox, chat_groups, resident_groups RESTART IDENTITY");
         await command.ExecuteNonQueryAsync();
     }
 
@@ -109,13 +111,31 @@ public sealed class PostgresPipelineCrossInstanceTests(PostgresDatabase database
         Assert.Equal("n=1", (await RepliesAsync())[^1]); // a fresh count: the failed turn's dialog was cleared
     }
 
+    [PostgresFact]
+    public async Task GroupsTurnOnOneHost_RegistersTheGroupAndItsSenderForTheOther()
+    {
+        var (a, b) = (NewHost(), NewHost());
+
+        Assert.Equal(TurnOutcome.Processed, await a.Pipeline.ProcessAsync(Message("m1") with { Authenticated = true }, CancellationToken.None));
+
+        var group = await b.Groups.FindAsync(GroupRegistry.KeyOf(TestChannel.Name, "g"), CancellationToken.None);
+        Assert.NotNull(group);
+        Assert.Equal("", GroupRegistry.ReferenceOf(group).UserId);
+        Assert.Equal("g", (await b.Groups.LastGroupOfAsync(TestChannel.Name, "alice", CancellationToken.None))?.ConversationId);
+
+        var forged = Message("m3") with { Conversation = Message("m3").Conversation with { ConversationId = "forged" } };
+        Assert.Equal(TurnOutcome.Processed, await b.Pipeline.ProcessAsync(forged, CancellationToken.None));
+        Assert.Equal(["g"], (await a.Groups.AllAsync(CancellationToken.None)).Select(g => g.ConversationId));
+    }
+
     private Host NewHost(string? failOn = null)
     {
         var source = database.NewDataSource();
         var storage = new PostgresStorage(source, _time);
         var states = new BotStateDialogStore(storage);
         var outbox = new PostgresOutbox(source, _time, MsOptions.Create(new OutboxOptions()));
-        var turns = new PostgresTurnStore(source, new PostgresProcessedMessageLog(source), storage, outbox);
+        var groups = new PostgresGroupRegistry(source);
+        var turns = new PostgresTurnStore(source, new PostgresProcessedMessageLog(source), storage, outbox, groups);
         var bot = new CountingBot(states, failOn);
         var middleware = new TurnMiddleware(
             new DedupeMiddleware(NullLogger<DedupeMiddleware>.Instance),
@@ -124,7 +144,7 @@ public sealed class PostgresPipelineCrossInstanceTests(PostgresDatabase database
             new SizeLimitMiddleware(MsOptions.Create(new TurnOptions())),
             relay: null,
             new TurnErrorHandler(states, NullLogger<TurnErrorHandler>.Instance));
-        return new Host(new TurnPipeline(new ConversationBot(bot, NullLogger<ConversationBot>.Instance), middleware), states, bot);
+        return new Host(new TurnPipeline(new ConversationBot(bot, NullLogger<ConversationBot>.Instance), middleware), states, bot, groups);
     }
 
     private InboundMessage Message(string id) => new()
@@ -141,7 +161,7 @@ public sealed class PostgresPipelineCrossInstanceTests(PostgresDatabase database
         (await _outbox.AllAsync(CancellationToken.None)).OrderBy(e => e.Id)
             .Select(e => System.Text.Json.JsonSerializer.Deserialize<OutboundMessage>(e.Message.Message, DialogJson.Options)!.Text).ToList();
 
-    private sealed record Host(TurnPipeline Pipeline, BotStateDialogStore States, CountingBot Bot);
+    private sealed record Host(TurnPipeline Pipeline, BotStateDialogStore States, CountingBot Bot, PostgresGroupRegistry Groups);
 
     /// <summary>Counts the resident's turns in their dialog state and answers the count; throws on the message <c>failOn</c>.</summary>
     private sealed class CountingBot(BotStateDialogStore states, string? failOn) : IBot
