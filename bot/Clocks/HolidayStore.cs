@@ -7,7 +7,7 @@ namespace CommunityBot.Clocks;
 /// The office's holiday calendar in the <c>holidays</c> collection. Edited rarely (the <c>calendar</c> verb, against a
 /// stopped server), so writes go straight to LiteDB rather than through the hot-path writer.
 /// </summary>
-public sealed class HolidayStore
+public sealed class HolidayStore : IHolidayCalendar
 {
     private readonly ILiteCollection<Holiday> _holidays;
     private int _version;
@@ -18,7 +18,7 @@ public sealed class HolidayStore
     }
 
     /// <summary>Changes whenever this process edits the calendar (callers cache on it).</summary>
-    public int Version => Volatile.Read(ref _version);
+    public long Version => Volatile.Read(ref _version);
 
     public IReadOnlyList<Holiday> All() => _holidays.FindAll().OrderBy(h => h.Date, StringComparer.Ordinal).ToList();
 

@@ -12,19 +12,20 @@ namespace CommunityBot.Clocks;
 public sealed class TicketClock
 {
     private readonly ClockOptions _options;
-    private readonly HolidayStore? _holidays;
+    private readonly IHolidayCalendar? _holidays;
     private readonly TimeZoneInfo _zone;
     private readonly IReadOnlyList<OfficePeriod> _periods;
     private readonly Lock _calendarLock = new();
     private WorkingCalendar? _calendar;
-    private int _calendarVersion = -1;
+    private long _calendarVersion = -1;
 
     public TicketClock(HolidayStore holidays, TicketTimerStore timers, IOptions<ClockOptions> options)
         : this(options.Value, holidays, timers)
     {
+        holidays.SeedIfEmpty(options.Value.Holidays);
     }
 
-    private TicketClock(ClockOptions options, HolidayStore? holidays, TicketTimerStore? timers, bool keepsTimers = false)
+    private TicketClock(ClockOptions options, IHolidayCalendar? holidays, TicketTimerStore? timers, bool keepsTimers = false)
     {
         if (options.Problem() is { } problem)
         {
@@ -37,7 +38,6 @@ public sealed class TicketClock
         KeepsTimers = keepsTimers || timers is not null;
         _zone = options.ResolveTimeZone();
         OfficePeriod.TryParseList(options.OfficeHours, out _periods);
-        holidays?.SeedIfEmpty(options.Holidays);
     }
 
     /// <summary>Deadlines only, with no holiday store and no timers (for a desk built without the clocks).</summary>
@@ -45,9 +45,10 @@ public sealed class TicketClock
 
     /// <summary>
     /// A clock whose timers the ticket repository keeps in its own store (PostgreSQL's <c>ticket_timers</c>), on the
-    /// holidays given (none: the configured ones are not seeded, the calendar is the office hours and weekends).
+    /// holiday calendar given, already seeded (<see cref="Storage.Postgres.PostgresHolidayStore.StartAsync"/>); none: the
+    /// calendar is the office hours and weekends.
     /// </summary>
-    public static TicketClock KeepingTimersElsewhere(ClockOptions options, HolidayStore? holidays = null) => new(options, holidays, null, keepsTimers: true);
+    public static TicketClock KeepingTimersElsewhere(ClockOptions options, IHolidayCalendar? holidays = null) => new(options, holidays, null, keepsTimers: true);
 
     /// <summary>The durable timers on LiteDB, or null for a detached clock or one whose timers are kept elsewhere.</summary>
     public TicketTimerStore? Timers { get; }
@@ -59,7 +60,7 @@ public sealed class TicketClock
 
     public TimeZoneInfo Zone => _zone;
 
-    /// <summary>The calendar with the current holidays (rebuilt after the calendar is edited in this process).</summary>
+    /// <summary>The calendar with the current holidays (rebuilt when the holiday calendar's version moves).</summary>
     public WorkingCalendar Calendar
     {
         get

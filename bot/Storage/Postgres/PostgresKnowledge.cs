@@ -4,7 +4,7 @@ namespace CommunityBot.Storage.Postgres;
 
 /// <summary>
 /// The notifications of knowledge edits on channel <see cref="NotifyChannel"/>: the payload is the topic's name, then
-/// optionally <c>:</c> and the id of what changed (<c>faq:a-12</c>, <c>notices:7</c>, <c>directory</c>).
+/// optionally <c>:</c> and the id of what changed (<c>faq:a-12</c>, <c>notices:7</c>, <c>directory</c>, <c>holidays</c>).
 /// </summary>
 internal static class PostgresKnowledge
 {
@@ -15,6 +15,7 @@ internal static class PostgresKnowledge
         ["directory"] = KnowledgeTopic.Directory,
         ["faq"] = KnowledgeTopic.Faq,
         ["notices"] = KnowledgeTopic.Notices,
+        ["holidays"] = KnowledgeTopic.Holidays,
     };
 
     /// <summary>
@@ -54,6 +55,7 @@ internal static class PostgresKnowledge
         KnowledgeTopic.Directory => "directory",
         KnowledgeTopic.Faq => "faq",
         KnowledgeTopic.Notices => "notices",
+        KnowledgeTopic.Holidays => "holidays",
         _ => throw new ArgumentOutOfRangeException(nameof(topic)),
     };
 }

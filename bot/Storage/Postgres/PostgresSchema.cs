@@ -241,6 +241,14 @@ public static class PostgresSchema
             );
             CREATE INDEX resident_groups_last_seen ON resident_groups (last_seen);
             """),
+        // The office's holiday calendar (LiteDB's holidays): a day off, or an adjusted working weekend, by local date.
+        new(10, "holidays: the office's holiday calendar", """
+            CREATE TABLE holidays (
+                date text COLLATE "C" PRIMARY KEY,
+                name text NOT NULL,
+                is_workday boolean NOT NULL
+            );
+            """),
     ];
 
 }
