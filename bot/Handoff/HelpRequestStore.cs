@@ -45,6 +45,8 @@ public sealed partial class HelpRequestStore(ILiteDatabase database, LiteDbWrite
 /// <summary>A stored request for a person.</summary>
 public sealed class HelpRequestDocument
 {
+    /// <summary>LiteDB's id; on PostgreSQL the row's identity is the id, and the document does not carry this one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public ObjectId Id { get; set; } = ObjectId.NewObjectId();
     public string Channel { get; set; } = "";
     public string ConversationId { get; set; } = "";

@@ -249,6 +249,15 @@ public static class PostgresSchema
                 is_workday boolean NOT NULL
             );
             """),
+        // Residents' requests for a person (LiteDB's help_requests), newest first for the office.
+        new(11, "help_requests: residents' requests for a person", """
+            CREATE TABLE help_requests (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at timestamptz NOT NULL,
+                doc json NOT NULL
+            );
+            CREATE INDEX help_requests_at ON help_requests (at, id);
+            """),
     ];
 
 }
