@@ -258,6 +258,13 @@ public static class PostgresSchema
             );
             CREATE INDEX help_requests_at ON help_requests (at, id);
             """),
+        // One-off facts about a conversation (LiteDB's conversation_marks): the key is what marks a fact once.
+        new(12, "conversation_marks: one-off facts about a conversation", """
+            CREATE TABLE conversation_marks (
+                key text COLLATE "C" PRIMARY KEY,
+                at timestamptz NOT NULL
+            );
+            """),
     ];
 
 }
