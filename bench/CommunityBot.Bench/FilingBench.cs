@@ -88,7 +88,7 @@ public static class FilingBench
     {
         await using (var empty = NpgsqlDataSource.Create(connection))
         await using (var command = empty.CreateCommand(
-            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox RESTART IDENTITY"))
+            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox, proactive_turns RESTART IDENTITY"))
         {
             await command.ExecuteNonQueryAsync();
         }
@@ -105,7 +105,8 @@ public static class FilingBench
                 var handoffs = new PostgresHandoffStore(source);
                 var repository = new PostgresTicketRepository(
                     source, new PostgresTicketStore(source), new PostgresTicketTimerStore(source),
-                    new PostgresOutbox(source, TimeProvider.System, MsOptions.Create(new OutboxOptions())), handoffs);
+                    new PostgresOutbox(source, TimeProvider.System, MsOptions.Create(new OutboxOptions())),
+                    new PostgresProactiveTurnStore(source, TimeProvider.System, MsOptions.Create(new OutboxOptions())), handoffs);
                 desks.Add(new TicketDesk(repository, new SweepBench.BenchAssignment(), handoffs, new PrivateChats(), TimeProvider.System,
                     MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance,
                     TicketClock.KeepingTimersElsewhere(new ClockOptions())));

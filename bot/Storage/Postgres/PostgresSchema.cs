@@ -265,6 +265,35 @@ public static class PostgresSchema
                 at timestamptz NOT NULL
             );
             """),
+        // The proactive turns the desk requests (LiteDB's proactive_turns), one row per request, flat like the outbox's: every
+        // column but the conversation reference and the event's value is queried or changed by the claims and outcomes, so
+        // there is no document beside them. id is the request's LiteDB ObjectId in its 24-digit hex form: it is made by the
+        // instance that builds the request, unique across instances, and the turn is de-duplicated on it ("proactive-{id}"),
+        // so it stays the request's name on both providers. position (an identity, in insert order) is the order a
+        // resident's requests run in; the ObjectId orders by second, then by machine, so two instances' requests of one
+        // second would not keep their order by it. value is text: read back exactly as given, even when not JSON.
+        // claimed_by and claimed_until are a runner's lease (PostgresProactiveTurnStore.ClaimAsync). The pending requests
+        // are few; the partial index gives each resident's head in order.
+        new(13, "proactive_turns: the turns the bot owes residents, with leases for the instance running them", """
+            CREATE TABLE proactive_turns (
+                id text COLLATE "C" PRIMARY KEY,
+                position bigint GENERATED ALWAYS AS IDENTITY,
+                resident_key text COLLATE "C" NOT NULL,
+                address json NOT NULL,
+                name text NOT NULL,
+                value text NOT NULL,
+                created_at timestamptz NOT NULL,
+                due_at timestamptz NOT NULL,
+                attempts integer NOT NULL,
+                status text COLLATE "C" NOT NULL,
+                last_error text,
+                failed_at timestamptz,
+                claimed_by text COLLATE "C",
+                claimed_until timestamptz
+            );
+            CREATE INDEX proactive_turns_pending ON proactive_turns (resident_key, position) WHERE status = 'Pending';
+            CREATE INDEX proactive_turns_failed ON proactive_turns (failed_at) WHERE status = 'Failed';
+            """),
     ];
 
 }

@@ -9,7 +9,8 @@ namespace CommunityBot.Storage.Postgres;
 /// <see cref="ITicketRepository"/> on PostgreSQL, for several instances sharing one database: each write is one transaction
 /// of its own in which the ticket (<see cref="PostgresTicketStore"/>) and its <see cref="TicketWrite"/> are stored: the
 /// timer (<see cref="PostgresTicketTimerStore"/>), the outbox messages (<see cref="PostgresOutbox"/>, which notifies the
-/// dispatchers on commit) and the take-overs (<see cref="PostgresHandoffStore"/>). A crash, or a failed statement, keeps all
+/// dispatchers on commit), the proactive turns it asks for (<see cref="PostgresProactiveTurnStore"/>, which notifies the
+/// runners on commit) and the take-overs (<see cref="PostgresHandoffStore"/>). A crash, or a failed statement, keeps all
 /// or none of it.
 /// </summary>
 /// <remarks>
@@ -20,8 +21,8 @@ namespace CommunityBot.Storage.Postgres;
 /// and all of them lock the ticket first and the timer or take-over second, so no two writes deadlock on them.
 /// </para>
 /// <para>
-/// Not on PostgreSQL yet: the proactive turns (the closing survey), the photos and the Open311 extras have no PostgreSQL
-/// stores, so a write that records them fails with <see cref="NotSupportedException"/> and keeps nothing. A ticket write
+/// Not on PostgreSQL yet: the photos and the Open311 extras have no PostgreSQL stores, so a write that records them fails
+/// with <see cref="NotSupportedException"/> and keeps nothing. A ticket write
 /// inside a resident's turn is a transaction of its own, not yet the turn's (<see cref="PostgresTurn"/>).
 /// </para>
 /// </remarks>
@@ -30,6 +31,7 @@ public sealed class PostgresTicketRepository(
     PostgresTicketStore tickets,
     PostgresTicketTimerStore timers,
     PostgresOutbox outbox,
+    PostgresProactiveTurnStore prompts,
     PostgresHandoffStore handoffs) : ITicketRepository
 {
     private static readonly JsonSerializerOptions Json = PostgresDocuments.Options;
@@ -137,10 +139,10 @@ public sealed class PostgresTicketRepository(
     // In the ticket's transaction, after the ticket's own statements; the order of the take-overs' changes is LiteDB's.
     private async Task ApplyAsync(TicketWrite write, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        if (write.Prompts.Count > 0 || write.Photos.Count > 0 || write.ServiceRequests.Count > 0)
+        if (write.Photos.Count > 0 || write.ServiceRequests.Count > 0)
         {
             throw new NotSupportedException(
-                $"Ticket {write.TicketNumber}: proactive turns, photos and Open311 extras are not stored on PostgreSQL yet; nothing was written.");
+                $"Ticket {write.TicketNumber}: photos and Open311 extras are not stored on PostgreSQL yet; nothing was written.");
         }
 
         switch (write.TimerChange)
@@ -154,6 +156,7 @@ public sealed class PostgresTicketRepository(
         }
 
         await outbox.InsertAsync(write.Messages, transaction, cancellationToken).ConfigureAwait(false);
+        await prompts.InsertAsync(write.Prompts, transaction, cancellationToken).ConfigureAwait(false);
         foreach (var residentKey in write.HandoffsRemoved)
         {
             await handoffs.RemoveAsync(residentKey, transaction, cancellationToken).ConfigureAwait(false);

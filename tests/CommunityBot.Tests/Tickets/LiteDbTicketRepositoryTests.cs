@@ -20,6 +20,7 @@ public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
     private readonly Outbox _outbox;
     private readonly HandoffStore _handoffs;
     private readonly TicketTimerStore _timers;
+    private readonly ProactiveTurnStore _prompts;
 
     public LiteDbTicketRepositoryTests()
     {
@@ -29,8 +30,8 @@ public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
         _outbox = new Outbox(_database, _writer, time, options);
         _handoffs = new HandoffStore(_database, _writer);
         _timers = new TicketTimerStore(_database);
-        Repository = new LiteDbTicketRepository(
-            new TicketStore(_database, _writer), _writer, _outbox, new ProactiveTurnStore(_database, _writer, time, options), _handoffs, _timers);
+        _prompts = new ProactiveTurnStore(_database, _writer, time, options);
+        Repository = new LiteDbTicketRepository(new TicketStore(_database, _writer), _writer, _outbox, _prompts, _handoffs, _timers);
     }
 
     protected override ITicketRepository Repository { get; }
@@ -48,6 +49,9 @@ public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
     protected override Task<TicketTimer?> TimerAsync(string number) => Task.FromResult(_timers.Find(number) is { } timer ? InUtc(timer) : null);
 
     protected override Task<Handoff?> HandoffAsync(string residentKey) => Task.FromResult(_handoffs.ForResident(residentKey));
+
+    protected override Task<IReadOnlyList<string>> PromptsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(_prompts.Pending().Select(t => t.Name).ToList());
 
     // LiteDB reads times back as local.
     private static TicketTimer InUtc(TicketTimer timer)

@@ -1,5 +1,7 @@
 using CommunityBot.Clocks;
+using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Notifications;
 using CommunityBot.Tests.Harness;
 using CommunityBot.Tickets;
@@ -11,7 +13,7 @@ using Handoff = CommunityBot.Tickets.Handoff;
 /// <summary>
 /// What every ticket repository promises the desk (<see cref="LiteDbTicketRepositoryTests"/> on LiteDB,
 /// <see cref="Storage.Postgres.PostgresTicketRepositoryTests"/> on PostgreSQL): a ticket and its <see cref="TicketWrite"/>
-/// (timer, outbox messages, take-overs) are kept together or not at all; a change sees the ticket's timer as stored and
+/// (timer, outbox messages, proactive turns, take-overs) are kept together or not at all; a change sees the ticket's timer as stored and
 /// its change is applied; a declined change writes nothing; a submission opens one ticket; concurrent changes of one
 /// ticket apply one after the other, none lost. Each concrete class starts every test on empty stores.
 /// </summary>
@@ -28,6 +30,9 @@ public abstract class TicketRepositoryContractTests : IAsyncLifetime
     protected abstract Task<TicketTimer?> TimerAsync(string number);
 
     protected abstract Task<Handoff?> HandoffAsync(string residentKey);
+
+    /// <summary>The names of every proactive turn's request kept, oldest first.</summary>
+    protected abstract Task<IReadOnlyList<string>> PromptsAsync();
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
@@ -237,6 +242,32 @@ public abstract class TicketRepositoryContractTests : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task Prompts_AreKeptWithTheTicketsWrite_AndNoneWhenItRollsBack()
+    {
+        var creation = await Repository.CreateAsync(New("无电话"), LocalNow, (ticket, write) =>
+            write.Ask([Prompt("ticket.contact", ticket.Number), Prompt("ticket.reminder", ticket.Number)]), CancellationToken.None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Repository.UpdateAsync(creation.Ticket.Number, (ticket, write) =>
+        {
+            ticket.Status = TicketStatus.Closed;
+            return true;
+        }, (ticket, write) =>
+        {
+            write.Ask([Prompt("ticket.feedback", ticket.Number)]);
+            throw new InvalidOperationException("boom");
+        }, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Repository.CreateAsync(New("lost"), LocalNow, (ticket, write) =>
+        {
+            write.Ask([Prompt("ticket.contact", ticket.Number)]);
+            throw new InvalidOperationException("boom");
+        }, CancellationToken.None));
+
+        Assert.Equal(["ticket.contact", "ticket.reminder"], await PromptsAsync());
+        Assert.Equal(TicketStatus.Pending, (await Repository.FindAsync(creation.Ticket.Number, CancellationToken.None))?.Status);
+        await Repository.WriteAsync(creation.Ticket.Number, write => write.Ask([Prompt("ticket.feedback", creation.Ticket.Number)]), CancellationToken.None);
+        Assert.Equal(["ticket.contact", "ticket.reminder", "ticket.feedback"], await PromptsAsync());
+    }
+
+    [ContractFact]
     public async Task Reads_ReportedBy_And_OpenSince_NewestFirst()
     {
         var older = await Repository.CreateAsync(New("旧", createdAt: T0), LocalNow, null, CancellationToken.None);
@@ -286,6 +317,10 @@ public abstract class TicketRepositoryContractTests : IAsyncLifetime
         StartedAt = T0,
         LastActivityAt = T0,
     };
+
+    private static ProactiveTurn Prompt(string name, string number) => ProactiveTurn.For(
+        new ConversationReference { Channel = TestChannel.Name, ConversationId = "private-alice", UserId = "alice" }, name,
+        new TicketPrompt(number).ToJson(), T0);
 
     private static OutboxMessage Message(string conversationId) =>
         OutboxMessage.For(new ConversationReference { Channel = TestChannel.Name, ConversationId = conversationId }, OutboundMessage.Plain("好的"), T0);

@@ -1,6 +1,7 @@
 using CommunityBot.Clocks;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Grievance;
+using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Notifications;
 using CommunityBot.Storage.Postgres;
 using CommunityBot.Tests.Harness;
@@ -16,7 +17,8 @@ namespace CommunityBot.Tests.Storage.Postgres;
 /// Two hosts' ticket desks (each its own data source and stores, as two processes have) over one PostgreSQL database,
 /// through <see cref="PostgresTicketRepository"/>: a ticket filed on one host and due while that host is stopped is
 /// escalated once by the other; both hosts sweeping at once escalate each due ticket once; reports filed on both at once
-/// get unique, gap-free numbers, each with its one worker card; a take-over started on one host is relayed by the other.
+/// get unique, gap-free numbers, each with its one worker card; a take-over started on one host is relayed by the other;
+/// a report without a phone filed on one host leaves one request to ask for it, which the other host's store sees.
 /// </summary>
 public sealed class PostgresDeskCrossInstanceTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
@@ -37,7 +39,7 @@ public sealed class PostgresDeskCrossInstanceTests(PostgresDatabase database) : 
         _outbox = new PostgresOutbox(_observer, _time, MsOptions.Create(new OutboxOptions()));
         _tickets = new PostgresTicketStore(_observer);
         await using var command = _observer.CreateCommand(
-            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox RESTART IDENTITY");
+            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox, proactive_turns RESTART IDENTITY");
         await command.ExecuteNonQueryAsync();
     }
 
@@ -114,16 +116,36 @@ public sealed class PostgresDeskCrossInstanceTests(PostgresDatabase database) : 
         Assert.Single(await MessagesToAsync("private-" + FakeDirectory.GridWorker));
     }
 
-    private TicketDesk NewDesk()
+    [PostgresFact]
+    public async Task FiledWithoutAPhoneOnOneHost_OneRequestToAskForIt_SeenAndClaimedByTheOther()
+    {
+        var (filing, other) = (NewHost(), NewHost());
+
+        var receipt = await filing.Desk.FileAsync(Report("alice") with { Phone = null }, _time.GetUtcNow(), CancellationToken.None);
+
+        var pending = Assert.Single(await other.Prompts.PendingAsync(CancellationToken.None));
+        Assert.Equal(TicketPrompt.ContactEvent, pending.Turn.Name);
+        Assert.Equal($"{TestChannel.Name}/private-alice/alice", pending.Turn.ResidentKey);
+        Assert.Equal(receipt.Number, TicketPrompt.Read(pending.Turn.Value)?.TicketNumber);
+        Assert.Null(pending.ClaimedBy);
+        var claim = Assert.Single(await other.Prompts.ClaimAsync("other", 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Equal(pending.Turn.Id, claim.Turn.Id);
+        Assert.Empty(await filing.Prompts.ClaimAsync("filing", 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+    }
+
+    private TicketDesk NewDesk() => NewHost().Desk;
+
+    private (TicketDesk Desk, PostgresProactiveTurnStore Prompts) NewHost()
     {
         var source = database.NewDataSource();
         var handoffs = new PostgresHandoffStore(source);
+        var prompts = new PostgresProactiveTurnStore(source, _time, MsOptions.Create(new OutboxOptions()));
         var repository = new PostgresTicketRepository(
             source, new PostgresTicketStore(source), new PostgresTicketTimerStore(source),
-            new PostgresOutbox(source, _time, MsOptions.Create(new OutboxOptions())), handoffs);
-        return new TicketDesk(
+            new PostgresOutbox(source, _time, MsOptions.Create(new OutboxOptions())), prompts, handoffs);
+        return (new TicketDesk(
             repository, _directory, handoffs, _directory, _time, MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance,
-            TicketClock.KeepingTimersElsewhere(new ClockOptions()));
+            TicketClock.KeepingTimersElsewhere(new ClockOptions())), prompts);
     }
 
     // Each resident's own place, so no report joins another's ticket as a duplicate.
@@ -135,7 +157,7 @@ public sealed class PostgresDeskCrossInstanceTests(PostgresDatabase database) : 
         CompoundId = "xfl",
         CompoundName = "幸福里小区",
         Landmark = userId + "家门口",
-        // With a phone number: without one the desk asks for it in a proactive turn, which has no PostgreSQL store yet.
+        // With a phone number: without one the desk also asks for it in a proactive turn.
         Phone = "13812345678",
     };
 

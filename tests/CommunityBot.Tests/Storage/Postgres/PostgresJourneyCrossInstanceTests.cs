@@ -45,7 +45,7 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
 
         _observer = database.NewDataSource();
         await using var command = _observer.CreateCommand(
-            "TRUNCATE bot_state, processed_messages, outbox, tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, help_requests, conversation_marks RESTART IDENTITY");
+            "TRUNCATE bot_state, processed_messages, outbox, tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, help_requests, conversation_marks, proactive_turns RESTART IDENTITY");
         await command.ExecuteNonQueryAsync();
     }
 
@@ -122,7 +122,9 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
         var memory = new PostgresConversationMemory(source);
         var directory = new FakeDirectory();
         var desk = new TicketDesk(
-            new PostgresTicketRepository(source, new PostgresTicketStore(source), new PostgresTicketTimerStore(source), outbox, handoffs),
+            new PostgresTicketRepository(
+                source, new PostgresTicketStore(source), new PostgresTicketTimerStore(source), outbox,
+                new PostgresProactiveTurnStore(source, _time, MsOptions.Create(new OutboxOptions())), handoffs),
             directory, handoffs, directory, _time, MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance,
             TicketClock.KeepingTimersElsewhere(new ClockOptions()));
 

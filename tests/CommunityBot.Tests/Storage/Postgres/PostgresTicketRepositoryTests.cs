@@ -1,6 +1,7 @@
 using CommunityBot.Clocks;
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Media;
 using CommunityBot.Notifications;
 using CommunityBot.Storage.Postgres;
 using CommunityBot.Tests.Tickets;
@@ -16,7 +17,7 @@ using Handoff = CommunityBot.Tickets.Handoff;
 /// <summary>
 /// The ticket repository contract (<see cref="TicketRepositoryContractTests"/>) on <see cref="PostgresTicketRepository"/>,
 /// the class's throw-away database emptied before each test; then what only PostgreSQL's does: a write that records what
-/// has no PostgreSQL store yet fails whole.
+/// has no PostgreSQL store yet (photos) fails whole, its messages and proactive turns too.
 /// </summary>
 [PostgresTests]
 public sealed class PostgresTicketRepositoryTests(PostgresDatabase database) : TicketRepositoryContractTests, IClassFixture<PostgresDatabase>
@@ -25,6 +26,7 @@ public sealed class PostgresTicketRepositoryTests(PostgresDatabase database) : T
     private PostgresOutbox? _outbox;
     private PostgresTicketTimerStore? _timers;
     private PostgresHandoffStore? _handoffs;
+    private PostgresProactiveTurnStore? _prompts;
     private PostgresTicketRepository? _repository;
 
     protected override ITicketRepository Repository => _repository!;
@@ -40,9 +42,10 @@ public sealed class PostgresTicketRepositoryTests(PostgresDatabase database) : T
         _outbox = new PostgresOutbox(_source, new FakeTimeProvider(new DateTimeOffset(T0)), MsOptions.Create(new OutboxOptions()));
         _timers = new PostgresTicketTimerStore(_source);
         _handoffs = new PostgresHandoffStore(_source);
-        _repository = new PostgresTicketRepository(_source, new PostgresTicketStore(_source), _timers, _outbox, _handoffs);
+        _prompts = new PostgresProactiveTurnStore(_source, new FakeTimeProvider(new DateTimeOffset(T0)), MsOptions.Create(new OutboxOptions()));
+        _repository = new PostgresTicketRepository(_source, new PostgresTicketStore(_source), _timers, _outbox, _prompts, _handoffs);
         await using var command = _source.CreateCommand(
-            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox RESTART IDENTITY");
+            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox, proactive_turns RESTART IDENTITY");
         await command.ExecuteNonQueryAsync();
     }
 
@@ -58,6 +61,9 @@ public sealed class PostgresTicketRepositoryTests(PostgresDatabase database) : T
 
     protected override Task<Handoff?> HandoffAsync(string residentKey) => _handoffs!.ForResidentAsync(residentKey, CancellationToken.None);
 
+    protected override async Task<IReadOnlyList<string>> PromptsAsync() =>
+        (await _prompts!.PendingAsync(CancellationToken.None)).Select(e => e.Turn.Name).ToList();
+
     [PostgresFact]
     public async Task Create_RecordingWhatHasNoPostgresStore_FailsAndKeepsNothing()
     {
@@ -65,10 +71,12 @@ public sealed class PostgresTicketRepositoryTests(PostgresDatabase database) : T
         {
             write.Send([_outbox!.Create(new() { Channel = "test", ConversationId = "c" }, OutboundMessage.Plain("x"))]);
             write.Ask([ProactiveTurn.For(new() { Channel = "test", ConversationId = "c" }, "survey", "{}", T0)]);
+            write.Photos.Add(new MediaItem { Id = "0123456789abcdef0123456789abcdef", TicketNumber = ticket.Number });
         }, CancellationToken.None));
 
         Assert.Contains("WT20261123-0001", error.Message);
         Assert.Null(await Repository.FindAsync("WT20261123-0001", CancellationToken.None));
         Assert.Empty(await MessagesAsync());
+        Assert.Empty(await PromptsAsync());
     }
 }
