@@ -1,6 +1,8 @@
 using CommunityBot.Clocks;
 using CommunityBot.Conversation;
+using CommunityBot.Media;
 using CommunityBot.Notifications;
+using CommunityBot.Open311;
 using CommunityBot.Storage;
 using CommunityBot.Tickets;
 using LiteDB;
@@ -20,6 +22,8 @@ public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
     private readonly Outbox _outbox;
     private readonly HandoffStore _handoffs;
     private readonly TicketTimerStore _timers;
+    private readonly MediaStore _media;
+    private readonly Open311SubmissionStore _serviceRequests;
 
     public LiteDbTicketRepositoryTests()
     {
@@ -29,8 +33,11 @@ public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
         _outbox = new Outbox(_database, _writer, time, options);
         _handoffs = new HandoffStore(_database, _writer);
         _timers = new TicketTimerStore(_database);
+        _media = new MediaStore(_database, _writer, Path.Combine(Path.GetTempPath(), "cb-media-unused")); // no bytes are stored here
+        _serviceRequests = new Open311SubmissionStore(_database);
         Repository = new LiteDbTicketRepository(
-            new TicketStore(_database, _writer), _writer, _outbox, new ProactiveTurnStore(_database, _writer, time, options), _handoffs, _timers);
+            new TicketStore(_database, _writer), _writer, _outbox, new ProactiveTurnStore(_database, _writer, time, options), _handoffs, _timers,
+            _media, _serviceRequests);
     }
 
     protected override ITicketRepository Repository { get; }
@@ -48,6 +55,10 @@ public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
     protected override Task<TicketTimer?> TimerAsync(string number) => Task.FromResult(_timers.Find(number) is { } timer ? InUtc(timer) : null);
 
     protected override Task<Handoff?> HandoffAsync(string residentKey) => Task.FromResult(_handoffs.ForResident(residentKey));
+
+    protected override Task<IReadOnlyList<MediaItem>> PhotosAsync(string number) => Task.FromResult(_media.OfTicket(number));
+
+    protected override Task<Open311Submission?> ServiceRequestAsync(string number) => Task.FromResult(_serviceRequests.Find(number));
 
     // LiteDB reads times back as local.
     private static TicketTimer InUtc(TicketTimer timer)

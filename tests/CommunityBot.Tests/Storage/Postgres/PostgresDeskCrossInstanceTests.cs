@@ -120,7 +120,8 @@ public sealed class PostgresDeskCrossInstanceTests(PostgresDatabase database) : 
         var handoffs = new PostgresHandoffStore(source);
         var repository = new PostgresTicketRepository(
             source, new PostgresTicketStore(source), new PostgresTicketTimerStore(source),
-            new PostgresOutbox(source, _time, MsOptions.Create(new OutboxOptions())), handoffs);
+            new PostgresOutbox(source, _time, MsOptions.Create(new OutboxOptions())), handoffs,
+            new PostgresMediaStore(source), new PostgresOpen311SubmissionStore(source));
         return new TicketDesk(
             repository, _directory, handoffs, _directory, _time, MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance,
             TicketClock.KeepingTimersElsewhere(new ClockOptions()));

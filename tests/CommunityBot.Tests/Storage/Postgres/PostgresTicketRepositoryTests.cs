@@ -1,7 +1,9 @@
 using CommunityBot.Clocks;
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
+using CommunityBot.Media;
 using CommunityBot.Notifications;
+using CommunityBot.Open311;
 using CommunityBot.Storage.Postgres;
 using CommunityBot.Tests.Tickets;
 using CommunityBot.Tickets;
@@ -16,7 +18,7 @@ using Handoff = CommunityBot.Tickets.Handoff;
 /// <summary>
 /// The ticket repository contract (<see cref="TicketRepositoryContractTests"/>) on <see cref="PostgresTicketRepository"/>,
 /// the class's throw-away database emptied before each test; then what only PostgreSQL's does: a write that records what
-/// has no PostgreSQL store yet fails whole.
+/// has no PostgreSQL store yet (a proactive turn) fails whole.
 /// </summary>
 [PostgresTests]
 public sealed class PostgresTicketRepositoryTests(PostgresDatabase database) : TicketRepositoryContractTests, IClassFixture<PostgresDatabase>
@@ -25,6 +27,8 @@ public sealed class PostgresTicketRepositoryTests(PostgresDatabase database) : T
     private PostgresOutbox? _outbox;
     private PostgresTicketTimerStore? _timers;
     private PostgresHandoffStore? _handoffs;
+    private PostgresMediaStore? _media;
+    private PostgresOpen311SubmissionStore? _serviceRequests;
     private PostgresTicketRepository? _repository;
 
     protected override ITicketRepository Repository => _repository!;
@@ -40,9 +44,12 @@ public sealed class PostgresTicketRepositoryTests(PostgresDatabase database) : T
         _outbox = new PostgresOutbox(_source, new FakeTimeProvider(new DateTimeOffset(T0)), MsOptions.Create(new OutboxOptions()));
         _timers = new PostgresTicketTimerStore(_source);
         _handoffs = new PostgresHandoffStore(_source);
-        _repository = new PostgresTicketRepository(_source, new PostgresTicketStore(_source), _timers, _outbox, _handoffs);
+        _media = new PostgresMediaStore(_source);
+        _serviceRequests = new PostgresOpen311SubmissionStore(_source);
+        _repository = new PostgresTicketRepository(_source, new PostgresTicketStore(_source), _timers, _outbox, _handoffs, _media, _serviceRequests);
         await using var command = _source.CreateCommand(
-            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox RESTART IDENTITY");
+            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox, "
+            + "media, media_files, open311_submissions RESTART IDENTITY");
         await command.ExecuteNonQueryAsync();
     }
 
@@ -57,6 +64,10 @@ public sealed class PostgresTicketRepositoryTests(PostgresDatabase database) : T
     }
 
     protected override Task<Handoff?> HandoffAsync(string residentKey) => _handoffs!.ForResidentAsync(residentKey, CancellationToken.None);
+
+    protected override Task<IReadOnlyList<MediaItem>> PhotosAsync(string number) => _media!.OfTicketAsync(number, CancellationToken.None);
+
+    protected override Task<Open311Submission?> ServiceRequestAsync(string number) => _serviceRequests!.FindAsync(number, CancellationToken.None);
 
     [PostgresFact]
     public async Task Create_RecordingWhatHasNoPostgresStore_FailsAndKeepsNothing()
