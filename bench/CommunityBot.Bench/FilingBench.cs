@@ -106,7 +106,8 @@ public static class FilingBench
                 var repository = new PostgresTicketRepository(
                     source, new PostgresTicketStore(source), new PostgresTicketTimerStore(source),
                     new PostgresOutbox(source, TimeProvider.System, MsOptions.Create(new OutboxOptions())),
-                    new PostgresProactiveTurnStore(source, TimeProvider.System, MsOptions.Create(new OutboxOptions())), handoffs);
+                    new PostgresProactiveTurnStore(source, TimeProvider.System, MsOptions.Create(new OutboxOptions())), handoffs,
+                    new PostgresMediaStore(source), new PostgresOpen311SubmissionStore(source));
                 desks.Add(new TicketDesk(repository, new SweepBench.BenchAssignment(), handoffs, new PrivateChats(), TimeProvider.System,
                     MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance,
                     TicketClock.KeepingTimersElsewhere(new ClockOptions())));

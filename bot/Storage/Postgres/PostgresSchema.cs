@@ -294,6 +294,42 @@ public static class PostgresSchema
             CREATE INDEX proactive_turns_pending ON proactive_turns (resident_key, position) WHERE status = 'Pending';
             CREATE INDEX proactive_turns_failed ON proactive_turns (failed_at) WHERE status = 'Failed';
             """),
+        // Re-hosted photos (LiteDB's media and the files under DATA_DIR/media) and an Open311 request's extras (LiteDB's
+        // open311_submissions). A photo's record is a json document beside the columns its queries use: media_due reads the
+        // pending photos whose attempt is due, oldest first; media_ticket a ticket's photos (and a batch's) in recorded order.
+        // claimed_by and claimed_until are the lease of the instance fetching it, so two instances never download one photo
+        // at once and a dead instance's photo is fetched by another after the lease. The bytes live here too, in media_files
+        // keyed by their SHA-256 (the same photo sent twice is kept once), so every instance behind a load balancer serves a
+        // photo any of them fetched; the limit is MediaOptions.MaxBytes's largest allowed value. open311_submissions: one
+        // row per ticket, the first kept (ON CONFLICT DO NOTHING).
+        new(14, "media, media_files and open311_submissions: photos with their fetch leases and bytes, and Open311 extras", """
+            CREATE TABLE media (
+                id text COLLATE "C" PRIMARY KEY,
+                batch text COLLATE "C" NOT NULL,
+                ticket_number text COLLATE "C" NOT NULL,
+                status text COLLATE "C" NOT NULL,
+                created_at timestamptz NOT NULL,
+                next_attempt_at timestamptz NOT NULL,
+                sha256 text COLLATE "C",
+                claimed_by text COLLATE "C",
+                claimed_until timestamptz,
+                doc json NOT NULL,
+                CHECK ((claimed_by IS NULL) = (claimed_until IS NULL))
+            );
+            CREATE INDEX media_due ON media (created_at, id) WHERE status = 'Pending';
+            CREATE INDEX media_ticket ON media (ticket_number, created_at, id);
+
+            CREATE TABLE media_files (
+                sha256 text COLLATE "C" PRIMARY KEY,
+                bytes bytea NOT NULL CHECK (octet_length(bytes) <= 104857600),
+                stored_at timestamptz NOT NULL
+            );
+
+            CREATE TABLE open311_submissions (
+                ticket_number text COLLATE "C" PRIMARY KEY,
+                doc json NOT NULL
+            );
+            """),
     ];
 
 }

@@ -10,8 +10,9 @@ namespace CommunityBot.Storage.Postgres;
 /// of its own in which the ticket (<see cref="PostgresTicketStore"/>) and its <see cref="TicketWrite"/> are stored: the
 /// timer (<see cref="PostgresTicketTimerStore"/>), the outbox messages (<see cref="PostgresOutbox"/>, which notifies the
 /// dispatchers on commit), the proactive turns it asks for (<see cref="PostgresProactiveTurnStore"/>, which notifies the
-/// runners on commit) and the take-overs (<see cref="PostgresHandoffStore"/>). A crash, or a failed statement, keeps all
-/// or none of it.
+/// runners on commit), the take-overs (<see cref="PostgresHandoffStore"/>), the pending photos
+/// (<see cref="PostgresMediaStore"/>, whose fetcher is woken after the commit) and an Open311 request's extras
+/// (<see cref="PostgresOpen311SubmissionStore"/>). A crash, or a failed statement, keeps all or none of it.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -21,9 +22,8 @@ namespace CommunityBot.Storage.Postgres;
 /// and all of them lock the ticket first and the timer or take-over second, so no two writes deadlock on them.
 /// </para>
 /// <para>
-/// Not on PostgreSQL yet: the photos and the Open311 extras have no PostgreSQL stores, so a write that records them fails
-/// with <see cref="NotSupportedException"/> and keeps nothing. A ticket write
-/// inside a resident's turn is a transaction of its own, not yet the turn's (<see cref="PostgresTurn"/>).
+/// Not on PostgreSQL yet: a ticket write inside a resident's turn is a transaction of its own, not yet the turn's
+/// (<see cref="PostgresTurn"/>); it is idempotent by its submission key.
 /// </para>
 /// </remarks>
 public sealed class PostgresTicketRepository(
@@ -32,7 +32,9 @@ public sealed class PostgresTicketRepository(
     PostgresTicketTimerStore timers,
     PostgresOutbox outbox,
     PostgresProactiveTurnStore prompts,
-    PostgresHandoffStore handoffs) : ITicketRepository
+    PostgresHandoffStore handoffs,
+    PostgresMediaStore media,
+    PostgresOpen311SubmissionStore serviceRequests) : ITicketRepository
 {
     private static readonly JsonSerializerOptions Json = PostgresDocuments.Options;
 
@@ -65,6 +67,7 @@ public sealed class PostgresTicketRepository(
             alsoWrite?.Invoke(creation.Ticket, write);
             await ApplyAsync(write, transaction, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            Wake(write);
         }
 
         // Not opened: nothing was written (the submission's claim inserted no row); the transaction just ends.
@@ -93,6 +96,7 @@ public sealed class PostgresTicketRepository(
         alsoWrite?.Invoke(updated, write);
         await ApplyAsync(write, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Wake(write);
         return updated;
     }
 
@@ -107,6 +111,7 @@ public sealed class PostgresTicketRepository(
         write(recorded);
         await ApplyAsync(recorded, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Wake(recorded);
     }
 
     /// <summary>
@@ -139,12 +144,6 @@ public sealed class PostgresTicketRepository(
     // In the ticket's transaction, after the ticket's own statements; the order of the take-overs' changes is LiteDB's.
     private async Task ApplyAsync(TicketWrite write, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        if (write.Photos.Count > 0 || write.ServiceRequests.Count > 0)
-        {
-            throw new NotSupportedException(
-                $"Ticket {write.TicketNumber}: photos and Open311 extras are not stored on PostgreSQL yet; nothing was written.");
-        }
-
         switch (write.TimerChange)
         {
             case TimerChange.Save:
@@ -165,6 +164,21 @@ public sealed class PostgresTicketRepository(
         foreach (var handoff in write.HandoffsPut)
         {
             await handoffs.PutAsync(handoff, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
+        await media.InsertAsync(write.Photos, transaction, cancellationToken).ConfigureAwait(false);
+        foreach (var submission in write.ServiceRequests)
+        {
+            await serviceRequests.InsertAsync(submission, transaction, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Once committed: this instance fetches the new photos at once (the others find them at their next look).
+    private void Wake(TicketWrite write)
+    {
+        if (write.Photos.Count > 0)
+        {
+            media.Wake();
         }
     }
 }

@@ -1,6 +1,8 @@
 using CommunityBot.Clocks;
 using CommunityBot.Conversation;
+using CommunityBot.Media;
 using CommunityBot.Notifications;
+using CommunityBot.Open311;
 using CommunityBot.Storage;
 using CommunityBot.Tickets;
 using LiteDB;
@@ -21,6 +23,8 @@ public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
     private readonly HandoffStore _handoffs;
     private readonly TicketTimerStore _timers;
     private readonly ProactiveTurnStore _prompts;
+    private readonly MediaStore _media;
+    private readonly Open311SubmissionStore _serviceRequests;
 
     public LiteDbTicketRepositoryTests()
     {
@@ -31,7 +35,10 @@ public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
         _handoffs = new HandoffStore(_database, _writer);
         _timers = new TicketTimerStore(_database);
         _prompts = new ProactiveTurnStore(_database, _writer, time, options);
-        Repository = new LiteDbTicketRepository(new TicketStore(_database, _writer), _writer, _outbox, _prompts, _handoffs, _timers);
+        _media = new MediaStore(_database, _writer, Path.Combine(Path.GetTempPath(), "cb-media-unused")); // no bytes are stored here
+        _serviceRequests = new Open311SubmissionStore(_database);
+        Repository = new LiteDbTicketRepository(
+            new TicketStore(_database, _writer), _writer, _outbox, _prompts, _handoffs, _timers, _media, _serviceRequests);
     }
 
     protected override ITicketRepository Repository { get; }
@@ -52,6 +59,10 @@ public sealed class LiteDbTicketRepositoryTests : TicketRepositoryContractTests
 
     protected override Task<IReadOnlyList<string>> PromptsAsync() =>
         Task.FromResult<IReadOnlyList<string>>(_prompts.Pending().Select(t => t.Name).ToList());
+
+    protected override Task<IReadOnlyList<MediaItem>> PhotosAsync(string number) => Task.FromResult(_media.OfTicket(number));
+
+    protected override Task<Open311Submission?> ServiceRequestAsync(string number) => Task.FromResult(_serviceRequests.Find(number));
 
     // LiteDB reads times back as local.
     private static TicketTimer InUtc(TicketTimer timer)

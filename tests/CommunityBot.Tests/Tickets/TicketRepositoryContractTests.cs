@@ -2,7 +2,9 @@ using CommunityBot.Clocks;
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Tickets;
+using CommunityBot.Media;
 using CommunityBot.Notifications;
+using CommunityBot.Open311;
 using CommunityBot.Tests.Harness;
 using CommunityBot.Tickets;
 
@@ -13,7 +15,7 @@ using Handoff = CommunityBot.Tickets.Handoff;
 /// <summary>
 /// What every ticket repository promises the desk (<see cref="LiteDbTicketRepositoryTests"/> on LiteDB,
 /// <see cref="Storage.Postgres.PostgresTicketRepositoryTests"/> on PostgreSQL): a ticket and its <see cref="TicketWrite"/>
-/// (timer, outbox messages, proactive turns, take-overs) are kept together or not at all; a change sees the ticket's timer as stored and
+/// (timer, outbox messages, proactive turns, take-overs, photos, an Open311 request's extras) are kept together or not at all; a change sees the ticket's timer as stored and
 /// its change is applied; a declined change writes nothing; a submission opens one ticket; concurrent changes of one
 /// ticket apply one after the other, none lost. Each concrete class starts every test on empty stores.
 /// </summary>
@@ -33,6 +35,11 @@ public abstract class TicketRepositoryContractTests : IAsyncLifetime
 
     /// <summary>The names of every proactive turn's request kept, oldest first.</summary>
     protected abstract Task<IReadOnlyList<string>> PromptsAsync();
+
+    /// <summary>The photos recorded for the ticket, in recorded order.</summary>
+    protected abstract Task<IReadOnlyList<MediaItem>> PhotosAsync(string number);
+
+    protected abstract Task<Open311Submission?> ServiceRequestAsync(string number);
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
@@ -281,6 +288,67 @@ public abstract class TicketRepositoryContractTests : IAsyncLifetime
         Assert.Equal(["已办结", "新", "旧"], (await Repository.ReportedByAsync("local|alice", CancellationToken.None)).Select(t => t.Description));
         Assert.Empty(await Repository.ReportedByAsync("local|bob", CancellationToken.None));
         Assert.NotEqual(older.Ticket.Number, newer.Ticket.Number);
+    }
+
+    [ContractFact]
+    public async Task Create_KeepsPhotosAndOpen311Extras_WithTheTicket()
+    {
+        var creation = await Repository.CreateAsync(New("井盖缺失"), LocalNow, (ticket, write) =>
+        {
+            write.Photos.AddRange([Photo(ticket.Number, T0), Photo(ticket.Number, T0.AddSeconds(1))]);
+            write.KeepServiceRequest(new Open311Submission { Lat = 31.23, Long = 121.47, Email = "resident@example.org", SubmittedAt = T0 });
+        }, CancellationToken.None);
+
+        var photos = await PhotosAsync(creation.Ticket.Number);
+        Assert.Equal(2, photos.Count);
+        Assert.All(photos, p => Assert.Equal((creation.Ticket.Number, MediaStatus.Pending), (p.TicketNumber, p.Status)));
+        Assert.Equal("resident@example.org", (await ServiceRequestAsync(creation.Ticket.Number))?.Email);
+    }
+
+    [ContractFact]
+    public async Task Create_WriteThrows_KeepsNeitherPhotosNorOpen311Extras()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Repository.CreateAsync(New("first"), LocalNow, (ticket, write) =>
+        {
+            write.Photos.Add(Photo(ticket.Number, T0));
+            write.KeepServiceRequest(new Open311Submission { Email = "lost@example.org", SubmittedAt = T0 });
+            throw new InvalidOperationException("boom");
+        }, CancellationToken.None));
+
+        Assert.Empty(await PhotosAsync("WT20261123-0001"));
+        Assert.Null(await ServiceRequestAsync("WT20261123-0001"));
+    }
+
+    [ContractFact]
+    public async Task Update_KeepsPhotosOnlyWithAChangeMade_AndOnlyTheTicketsFirstOpen311Extras()
+    {
+        var creation = await Repository.CreateAsync(New("x"), LocalNow,
+            (_, write) => write.KeepServiceRequest(new Open311Submission { Email = "first@example.org", SubmittedAt = T0 }), CancellationToken.None);
+        var number = creation.Ticket.Number;
+
+        await Repository.UpdateAsync(number, (_, write) =>
+        {
+            write.Photos.Add(Photo(number, T0));
+            return false;
+        }, null, CancellationToken.None);
+        var closing = Photo(number, T0.AddHours(1));
+        await Repository.UpdateAsync(number, (ticket, write) =>
+        {
+            ticket.Status = TicketStatus.Closed;
+            write.Photos.Add(closing);
+            write.KeepServiceRequest(new Open311Submission { Email = "second@example.org", SubmittedAt = T0.AddHours(1) });
+            return true;
+        }, null, CancellationToken.None);
+
+        Assert.Equal([closing.Id], (await PhotosAsync(number)).Select(p => p.Id));
+        Assert.Equal("first@example.org", (await ServiceRequestAsync(number))?.Email);
+    }
+
+    private static MediaItem Photo(string number, DateTime at)
+    {
+        var item = MediaStore.Pending("https://files.example.org/" + Guid.NewGuid().ToString("N") + ".jpg", TestChannel.Name, null, "batch", MediaPurpose.Report, at);
+        item.TicketNumber = number;
+        return item;
     }
 
     private async Task<string> CreateWithTimerAsync(DateTime nextAt) =>

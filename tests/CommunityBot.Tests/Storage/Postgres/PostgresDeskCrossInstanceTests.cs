@@ -39,7 +39,7 @@ public sealed class PostgresDeskCrossInstanceTests(PostgresDatabase database) : 
         _outbox = new PostgresOutbox(_observer, _time, MsOptions.Create(new OutboxOptions()));
         _tickets = new PostgresTicketStore(_observer);
         await using var command = _observer.CreateCommand(
-            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox, proactive_turns RESTART IDENTITY");
+            "TRUNCATE tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, outbox, proactive_turns, media, media_files, open311_submissions RESTART IDENTITY");
         await command.ExecuteNonQueryAsync();
     }
 
@@ -142,7 +142,8 @@ public sealed class PostgresDeskCrossInstanceTests(PostgresDatabase database) : 
         var prompts = new PostgresProactiveTurnStore(source, _time, MsOptions.Create(new OutboxOptions()));
         var repository = new PostgresTicketRepository(
             source, new PostgresTicketStore(source), new PostgresTicketTimerStore(source),
-            new PostgresOutbox(source, _time, MsOptions.Create(new OutboxOptions())), prompts, handoffs);
+            new PostgresOutbox(source, _time, MsOptions.Create(new OutboxOptions())), prompts, handoffs,
+            new PostgresMediaStore(source), new PostgresOpen311SubmissionStore(source));
         return (new TicketDesk(
             repository, _directory, handoffs, _directory, _time, MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance,
             TicketClock.KeepingTimersElsewhere(new ClockOptions())), prompts);

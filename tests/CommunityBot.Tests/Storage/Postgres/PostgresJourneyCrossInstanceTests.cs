@@ -45,7 +45,7 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
 
         _observer = database.NewDataSource();
         await using var command = _observer.CreateCommand(
-            "TRUNCATE bot_state, processed_messages, outbox, tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, help_requests, conversation_marks, proactive_turns RESTART IDENTITY");
+            "TRUNCATE bot_state, processed_messages, outbox, tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, help_requests, conversation_marks, proactive_turns, media, media_files, open311_submissions RESTART IDENTITY");
         await command.ExecuteNonQueryAsync();
     }
 
@@ -124,7 +124,8 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
         var desk = new TicketDesk(
             new PostgresTicketRepository(
                 source, new PostgresTicketStore(source), new PostgresTicketTimerStore(source), outbox,
-                new PostgresProactiveTurnStore(source, _time, MsOptions.Create(new OutboxOptions())), handoffs),
+                new PostgresProactiveTurnStore(source, _time, MsOptions.Create(new OutboxOptions())), handoffs,
+                new PostgresMediaStore(source), new PostgresOpen311SubmissionStore(source)),
             directory, handoffs, directory, _time, MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance,
             TicketClock.KeepingTimersElsewhere(new ClockOptions()));
 
