@@ -9,7 +9,7 @@ namespace CommunityBot.Faq;
 /// its entry (<see cref="Find"/>), so the entries are also held in memory (<see cref="CommittedSnapshot{T}"/>) and dropped
 /// after each write; one process owns the store, so writes made here are the only ones.
 /// </summary>
-public sealed class FaqStore
+public sealed class FaqStore : IFaqEntries
 {
     public const string CollectionName = "faq";
 

@@ -13,7 +13,7 @@ namespace CommunityBot.Understanding;
 /// that still carries the FAQ answer, so the assistant answers and offers to file a report in one reply.
 /// </summary>
 public sealed class FaqUnderstanding(
-    FaqMatcher matcher, FaqStore store, MessageClassifier? classifier = null, NluOptions? nluOptions = null)
+    FaqMatcher matcher, IFaqEntries entries, MessageClassifier? classifier = null, NluOptions? nluOptions = null)
     : IUnderstanding, IFaqAnswers
 {
     // Whole messages that are only a greeting or thanks: certain without a model.
@@ -79,10 +79,10 @@ public sealed class FaqUnderstanding(
     }
 
     public FaqAnswer? Find(string id) =>
-        store.Find(id) is { Enabled: true } entry ? new FaqAnswer(entry.Id, entry.Question, entry.Answer) : null;
+        entries.Find(id) is { Enabled: true } entry ? new FaqAnswer(entry.Id, entry.Question, entry.Answer) : null;
 
     public FaqAnswer? AnswerFor(string id, GroupPlace? place) =>
-        store.Find(id) is { Enabled: true } entry
+        entries.Find(id) is { Enabled: true } entry
             ? new FaqAnswer(entry.Id, entry.Question, entry.AnswerFor(place?.CompoundId, place?.CommunityId))
             : null;
 }

@@ -12,6 +12,7 @@ using CommunityBot.Storage;
 using CommunityBot.Storage.Postgres;
 using CommunityBot.Tests.Harness;
 using CommunityBot.Tickets;
+using CommunityBot.Understanding;
 using LiteDB;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -21,18 +22,22 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace CommunityBot.Tests.Storage.Postgres;
 
 /// <summary>
-/// A resident's grievance through the real router and dialogs on two hosts sharing one PostgreSQL database (issue 14): the
-/// dialog state, the turn's commit, the replies, the ticket desk, the take-overs, the help requests and the conversation
-/// marks on PostgreSQL; the FAQ, the misses, the notices and the group places on each host's own in-memory LiteDB, seeded
-/// alike. Each of the resident's messages goes to the other host than the one before, as a load balancer may send them;
-/// the grievance still ends in exactly one ticket and one worker's card, and a message redelivered to the other host after
-/// its commit is not answered twice.
+/// A resident's journeys through the real router and dialogs on two hosts sharing one PostgreSQL database (issue 14): the
+/// dialog state, the turn's commit, the replies, the ticket desk, the take-overs, the help requests, the conversation marks
+/// and the FAQ (each host's index rebuilt on the knowledge notifications) on PostgreSQL; the misses, the notices and the
+/// group places on each host's own in-memory LiteDB. Each of the resident's messages goes to the other host than the one
+/// before, as a load balancer may send them; a grievance still ends in exactly one ticket and one worker's card, a message
+/// redelivered to the other host after its commit is not answered twice, and a knowledge-base edit committed through one
+/// host is what the other answers with once its notification has arrived.
 /// </summary>
 public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
     private const string WorkerChat = "private-" + FakeDirectory.GridWorker;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 23, 0, 0, TimeSpan.FromHours(8)));
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30); // only stops a broken build from hanging the run
     private readonly List<IDisposable> _disposables = [];
+    private readonly List<Task> _running = [];
+    private readonly CancellationTokenSource _stop = new();
     private NpgsqlDataSource _observer = null!;
     private int _messages;
 
@@ -45,24 +50,26 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
 
         _observer = database.NewDataSource();
         await using var command = _observer.CreateCommand(
-            "TRUNCATE bot_state, processed_messages, outbox, tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, help_requests, conversation_marks, proactive_turns, media, media_files, open311_submissions RESTART IDENTITY");
+            "TRUNCATE bot_state, processed_messages, outbox, tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, help_requests, conversation_marks, proactive_turns, media, media_files, open311_submissions, faq_entries RESTART IDENTITY");
         await command.ExecuteNonQueryAsync();
+        await InTransactionAsync(_observer, t => new PostgresFaqStore(_observer, new KnowledgeChanges()).ReplaceAllAsync(DemoKnowledgeBase.Entries, t, CancellationToken.None));
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_running);
+        _stop.Dispose();
         foreach (var disposable in _disposables)
         {
             disposable.Dispose();
         }
-
-        return Task.CompletedTask;
     }
 
     [PostgresFact]
     public async Task GrievanceWhoseTurnsAlternateBetweenHosts_RecordsOneTicketAndCardsTheWorkerOnce()
     {
-        Host[] hosts = [NewHost(), NewHost()];
+        Host[] hosts = [await NewHostAsync(), await NewHostAsync()];
         string[] script = ["投诉幸福里5号楼下水道堵了", "市政管养", "跳过", "13812345678", "提交"];
 
         var replies = new List<string>();
@@ -94,6 +101,94 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
         Assert.Contains(ticket.Number, card.Title);
     }
 
+    [PostgresFact]
+    public async Task KnowledgeBaseEditCommittedThroughOneHost_IsWhatTheOtherAnswersWith()
+    {
+        Host[] hosts = [await NewHostAsync(), await NewHostAsync()];
+        Assert.Contains("0371-66005678", await AskAsync(hosts[1], "今天停水吗"));
+        Assert.Contains("车位申请表", await AskAsync(hosts[1], "车位怎么申请"));
+
+        // Through host A, as the office's edit is: a changed answer, a new question, an entry switched off.
+        var outage = DemoKnowledgeBase.Entries.Single(e => e.Id == "t-water-outage").Copy();
+        outage.Answer = "停水通知改在“幸福里”小程序发布，也可拨打0371-66007777查询。";
+        var parking = DemoKnowledgeBase.Entries.Single(e => e.Id == "t-parking").Copy();
+        parking.Enabled = false;
+        var library = new FaqEntry
+        {
+            Id = "t-library", Question = "社区图书馆几点开门", Answer = "幸福里社区图书馆周二至周日9:00-17:00开放，周一闭馆。",
+            Category = "文体活动", Similar = ["图书馆开放时间", "图书室什么时候开"], Enabled = true,
+        };
+        await EditThroughAsync(hosts[0], [outage, parking, library], seenBy: hosts[1]);
+
+        Assert.Contains("0371-66007777", await AskAsync(hosts[1], "今天停水吗"));
+        Assert.Contains("周一闭馆", await AskAsync(hosts[1], "图书馆开放时间"));
+        Assert.DoesNotContain("车位申请表", await AskAsync(hosts[1], "车位怎么申请"));
+        // The host the edit went through answers the same, from its own notification.
+        await EditSeenAsync(hosts[0]);
+        Assert.Contains("0371-66007777", await AskAsync(hosts[0], "今天停水吗"));
+        Assert.Contains("周一闭馆", await AskAsync(hosts[0], "图书馆开放时间"));
+    }
+
+    // Commits the entries through host's own FAQ store, then waits until seenBy has the notification and has rebuilt its
+    // index from what was committed.
+    private static async Task EditThroughAsync(Host host, IReadOnlyCollection<FaqEntry> entries, Host seenBy)
+    {
+        var notified = NotifiedAsync(seenBy);
+        await InTransactionAsync(host.Source, t => host.Faq.UpsertAsync(entries, t, CancellationToken.None));
+        await RebuiltAsync(seenBy, await notified.WaitAsync(Bound));
+    }
+
+    // Waits until host's index is at least as new as the FAQ's version it knows now.
+    private static Task EditSeenAsync(Host host) => RebuiltAsync(host, host.Changes.VersionOf(KnowledgeTopic.Faq));
+
+    // The FAQ's version at host once the next FAQ notification (an edit's, not listening's start) has arrived there.
+    private static Task<long> NotifiedAsync(Host host)
+    {
+        var seen = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Changes.Changed += change =>
+        {
+            if (change is { Topic: KnowledgeTopic.Faq, Payload: not null })
+            {
+                seen.TrySetResult(host.Changes.VersionOf(KnowledgeTopic.Faq));
+            }
+        };
+        return seen.Task;
+    }
+
+    private static async Task RebuiltAsync(Host host, long version)
+    {
+        var rebuilt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Index.Rebuilt += at =>
+        {
+            if (at >= version)
+            {
+                rebuilt.TrySetResult();
+            }
+        };
+        if (host.Index.BuiltAt < version)
+        {
+            await rebuilt.Task.WaitAsync(Bound);
+        }
+    }
+
+    // The one answer the resident gets to text, asked through host.
+    private async Task<string> AskAsync(Host host, string text)
+    {
+        var before = (await RepliesToAsync("alice")).Count;
+        Assert.Equal(TurnOutcome.Processed, await host.Pipeline.ProcessAsync(Message(text), CancellationToken.None));
+        var replies = await RepliesToAsync("alice");
+        Assert.Equal(before + 1, replies.Count);
+        return replies[^1].Text;
+    }
+
+    private static async Task InTransactionAsync(NpgsqlDataSource source, Func<NpgsqlTransaction, Task> write)
+    {
+        await using var connection = await source.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await write(transaction);
+        await transaction.CommitAsync();
+    }
+
     private InboundMessage Message(string text) => new()
     {
         Id = "m" + Interlocked.Increment(ref _messages),
@@ -112,7 +207,7 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
             .Select(e => System.Text.Json.JsonSerializer.Deserialize<OutboundMessage>(e.Message.Message, DialogJson.Options)!)
             .ToList();
 
-    private Host NewHost()
+    private async Task<Host> NewHostAsync()
     {
         var source = database.NewDataSource();
         var storage = new PostgresStorage(source, _time);
@@ -129,14 +224,25 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
             directory, handoffs, directory, _time, MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance,
             TicketClock.KeepingTimersElsewhere(new ClockOptions()));
 
-        // What this host keeps for itself: the knowledge, seeded as on every host, and the group places.
+        // The FAQ as a host holds it: its index, rebuilt on the notifications its own listener receives.
+        var changes = new KnowledgeChanges();
+        var faq = new PostgresFaqStore(source, changes);
+        var matcher = new FaqMatcher(new FaqMatchingOptions());
+        var index = new PostgresFaqIndex(faq, matcher, changes, _time, NullLogger<PostgresFaqIndex>.Instance);
+        _disposables.Add(index);
+        var listener = new PostgresKnowledgeListener(source, changes, _time, NullLogger<PostgresKnowledgeListener>.Instance);
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        listener.Listening += () => listening.TrySetResult();
+        _running.Add(listener.RunAsync(_stop.Token));
+        await listening.Task.WaitAsync(Bound);
+        _running.Add(index.RunAsync(_stop.Token));
+        var understanding = new FaqUnderstanding(matcher, index);
+
+        // What this host keeps for itself: the misses, the notices and the group places.
         var local = new LiteDatabase(new MemoryStream());
         var writer = new LiteDbWriter(local, NullLogger<LiteDbWriter>.Instance);
         _disposables.Add(writer);
         _disposables.Add(local);
-        var faq = new FaqStore(local);
-        faq.ReplaceAll(DemoKnowledgeBase.Entries.ToList());
-        var understanding = FaqTestFactory.CreateUnderstanding(faq);
         var places = new GroupPlaces(
             new GroupRegistry(local, writer), directory, directory, new Outbox(local, writer, _time, MsOptions.Create(new OutboxOptions())), writer, memory,
             NullLogger<GroupPlaces>.Instance);
@@ -154,8 +260,10 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
             new SizeLimitMiddleware(MsOptions.Create(new TurnOptions())),
             relay: null,
             new TurnErrorHandler(states, NullLogger<TurnErrorHandler>.Instance));
-        return new Host(new TurnPipeline(new ConversationBot(router, NullLogger<ConversationBot>.Instance), middleware));
+        var host = new Host(new TurnPipeline(new ConversationBot(router, NullLogger<ConversationBot>.Instance), middleware), source, faq, index, changes);
+        await EditSeenAsync(host); // the knowledge base seeded before it started
+        return host;
     }
 
-    private sealed record Host(TurnPipeline Pipeline);
+    private sealed record Host(TurnPipeline Pipeline, NpgsqlDataSource Source, PostgresFaqStore Faq, PostgresFaqIndex Index, KnowledgeChanges Changes);
 }
