@@ -34,6 +34,9 @@ public sealed class Notice
 
     public bool IsInForce(DateTime utc) => WithdrawnUtc is null && StartUtc <= utc && utc < EndUtc;
 
+    /// <summary>Not withdrawn, and in force at <paramref name="utc"/> or starting by <paramref name="startsBy"/>.</summary>
+    public bool IsInForceOrStartingBy(DateTime utc, DateTime startsBy) => EndUtc > utc && WithdrawnUtc is null && StartUtc <= startsBy;
+
     /// <summary>The public scope, e.g. "幸福里小区1-6号楼；和平里小区（全小区）".</summary>
     public string Where => string.Join("；", Places.Select(p => p.Describe()));
 }

@@ -12,7 +12,7 @@ namespace CommunityBot.Notices;
 /// The dialogs' view of the notices (<see cref="INotices"/>): which notices in force a message is about or a report
 /// falls under, and recording reports on them. Times go out in the office's time zone.
 /// </summary>
-public sealed partial class NoticeBoard(NoticeStore store, IOptions<ClockOptions> clocks, ILogger<NoticeBoard> logger) : INotices
+public sealed partial class NoticeBoard(INoticeRecords store, IOptions<ClockOptions> clocks, ILogger<NoticeBoard> logger) : INotices
 {
     /// <summary>How far ahead a question finds a notice that has not started yet ("明天停水吗").</summary>
     public static readonly TimeSpan Upcoming = TimeSpan.FromHours(48);
@@ -66,7 +66,7 @@ public sealed partial class NoticeBoard(NoticeStore store, IOptions<ClockOptions
             }
 
             return true;
-        });
+        }, cancellationToken);
         if (notice is null)
         {
             return null;

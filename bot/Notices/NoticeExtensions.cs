@@ -9,6 +9,7 @@ public static class NoticeExtensions
     public static IHostApplicationBuilder AddNotices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<NoticeStore>();
+        builder.Services.AddSingleton<INoticeRecords>(sp => sp.GetRequiredService<NoticeStore>());
         builder.Services.AddSingleton<NoticeBoard>();
         builder.Services.AddSingleton<INotices>(sp => sp.GetRequiredService<NoticeBoard>());
         return builder;

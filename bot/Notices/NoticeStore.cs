@@ -9,7 +9,7 @@ namespace CommunityBot.Notices;
 /// checked against the notices in force, so the notices (few: a street office posts some a month) are also held in memory
 /// (<see cref="CommittedSnapshot{T}"/>) and dropped after each write.
 /// </summary>
-public sealed class NoticeStore
+public sealed class NoticeStore : INoticeRecords
 {
     public const string CollectionName = "notices";
 
@@ -40,7 +40,7 @@ public sealed class NoticeStore
     /// other readers: read them only.
     /// </summary>
     public IReadOnlyList<Notice> InForceOrStartingBy(DateTime utc, DateTime startsBy) =>
-        Current().Where(n => n.EndUtc > utc && n.WithdrawnUtc is null && n.StartUtc <= startsBy).ToList();
+        Current().Where(n => n.IsInForceOrStartingBy(utc, startsBy)).ToList();
 
     /// <summary>Stores a new notice and returns it with its id.</summary>
     public Task<Notice> CreateAsync(Notice notice) => _writer.WriteAsync(_ =>
@@ -66,6 +66,8 @@ public sealed class NoticeStore
         _writer.AfterCommit(_all.Invalidate);
         return notice;
     });
+
+    Task<Notice?> INoticeRecords.UpdateAsync(int id, Func<Notice, bool> change, CancellationToken cancellationToken) => UpdateAsync(id, change);
 
     private List<Notice> Current() => _writer.OnWriterThread ? _notices.FindAll().ToList() : _all.Get();
 }

@@ -21,6 +21,8 @@ public sealed class PostgresNoticeStore
         UPDATE notices SET doc = @doc, start_utc = @start, end_utc = @end, withdrawn_utc = @withdrawn WHERE id = @id
         """;
 
+    private const string NotWithdrawn = "SELECT id, doc FROM notices WHERE withdrawn_utc IS NULL";
+
     private static readonly JsonSerializerOptions Json = PostgresDocuments.Options;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -29,8 +31,12 @@ public sealed class PostgresNoticeStore
     public PostgresNoticeStore(NpgsqlDataSource dataSource, KnowledgeChanges changes)
     {
         _dataSource = dataSource;
-        _current = new(changes, KnowledgeTopic.Notices, ct => ReadAsync("SELECT id, doc FROM notices WHERE withdrawn_utc IS NULL", ct));
+        _current = new(changes, KnowledgeTopic.Notices, ct => ReadAsync(NotWithdrawn, ct));
     }
+
+    /// <summary>The notices not withdrawn, read now (what an instance keeps in memory: <see cref="PostgresNoticeMirror"/>).</summary>
+    public async Task<IReadOnlyList<Notice>> NotWithdrawnAsync(CancellationToken cancellationToken) =>
+        await ReadAsync(NotWithdrawn, cancellationToken).ConfigureAwait(false);
 
     public async Task<Notice?> FindAsync(int id, CancellationToken cancellationToken) =>
         (await ReadAsync("SELECT id, doc FROM notices WHERE id = @id", cancellationToken, id).ConfigureAwait(false)).SingleOrDefault();
@@ -49,7 +55,7 @@ public sealed class PostgresNoticeStore
     /// </summary>
     public async Task<IReadOnlyList<Notice>> InForceOrStartingByAsync(DateTime utc, DateTime startsBy, CancellationToken cancellationToken) =>
         (await _current.GetAsync(cancellationToken).ConfigureAwait(false))
-            .Where(n => n.EndUtc > utc && n.WithdrawnUtc is null && n.StartUtc <= startsBy).ToList();
+            .Where(n => n.IsInForceOrStartingBy(utc, startsBy)).ToList();
 
     /// <summary>Stores a new notice in <paramref name="transaction"/> and returns it with its id.</summary>
     public async Task<Notice> CreateAsync(Notice notice, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -24,11 +24,11 @@ namespace CommunityBot.Tests.Storage.Postgres;
 /// <summary>
 /// A resident's journeys through the real router and dialogs on two hosts sharing one PostgreSQL database (issue 14): the
 /// dialog state, the turn's commit, the replies, the ticket desk, the take-overs, the help requests, the conversation marks
-/// and the FAQ (each host's index rebuilt on the knowledge notifications) on PostgreSQL; the misses, the notices and the
-/// group places on each host's own in-memory LiteDB. Each of the resident's messages goes to the other host than the one
+/// and the FAQ and the notices (each host's copies reloaded on the knowledge notifications) on PostgreSQL; the misses and
+/// the group places on each host's own in-memory LiteDB. Each of the resident's messages goes to the other host than the one
 /// before, as a load balancer may send them; a grievance still ends in exactly one ticket and one worker's card, a message
-/// redelivered to the other host after its commit is not answered twice, and a knowledge-base edit committed through one
-/// host is what the other answers with once its notification has arrived.
+/// redelivered to the other host after its commit is not answered twice, and a knowledge-base or notice edit committed
+/// through one host is what the other answers with once its notification has arrived.
 /// </summary>
 public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
@@ -50,7 +50,7 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
 
         _observer = database.NewDataSource();
         await using var command = _observer.CreateCommand(
-            "TRUNCATE bot_state, processed_messages, outbox, tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, help_requests, conversation_marks, proactive_turns, media, media_files, open311_submissions, faq_entries RESTART IDENTITY");
+            "TRUNCATE bot_state, processed_messages, outbox, tickets, ticket_reporters, ticket_submissions, ticket_counters, ticket_timers, handoffs, help_requests, conversation_marks, proactive_turns, media, media_files, open311_submissions, faq_entries, notices RESTART IDENTITY");
         await command.ExecuteNonQueryAsync();
         await InTransactionAsync(_observer, t => new PostgresFaqStore(_observer, new KnowledgeChanges()).ReplaceAllAsync(DemoKnowledgeBase.Entries, t, CancellationToken.None));
     }
@@ -129,54 +129,117 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
         Assert.Contains("周一闭馆", await AskAsync(hosts[0], "图书馆开放时间"));
     }
 
+    [PostgresFact]
+    public async Task NoticePublishedThroughOneHost_AnswersTheOthersQuestions_AndTakesReportsFromBoth()
+    {
+        Host[] hosts = [await NewHostAsync(), await NewHostAsync()];
+        Assert.Contains("0371-66005678", await AskAsync(hosts[1], "今天停水吗")); // the FAQ, while there is no notice
+
+        var notice = await NoticeThroughAsync(hosts[0], seenBy: hosts[1], (store, t) => store.CreateAsync(WaterNotice(), t, CancellationToken.None));
+        var answer = await AskAsync(hosts[1], "今天停水吗");
+        Assert.Contains(WaterNoticeText, answer);
+        Assert.Contains("幸福里小区5-6号楼", answer);
+
+        // Reports through either host join the one notice and open no ticket.
+        await EditSeenAsync(hosts[0]);
+        Assert.Contains("不会生成工单", await AskAsync(hosts[0], "我要报修：幸福里5号楼怎么又停水了"));
+        Assert.Contains("共2人反映", await AskAsync(hosts[1], "我要报修：幸福里6号楼怎么又停水了", from: "bob"));
+        var stored = (await new PostgresNoticeStore(_observer, new KnowledgeChanges()).FindAsync(notice.Id, CancellationToken.None))!;
+        Assert.Equal(2, stored.Reports.Count);
+        Assert.Empty(await new PostgresTicketStore(_observer).AllAsync(CancellationToken.None));
+
+        // Withdrawn through host A: host B answers from the FAQ again.
+        await NoticeThroughAsync(hosts[0], seenBy: hosts[1], (store, t) => store.UpdateAsync(notice.Id, n =>
+        {
+            n.WithdrawnUtc = _time.GetUtcNow().UtcDateTime;
+            return true;
+        }, t, CancellationToken.None));
+        Assert.Contains("0371-66005678", await AskAsync(hosts[1], "今天停水吗"));
+    }
+
+    private const string WaterNoticeText = "因管网检修，幸福里5、6号楼今晚停水，预计明早恢复。";
+
+    // The journey clock is 2026-12-04 23:00 (+08:00): the notice runs from 22:00 to 08:00 the next morning.
+    private static Notice WaterNotice() => new()
+    {
+        Title = "幸福里停水通知",
+        Text = WaterNoticeText,
+        Category = "水电气暖",
+        Keywords = NoticeKeywords.Defaults("水电气暖", "停水通知").ToList(),
+        CommunityId = "FH-01",
+        Places = [new NoticePlace { CompoundId = "xfl", CompoundName = "幸福里小区", Buildings = ["5号楼", "6号楼"] }],
+        StartUtc = new DateTime(2026, 12, 4, 14, 0, 0, DateTimeKind.Utc),
+        EndUtc = new DateTime(2026, 12, 5, 0, 0, 0, DateTimeKind.Utc),
+        Author = "boss",
+        CreatedUtc = new DateTime(2026, 12, 4, 13, 0, 0, DateTimeKind.Utc),
+    };
+
+    // Commits a notice change through host's own notice store, then waits until seenBy has reloaded its notices from it.
+    private static async Task<T> NoticeThroughAsync<T>(Host host, Host seenBy, Func<PostgresNoticeStore, NpgsqlTransaction, Task<T>> write)
+    {
+        var notified = NotifiedAsync(seenBy, KnowledgeTopic.Notices);
+        T written = default!;
+        await InTransactionAsync(host.Source, async t => written = await write(host.Notices, t));
+        var version = await notified.WaitAsync(Bound);
+        await RebuiltAsync(() => seenBy.NoticesMirror.BuiltAt, version, h => seenBy.NoticesMirror.Rebuilt += h);
+        return written;
+    }
+
     // Commits the entries through host's own FAQ store, then waits until seenBy has the notification and has rebuilt its
     // index from what was committed.
     private static async Task EditThroughAsync(Host host, IReadOnlyCollection<FaqEntry> entries, Host seenBy)
     {
-        var notified = NotifiedAsync(seenBy);
+        var notified = NotifiedAsync(seenBy, KnowledgeTopic.Faq);
         await InTransactionAsync(host.Source, t => host.Faq.UpsertAsync(entries, t, CancellationToken.None));
         await RebuiltAsync(seenBy, await notified.WaitAsync(Bound));
     }
 
-    // Waits until host's index is at least as new as the FAQ's version it knows now.
-    private static Task EditSeenAsync(Host host) => RebuiltAsync(host, host.Changes.VersionOf(KnowledgeTopic.Faq));
+    // Waits until host's FAQ index and notices are at least as new as the versions it knows now.
+    private static async Task EditSeenAsync(Host host)
+    {
+        await RebuiltAsync(host, host.Changes.VersionOf(KnowledgeTopic.Faq));
+        await RebuiltAsync(() => host.NoticesMirror.BuiltAt, host.Changes.VersionOf(KnowledgeTopic.Notices), h => host.NoticesMirror.Rebuilt += h);
+    }
 
-    // The FAQ's version at host once the next FAQ notification (an edit's, not listening's start) has arrived there.
-    private static Task<long> NotifiedAsync(Host host)
+    // The topic's version at host once the topic's next notification (an edit's, not listening's start) has arrived there.
+    private static Task<long> NotifiedAsync(Host host, KnowledgeTopic topic)
     {
         var seen = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         host.Changes.Changed += change =>
         {
-            if (change is { Topic: KnowledgeTopic.Faq, Payload: not null })
+            if (change.Topic == topic && change.Payload is not null)
             {
-                seen.TrySetResult(host.Changes.VersionOf(KnowledgeTopic.Faq));
+                seen.TrySetResult(host.Changes.VersionOf(topic));
             }
         };
         return seen.Task;
     }
 
-    private static async Task RebuiltAsync(Host host, long version)
+    private static Task RebuiltAsync(Host host, long version) => RebuiltAsync(() => host.Index.BuiltAt, version, h => host.Index.Rebuilt += h);
+
+    // Waits for a copy built at version or later: subscribed first, then the copy's version read, so none is missed.
+    private static async Task RebuiltAsync(Func<long> builtAt, long version, Action<Action<long>> subscribe)
     {
         var rebuilt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Index.Rebuilt += at =>
+        subscribe(at =>
         {
             if (at >= version)
             {
                 rebuilt.TrySetResult();
             }
-        };
-        if (host.Index.BuiltAt < version)
+        });
+        if (builtAt() < version)
         {
             await rebuilt.Task.WaitAsync(Bound);
         }
     }
 
     // The one answer the resident gets to text, asked through host.
-    private async Task<string> AskAsync(Host host, string text)
+    private async Task<string> AskAsync(Host host, string text, string from = "alice")
     {
-        var before = (await RepliesToAsync("alice")).Count;
-        Assert.Equal(TurnOutcome.Processed, await host.Pipeline.ProcessAsync(Message(text), CancellationToken.None));
-        var replies = await RepliesToAsync("alice");
+        var before = (await RepliesToAsync(from)).Count;
+        Assert.Equal(TurnOutcome.Processed, await host.Pipeline.ProcessAsync(Message(text, from), CancellationToken.None));
+        var replies = await RepliesToAsync(from);
         Assert.Equal(before + 1, replies.Count);
         return replies[^1].Text;
     }
@@ -189,10 +252,10 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
         await transaction.CommitAsync();
     }
 
-    private InboundMessage Message(string text) => new()
+    private InboundMessage Message(string text, string from = "alice") => new()
     {
         Id = "m" + Interlocked.Increment(ref _messages),
-        Conversation = new ConversationReference { Channel = TestChannel.Name, ConversationId = "alice", IsGroup = false, UserId = "alice", UserName = "alice" },
+        Conversation = new ConversationReference { Channel = TestChannel.Name, ConversationId = from, IsGroup = false, UserId = from, UserName = from },
         Text = text,
         AddressedToBot = true,
         Authenticated = true,
@@ -237,8 +300,12 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
         await listening.Task.WaitAsync(Bound);
         _running.Add(index.RunAsync(_stop.Token));
         var understanding = new FaqUnderstanding(matcher, index);
+        var notices = new PostgresNoticeStore(source, changes);
+        var noticesMirror = new PostgresNoticeMirror(source, notices, changes, _time, NullLogger<PostgresNoticeMirror>.Instance);
+        _disposables.Add(noticesMirror);
+        _running.Add(noticesMirror.RunAsync(_stop.Token));
 
-        // What this host keeps for itself: the misses, the notices and the group places.
+        // What this host keeps for itself: the misses and the group places.
         var local = new LiteDatabase(new MemoryStream());
         var writer = new LiteDbWriter(local, NullLogger<LiteDbWriter>.Instance);
         _disposables.Add(writer);
@@ -249,7 +316,7 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
         var router = new TurnRouter(
             states, MsOptions.Create(new DialogOptions()), understanding, understanding, new MissStore(local, writer),
             new PostgresHelpRequestStore(source, NullLogger<PostgresHelpRequestStore>.Instance), memory, desk, directory, directory,
-            new NoticeBoard(new NoticeStore(local, writer), MsOptions.Create(new ClockOptions()), NullLogger<NoticeBoard>.Instance),
+            new NoticeBoard(noticesMirror, MsOptions.Create(new ClockOptions()), NullLogger<NoticeBoard>.Instance),
             places, MsOptions.Create(new RouterOptions { Name = BotHarness.BotName }));
 
         var turns = new PostgresTurnStore(source, new PostgresProcessedMessageLog(source), storage, outbox, new PostgresGroupRegistry(source));
@@ -260,10 +327,12 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
             new SizeLimitMiddleware(MsOptions.Create(new TurnOptions())),
             relay: null,
             new TurnErrorHandler(states, NullLogger<TurnErrorHandler>.Instance));
-        var host = new Host(new TurnPipeline(new ConversationBot(router, NullLogger<ConversationBot>.Instance), middleware), source, faq, index, changes);
-        await EditSeenAsync(host); // the knowledge base seeded before it started
+        var host = new Host(new TurnPipeline(new ConversationBot(router, NullLogger<ConversationBot>.Instance), middleware), source, faq, index, notices, noticesMirror, changes);
+        await EditSeenAsync(host); // the knowledge base seeded before it started, and the notices (none)
         return host;
     }
 
-    private sealed record Host(TurnPipeline Pipeline, NpgsqlDataSource Source, PostgresFaqStore Faq, PostgresFaqIndex Index, KnowledgeChanges Changes);
+    private sealed record Host(
+        TurnPipeline Pipeline, NpgsqlDataSource Source, PostgresFaqStore Faq, PostgresFaqIndex Index, PostgresNoticeStore Notices,
+        PostgresNoticeMirror NoticesMirror, KnowledgeChanges Changes);
 }
