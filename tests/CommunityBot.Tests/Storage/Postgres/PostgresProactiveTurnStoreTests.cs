@@ -213,6 +213,21 @@ public sealed class PostgresProactiveTurnStoreTests(PostgresDatabase database) :
     }
 
     [PostgresFact]
+    public async Task QueueUntilNextDue_IsWhenTheSoonestBackedOffHeadIsDue_NullWhenNoneWaits()
+    {
+        var queue = NewQueue("a");
+        await InsertAsync([Request("alice"), Request("bob"), Request("alice")]);
+        var jobs = await queue.TakeDueAsync(new HashSet<ObjectId>(), _guard.Token);
+        Assert.Null(await queue.UntilNextDueAsync(_guard.Token));
+
+        Assert.True(await jobs[0].MarkFailedAttemptAsync("failed (test)", _guard.Token));
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        // Alice's first waits out its back-off (her next behind it); Bob's is due now.
+        Assert.Equal(Options.FirstRetryDelay - TimeSpan.FromSeconds(1), await queue.UntilNextDueAsync(_guard.Token));
+    }
+
+    [PostgresFact]
     public async Task Release_HandsTheRequestBack_ToBeClaimedByAnotherAtOnce()
     {
         var b = NewStore(database.NewDataSource());
