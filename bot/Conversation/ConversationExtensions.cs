@@ -48,6 +48,7 @@ public static class ConversationExtensions
         builder.Services.AddSingleton<ITurnSender>(sp => sp.GetRequiredService<Outbox>());
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddSingleton<ProactiveTurnStore>();
+        builder.Services.AddSingleton<IProactiveTurnQueue, LiteDbProactiveTurnQueue>();
         builder.Services.AddSingleton<ProactiveTurnRunner>();
         builder.Services.AddHostedService<StoreWarmup>();
         builder.Services.AddHostedService<OutboxService>();

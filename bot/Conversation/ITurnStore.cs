@@ -35,6 +35,6 @@ public interface ITurnTransaction : IAsyncDisposable
 /// <param name="Now">The turn's one time.</param>
 /// <param name="Writes">The turn's held state writes.</param>
 /// <param name="Replies">The replies, in order.</param>
-/// <param name="AlsoCommit">More to write in the same commit (a proactive turn deletes its request); LiteDB only.</param>
+/// <param name="AlsoCommit">More to write in the same commit, last (a proactive turn deletes its request).</param>
 public sealed record TurnRecord(
-    InboundMessage Message, DateTimeOffset Now, StorageTurn Writes, IReadOnlyList<OutboundMessage> Replies, Action? AlsoCommit = null);
+    InboundMessage Message, DateTimeOffset Now, StorageTurn Writes, IReadOnlyList<OutboundMessage> Replies, ITurnAlsoCommit? AlsoCommit = null);

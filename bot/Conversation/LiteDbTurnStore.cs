@@ -44,7 +44,7 @@ public sealed class LiteDbTurnStore(
                 outbox.Insert(entries);
             }
 
-            record.AlsoCommit?.Invoke();
+            record.AlsoCommit?.InLiteDbWrite();
         }).ConfigureAwait(false);
 
         if (entries is not null)

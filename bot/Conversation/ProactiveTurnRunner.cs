@@ -3,14 +3,14 @@ using CommunityBot.Dialogs.Conversation;
 namespace CommunityBot.Conversation;
 
 /// <summary>
-/// Runs the pending proactive turns (<see cref="ProactiveTurnStore"/>) through the turn pipeline as event activities for
-/// the resident's conversation: their lock, their dialog state and their sends in the turn's one commit, which also
-/// deletes the request; de-duplicated on the request's id as a message is on its id. Each resident's requests run in
-/// order, one at a time; different residents' run side by side. A failed turn keeps nothing, is backed off and retried,
-/// and holds up only that resident's later requests.
+/// Runs the pending proactive turns (<see cref="IProactiveTurnQueue"/>, on either provider) through the turn pipeline as
+/// event activities for the resident's conversation: their lock, their dialog state and their sends in the turn's one
+/// commit, which also deletes the request; de-duplicated on the request's id as a message is on its id. Each resident's
+/// requests run in order, one at a time; different residents' run side by side. A failed turn keeps nothing, is backed off
+/// and retried, and holds up only that resident's later requests.
 /// </summary>
 public sealed partial class ProactiveTurnRunner(
-    ProactiveTurnStore turns, TurnPipeline pipeline, ProcessedMessageLog processed, TimeProvider time, ILogger<ProactiveTurnRunner> logger)
+    IProactiveTurnQueue turns, TurnPipeline pipeline, TimeProvider time, ILogger<ProactiveTurnRunner> logger)
 {
     /// <summary>
     /// Runs every request that is due now, each resident's in order; returns how long until the next back-off ends
@@ -23,28 +23,25 @@ public sealed partial class ProactiveTurnRunner(
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var now = time.GetUtcNow().UtcDateTime;
-            // The oldest request of each resident is the only one that may run: the next waits for it.
-            var heads = turns.Pending().GroupBy(t => t.ResidentKey, StringComparer.Ordinal).Select(g => g.First()).ToList();
-            var due = heads.Where(t => t.DueAt <= now && !tried.Contains(t.Id)).ToList();
+            var due = await turns.TakeDueAsync(tried, cancellationToken).ConfigureAwait(false);
             if (due.Count == 0)
             {
-                var waiting = heads.Where(t => t.DueAt > now).Select(t => t.DueAt).ToList();
-                return waiting.Count == 0 ? null : waiting.Min() - now;
+                return await turns.UntilNextDueAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var turn in due)
+            foreach (var job in due)
             {
-                tried.Add(turn.Id);
+                tried.Add(job.Turn.Id);
             }
 
-            // Side by side: the turns' commits share the writer's group commit.
-            await Task.WhenAll(due.Select(t => RunAsync(t, cancellationToken))).ConfigureAwait(false);
+            // Side by side: on LiteDB the turns' commits share the writer's group commit.
+            await Task.WhenAll(due.Select(j => RunAsync(j, cancellationToken))).ConfigureAwait(false);
         }
     }
 
-    private async Task RunAsync(ProactiveTurn request, CancellationToken cancellationToken)
+    private async Task RunAsync(IProactiveTurnJob job, CancellationToken cancellationToken)
     {
+        var request = job.Turn;
         try
         {
             var to = ProactiveTurnStore.ReadReference(request.To);
@@ -58,16 +55,17 @@ public sealed partial class ProactiveTurnRunner(
                 AddressedToBot = true,
                 Timestamp = time.GetUtcNow(),
             };
-            var outcome = await pipeline.RunProactiveAsync(message, () => turns.DeleteInWrite(request.Id), cancellationToken).ConfigureAwait(false);
+            var outcome = await pipeline.RunProactiveAsync(message, job, cancellationToken).ConfigureAwait(false);
             switch (outcome)
             {
-                case TurnOutcome.Duplicate when processed.Contains(ProcessedMessageLog.KeyOf(to.Channel, request.MessageId)):
-                    // Its turn was committed before (the request came back after it ran): it is done.
-                    await turns.DeleteAsync(request.Id).ConfigureAwait(false);
-                    LogDuplicate(request.Name, request.Id.ToString());
-                    break;
                 case TurnOutcome.Duplicate:
-                    // Running right now in another call: its commit deletes the request, its failure backs it off.
+                    // Its turn was committed before (the request came back after it ran): it is done. Otherwise it is
+                    // running right now in another call: its commit deletes the request, its failure backs it off.
+                    if (await job.DeleteIfRanAsync(ProcessedMessageLog.KeyOf(to.Channel, request.MessageId), CancellationToken.None).ConfigureAwait(false))
+                    {
+                        LogDuplicate(request.Name, request.Id.ToString());
+                    }
+
                     break;
                 case TurnOutcome.Ignored:
                     LogIgnored(request.Name, request.Id.ToString());
@@ -82,7 +80,10 @@ public sealed partial class ProactiveTurnRunner(
             LogFailed(ex, request.Name, request.Id.ToString(), request.Attempts + 1);
             try
             {
-                await turns.MarkFailedAttemptAsync(request, ex.GetType().Name).ConfigureAwait(false);
+                if (!await job.MarkFailedAttemptAsync(ex.GetType().Name, CancellationToken.None).ConfigureAwait(false))
+                {
+                    LogTakenOver(request.Id.ToString());
+                }
             }
             catch (Exception markFailed)
             {
@@ -103,6 +104,9 @@ public sealed partial class ProactiveTurnRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Proactive turn {Name} ({RequestId}) failed (attempt {Attempt}); retried later")]
     private partial void LogFailed(Exception exception, string name, string requestId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proactive turn {RequestId} is another instance's now (its lease ran out); that one runs it")]
+    private partial void LogTakenOver(string requestId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The failed attempt of proactive turn {RequestId} could not be recorded")]
     private partial void LogNotRecorded(Exception exception, string requestId);

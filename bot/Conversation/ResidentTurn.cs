@@ -27,8 +27,8 @@ public sealed class ResidentTurn(InboundMessage message)
     /// </summary>
     public bool Proactive { get; init; }
 
-    /// <summary>More to write in the turn's own commit (a proactive turn deletes its request there); runs on the writer thread.</summary>
-    public Action? AlsoCommit { get; init; }
+    /// <summary>More to write in the turn's own commit (a proactive turn deletes its request there).</summary>
+    public ITurnAlsoCommit? AlsoCommit { get; init; }
 
     /// <summary>The replies the turn sent, in order; they go into the outbox in the turn's own commit.</summary>
     public IReadOnlyList<OutboundMessage> Replies => _replies;

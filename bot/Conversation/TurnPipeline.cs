@@ -61,7 +61,7 @@ public sealed class TurnPipeline : BotAdapter, ITurnProcessor
     /// bot, whatever the resident's channel (a Teams resident's replies go into the outbox like every turn's);
     /// <paramref name="alsoCommit"/> runs in the turn's commit. A failure is thrown, and nothing of the turn is kept.
     /// </summary>
-    public Task<TurnOutcome> RunProactiveAsync(InboundMessage message, Action alsoCommit, CancellationToken cancellationToken) =>
+    public Task<TurnOutcome> RunProactiveAsync(InboundMessage message, ITurnAlsoCommit alsoCommit, CancellationToken cancellationToken) =>
         RunAsync(new ResidentTurn(message) { Proactive = true, AlsoCommit = alsoCommit }, cancellationToken);
 
     private async Task<TurnOutcome> RunAsync(ResidentTurn turn, CancellationToken cancellationToken)

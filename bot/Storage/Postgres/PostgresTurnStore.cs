@@ -7,12 +7,9 @@ namespace CommunityBot.Storage.Postgres;
 /// <see cref="ITurnStore"/> on PostgreSQL, for several instances sharing one database: each turn is a
 /// <see cref="PostgresTurn"/>, one transaction that takes the resident's lock before anything of the turn is read and commits
 /// the message id, the state writes (ETag-checked), the replies (as outbox entries, which notify the dispatchers) and the
-/// group's and sender's registration (<see cref="PostgresGroupRegistry"/>, as LiteDB's turn does).
+/// group's and sender's registration (<see cref="PostgresGroupRegistry"/>, as LiteDB's turn does), and last the turn's
+/// <see cref="TurnRecord.AlsoCommit"/> (a proactive turn's request deleted under its lease: <see cref="PostgresProactiveTurnQueue"/>).
 /// </summary>
-/// <remarks>
-/// Not on PostgreSQL yet: a proactive turn's <see cref="TurnRecord.AlsoCommit"/>, which fails the commit with
-/// <see cref="NotSupportedException"/>, keeping nothing.
-/// </remarks>
 public sealed class PostgresTurnStore(
     NpgsqlDataSource dataSource, PostgresProcessedMessageLog processed, PostgresStorage storage, PostgresOutbox outbox, PostgresGroupRegistry groups)
     : ITurnStore
@@ -22,11 +19,6 @@ public sealed class PostgresTurnStore(
 
     private async Task<bool> CommitAsync(PostgresTurn turn, TurnRecord record, CancellationToken cancellationToken)
     {
-        if (record.AlsoCommit is not null)
-        {
-            throw new NotSupportedException("A proactive turn's own writes are not stored on PostgreSQL yet; nothing was written.");
-        }
-
         var inbound = record.Message;
         var entries = record.Replies.Select(r => outbox.Create(inbound.Conversation, r)).ToList();
         var recordGroup = groups.ShouldRecord(inbound, record.Now);
@@ -42,6 +34,10 @@ public sealed class PostgresTurnStore(
 
                     // Their private chat takes this group's compound as its default place.
                     await groups.RecordResidentAsync(inbound, record.Now, transaction, ct).ConfigureAwait(false);
+                    if (record.AlsoCommit is { } alsoCommit)
+                    {
+                        await alsoCommit.InPostgresAsync(transaction, ct).ConfigureAwait(false);
+                    }
                 }).ConfigureAwait(false);
         }
         catch when (recordGroup)

@@ -152,7 +152,8 @@ public sealed class ProactiveTurnTests : IDisposable
 
         // Two runs at once (a second runner over the same store): one turn, one survey.
         var second = new ProactiveTurnRunner(
-            _bot.ProactiveTurns, _bot.Pipeline, new ProcessedMessageLog(_bot.Database, _bot.Writer), _bot.Time, NullLogger<ProactiveTurnRunner>.Instance);
+            new LiteDbProactiveTurnQueue(_bot.ProactiveTurns, new ProcessedMessageLog(_bot.Database, _bot.Writer), _bot.Time), _bot.Pipeline, _bot.Time,
+            NullLogger<ProactiveTurnRunner>.Instance);
         await Task.WhenAll(_bot.ProactiveRunner.RunDueAsync(CancellationToken.None), second.RunDueAsync(CancellationToken.None));
         await _bot.Dispatcher.DispatchDueAsync(CancellationToken.None);
         Assert.EndsWith("问题解决了吗？", Assert.Single(_bot.InboxOf("group-1")).Text, StringComparison.Ordinal);
@@ -176,7 +177,9 @@ public sealed class ProactiveTurnTests : IDisposable
 
         // A new process over the same store: nothing wakes it, the request is just there.
         var store = new ProactiveTurnStore(_bot.Database, _bot.Writer, _bot.Time, MsOptions.Create(new OutboxOptions()));
-        var runner = new ProactiveTurnRunner(store, _bot.Pipeline, new ProcessedMessageLog(_bot.Database, _bot.Writer), _bot.Time, NullLogger<ProactiveTurnRunner>.Instance);
+        var runner = new ProactiveTurnRunner(
+            new LiteDbProactiveTurnQueue(store, new ProcessedMessageLog(_bot.Database, _bot.Writer), _bot.Time), _bot.Pipeline, _bot.Time,
+            NullLogger<ProactiveTurnRunner>.Instance);
         using var service = new ProactiveTurnService(store, runner, MsOptions.Create(new OutboxOptions()), NullLogger<ProactiveTurnService>.Instance);
         await service.StartAsync(CancellationToken.None);
         await _spy.FeedbackDone.Task.WaitAsync(TimeSpan.FromSeconds(30));

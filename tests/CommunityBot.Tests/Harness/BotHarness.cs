@@ -87,7 +87,8 @@ public sealed class BotHarness : IDisposable
         Pipeline = new TurnPipeline(
             wrapBot?.Invoke(router) ?? router, States, Storage, new ProcessedMessageLog(Database, Writer), Outbox, Groups, Writer, Time,
             MsOptions.Create(new TurnOptions()), desk: desk);
-        ProactiveRunner = new ProactiveTurnRunner(ProactiveTurns, Pipeline, new ProcessedMessageLog(Database, Writer), Time, NullLogger<ProactiveTurnRunner>.Instance);
+        ProactiveRunner = new ProactiveTurnRunner(
+            new LiteDbProactiveTurnQueue(ProactiveTurns, new ProcessedMessageLog(Database, Writer), Time), Pipeline, Time, NullLogger<ProactiveTurnRunner>.Instance);
     }
 
     public LiteDatabase Database { get; }

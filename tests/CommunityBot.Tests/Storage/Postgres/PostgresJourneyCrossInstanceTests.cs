@@ -3,7 +3,9 @@ using CommunityBot.Clocks;
 using CommunityBot.Conversation;
 using CommunityBot.Dialogs.Conversation;
 using CommunityBot.Dialogs.Engine;
+using CommunityBot.Dialogs.Feedback;
 using CommunityBot.Dialogs.Routing;
+using CommunityBot.Dialogs.Tickets;
 using CommunityBot.Dialogs.Understanding;
 using CommunityBot.Faq;
 using CommunityBot.Notices;
@@ -28,11 +30,16 @@ namespace CommunityBot.Tests.Storage.Postgres;
 /// the group places on each host's own in-memory LiteDB. Each of the resident's messages goes to the other host than the one
 /// before, as a load balancer may send them; a grievance still ends in exactly one ticket and one worker's card, a message
 /// redelivered to the other host after its commit is not answered twice, and a knowledge-base or notice edit committed
-/// through one host is what the other answers with once its notification has arrived.
+/// through one host is what the other answers with once its notification has arrived. The turns the bot owes residents
+/// (the closing survey) run on each host's <see cref="ProactiveTurnRunner"/> over <see cref="PostgresProactiveTurnQueue"/>:
+/// a request is deleted in its turn's transaction, a turn whose lease another host took over keeps nothing, and with both
+/// hosts' runners draining each request is answered once.
 /// </summary>
 public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
     private const string WorkerChat = "private-" + FakeDirectory.GridWorker;
+    private const string Ticket1 = "WT20261204-0001";
+    private const string Ticket2 = "WT20261204-0002";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 23, 0, 0, TimeSpan.FromHours(8)));
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30); // only stops a broken build from hanging the run
     private readonly List<IDisposable> _disposables = [];
@@ -252,6 +259,77 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
         await transaction.CommitAsync();
     }
 
+    [PostgresFact]
+    public async Task ProactiveTurn_ItsCommitDeletesItsRequest_WithItsReplyItsStateAndItsId()
+    {
+        var a = await NewHostAsync("a");
+        var request = await QueueSurveyAsync(a, "alice", Ticket1);
+
+        Assert.Null(await a.Runner.RunDueAsync(CancellationToken.None));
+
+        Assert.Empty(await a.Prompts.AllAsync(CancellationToken.None));
+        Assert.Equal($"您反映的问题（工单 {Ticket1}）已办结：已处理\n问题解决了吗？", Assert.Single(await RepliesToAsync("alice")).Text);
+        Assert.Equal(FeedbackDialog.DialogId, (await StateOfAsync("alice"))?.DialogId);
+        Assert.True(await RanAsync(request));
+    }
+
+    [PostgresFact]
+    public async Task ProactiveTurn_ItsLeaseTakenOverBeforeItsCommit_KeepsNothing_AndTheOtherHostAsksOnce()
+    {
+        var hold = new HeldEvents();
+        var (a, b) = (await NewHostAsync("a", hold.Wrap), await NewHostAsync("b"));
+        var request = await QueueSurveyAsync(a, "alice", Ticket1);
+
+        // Host a's turn is inside the bot, its survey asked but not committed, when its lease runs out and host b claims.
+        var run = Task.Run(() => a.Runner.RunDueAsync(CancellationToken.None));
+        await hold.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        _time.Advance(new OutboxOptions().Lease + TimeSpan.FromSeconds(1));
+        var taken = Assert.Single(await b.Prompts.ClaimAsync("b", 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+        hold.Release.SetResult();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Its commit failed and kept nothing; the request is still b's, with no attempt counted against it.
+        Assert.Empty(await RepliesToAsync("alice"));
+        Assert.Null(await StateOfAsync("alice"));
+        Assert.False(await RanAsync(request));
+        var entry = Assert.Single(await a.Prompts.AllAsync(CancellationToken.None));
+        Assert.Equal(
+            (request.Id, ProactiveTurnStatus.Pending, 0, "b", (DateTime?)taken.ClaimedUntil),
+            (entry.Turn.Id, entry.Turn.Status, entry.Turn.Attempts, entry.ClaimedBy, entry.ClaimedUntil));
+
+        // Host b runs it: the survey is asked once.
+        Assert.True(await b.Prompts.ReleaseAsync(taken, CancellationToken.None));
+        await b.Runner.RunDueAsync(CancellationToken.None);
+        Assert.EndsWith("问题解决了吗？", Assert.Single(await RepliesToAsync("alice")).Text, StringComparison.Ordinal);
+        Assert.Empty(await a.Prompts.AllAsync(CancellationToken.None));
+        Assert.True(await RanAsync(request));
+    }
+
+    [PostgresFact]
+    public async Task ProactiveTurnsQueuedOnce_BothHostsRunnersDrainingAtOnce_EachIsAskedOnceInOrder()
+    {
+        var (a, b) = (await NewHostAsync("a"), await NewHostAsync("b"));
+        string[] residents = ["alice", "bob", "carol", "dave"];
+        foreach (var resident in residents)
+        {
+            await QueueSurveyAsync(a, resident, Ticket1);
+            await QueueSurveyAsync(b, resident, Ticket2);
+        }
+
+        await Task.WhenAll(
+            Task.Run(() => a.Runner.RunDueAsync(CancellationToken.None)),
+            Task.Run(() => b.Runner.RunDueAsync(CancellationToken.None))).WaitAsync(TimeSpan.FromMinutes(1));
+
+        foreach (var resident in residents)
+        {
+            Assert.Equal(
+                [$"您反映的问题（工单 {Ticket1}）已办结：已处理\n问题解决了吗？", $"您反映的问题（工单 {Ticket2}）已办结：已处理\n问题解决了吗？"],
+                (await RepliesToAsync(resident)).Select(r => r.Text));
+        }
+
+        Assert.Empty(await a.Prompts.AllAsync(CancellationToken.None));
+    }
+
     private InboundMessage Message(string text, string from = "alice") => new()
     {
         Id = "m" + Interlocked.Increment(ref _messages),
@@ -270,9 +348,31 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
             .Select(e => System.Text.Json.JsonSerializer.Deserialize<OutboundMessage>(e.Message.Message, DialogJson.Options)!)
             .ToList();
 
-    private async Task<Host> NewHostAsync()
+    private static ConversationReference PrivateChatOf(string user) =>
+        new() { Channel = TestChannel.Name, ConversationId = user, IsGroup = false, UserId = user, UserName = user };
+
+    // As the desk asks for a survey after a close: in a transaction of its own, here without the ticket.
+    private async Task<ProactiveTurn> QueueSurveyAsync(Host host, string user, string ticketNumber)
+    {
+        var request = host.Prompts.Create(PrivateChatOf(user), TicketPrompt.FeedbackEvent, new TicketPrompt(ticketNumber, "已处理").ToJson());
+        await using var connection = await _observer.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await host.Prompts.InsertAsync([request], transaction, CancellationToken.None);
+        await transaction.CommitAsync();
+        return request;
+    }
+
+    private Task<DialogState?> StateOfAsync(string user) =>
+        new BotStateDialogStore(new PostgresStorage(_observer, _time)).LoadAsync(PrivateChatOf(user).StateKey, CancellationToken.None);
+
+    // The request's turn was committed (its id is among the processed messages).
+    private Task<bool> RanAsync(ProactiveTurn request) =>
+        new PostgresProcessedMessageLog(_observer).ContainsAsync(ProcessedMessageLog.KeyOf(TestChannel.Name, request.MessageId), CancellationToken.None);
+
+    private async Task<Host> NewHostAsync(string instanceId = "host", Func<IBot, IBot>? wrapBot = null)
     {
         var source = database.NewDataSource();
+        var prompts = new PostgresProactiveTurnStore(source, _time, MsOptions.Create(new OutboxOptions()));
         var storage = new PostgresStorage(source, _time);
         var states = new BotStateDialogStore(storage);
         var outbox = new PostgresOutbox(source, _time, MsOptions.Create(new OutboxOptions()));
@@ -282,7 +382,7 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
         var desk = new TicketDesk(
             new PostgresTicketRepository(
                 source, new PostgresTicketStore(source), new PostgresTicketTimerStore(source), outbox,
-                new PostgresProactiveTurnStore(source, _time, MsOptions.Create(new OutboxOptions())), handoffs,
+                prompts, handoffs,
                 new PostgresMediaStore(source), new PostgresOpen311SubmissionStore(source)),
             directory, handoffs, directory, _time, MsOptions.Create(new TicketOptions()), NullLogger<TicketDesk>.Instance,
             TicketClock.KeepingTimersElsewhere(new ClockOptions()));
@@ -319,7 +419,8 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
             new NoticeBoard(noticesMirror, MsOptions.Create(new ClockOptions()), NullLogger<NoticeBoard>.Instance),
             places, MsOptions.Create(new RouterOptions { Name = BotHarness.BotName }));
 
-        var turns = new PostgresTurnStore(source, new PostgresProcessedMessageLog(source), storage, outbox, new PostgresGroupRegistry(source));
+        var processed = new PostgresProcessedMessageLog(source);
+        var turns = new PostgresTurnStore(source, processed, storage, outbox, new PostgresGroupRegistry(source));
         var middleware = new TurnMiddleware(
             new DedupeMiddleware(NullLogger<DedupeMiddleware>.Instance),
             new ResidentLockMiddleware(),
@@ -327,12 +428,38 @@ public sealed class PostgresJourneyCrossInstanceTests(PostgresDatabase database)
             new SizeLimitMiddleware(MsOptions.Create(new TurnOptions())),
             relay: null,
             new TurnErrorHandler(states, NullLogger<TurnErrorHandler>.Instance));
-        var host = new Host(new TurnPipeline(new ConversationBot(router, NullLogger<ConversationBot>.Instance), middleware), source, faq, index, notices, noticesMirror, changes);
+        var pipeline = new TurnPipeline(new ConversationBot(wrapBot?.Invoke(router) ?? router, NullLogger<ConversationBot>.Instance), middleware);
+        var runner = new ProactiveTurnRunner(
+            new PostgresProactiveTurnQueue(prompts, processed, _time, MsOptions.Create(new OutboxOptions()), instanceId), pipeline, _time,
+            NullLogger<ProactiveTurnRunner>.Instance);
+        var host = new Host(pipeline, prompts, runner, source, faq, index, notices, noticesMirror, changes);
         await EditSeenAsync(host); // the knowledge base seeded before it started, and the notices (none)
         return host;
     }
 
     private sealed record Host(
-        TurnPipeline Pipeline, NpgsqlDataSource Source, PostgresFaqStore Faq, PostgresFaqIndex Index, PostgresNoticeStore Notices,
-        PostgresNoticeMirror NoticesMirror, KnowledgeChanges Changes);
+        TurnPipeline Pipeline, PostgresProactiveTurnStore Prompts, ProactiveTurnRunner Runner, NpgsqlDataSource Source,
+        PostgresFaqStore Faq, PostgresFaqIndex Index, PostgresNoticeStore Notices, PostgresNoticeMirror NoticesMirror,
+        KnowledgeChanges Changes);
+
+    /// <summary>Holds the first event turn inside the bot, after the router ran, until released.</summary>
+    private sealed class HeldEvents
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IBot Wrap(IBot inner) => new Bot(this, inner);
+
+        private sealed class Bot(HeldEvents hold, IBot inner) : IBot
+        {
+            public async Task OnTurnAsync(TurnContext turn, CancellationToken cancellationToken)
+            {
+                await inner.OnTurnAsync(turn, cancellationToken);
+                if (turn.Inbound.Kind == InboundKind.Event && hold.Entered.TrySetResult())
+                {
+                    await hold.Release.Task;
+                }
+            }
+        }
+    }
 }

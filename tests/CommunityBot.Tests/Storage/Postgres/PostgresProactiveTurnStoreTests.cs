@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CommunityBot.Conversation;
 using CommunityBot.Storage.Postgres;
 using CommunityBot.Tests.Conversation;
+using LiteDB;
 using Npgsql;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
@@ -13,7 +14,8 @@ namespace CommunityBot.Tests.Storage.Postgres;
 /// claims the resident's request first (handing back the other heads that claim took). Then what only the claims promise,
 /// with two instances (each its own data source and store, one fake clock): no request claimed twice while leased, one
 /// request per resident at a time, an expired lease taken over and the late instance's outcomes refused, and an insert
-/// that rolls back leaving nothing and notifying nothing.
+/// that rolls back leaving nothing and notifying nothing. And the runner's side of it (<see cref="PostgresProactiveTurnQueue"/>):
+/// a request settled in its turn's transaction only, and not once another instance has taken it over.
 /// </summary>
 [PostgresTests]
 public sealed class PostgresProactiveTurnStoreTests(PostgresDatabase database) : ProactiveTurnStoreContractTests, IClassFixture<PostgresDatabase>
@@ -166,6 +168,66 @@ public sealed class PostgresProactiveTurnStoreTests(PostgresDatabase database) :
     }
 
     [PostgresFact]
+    public async Task QueueJob_SettlesInTheTurnsTransaction_KeptOnlyWhenItCommits_RefusedOnceTakenOver()
+    {
+        var queue = NewQueue("a");
+        var turn = Request("alice");
+        await InsertAsync([turn]);
+        var job = Assert.Single(await queue.TakeDueAsync(new HashSet<ObjectId>(), _guard.Token));
+        Assert.Equal(turn.Id, job.Turn.Id);
+
+        // The turn's transaction rolls back: the request is still there, still a's.
+        await using (var connection = await _source!.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await job.InPostgresAsync(transaction, _guard.Token);
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Equal("a", Assert.Single(await Store.PendingAsync(_guard.Token)).ClaimedBy);
+
+        // Its lease runs out and b takes the request over: a's turn can no longer settle it, and deletes nothing.
+        Time.Advance(Options.Lease);
+        Assert.Single(await NewStore(database.NewDataSource()).ClaimAsync("b", 10, Lease, _guard.Token));
+        await using (var connection = await _source.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await Assert.ThrowsAsync<ProactiveTurnTakenOverException>(() => job.InPostgresAsync(transaction, _guard.Token));
+        }
+
+        Assert.Equal("b", Assert.Single(await Store.PendingAsync(_guard.Token)).ClaimedBy);
+        Assert.False(await job.MarkFailedAttemptAsync("late (test)", _guard.Token));
+        Assert.Equal(0, Assert.Single(await Store.PendingAsync(_guard.Token)).Turn.Attempts);
+    }
+
+    [PostgresFact]
+    public async Task QueueTakeDue_ARequestTriedInThisRound_IsHandedBackForAnotherAtOnce()
+    {
+        var (turn, other) = (Request("alice"), Request("bob"));
+        await InsertAsync([turn, other]);
+
+        var jobs = await NewQueue("a").TakeDueAsync(new HashSet<ObjectId> { turn.Id }, _guard.Token);
+
+        Assert.Equal([other.Id], jobs.Select(j => j.Turn.Id));
+        Assert.Equal(turn.Id, Assert.Single(await NewStore(database.NewDataSource()).ClaimAsync("b", 10, Lease, _guard.Token)).Turn.Id);
+    }
+
+    [PostgresFact]
+    public async Task QueueUntilNextDue_IsWhenTheSoonestBackedOffHeadIsDue_NullWhenNoneWaits()
+    {
+        var queue = NewQueue("a");
+        await InsertAsync([Request("alice"), Request("bob"), Request("alice")]);
+        var jobs = await queue.TakeDueAsync(new HashSet<ObjectId>(), _guard.Token);
+        Assert.Null(await queue.UntilNextDueAsync(_guard.Token));
+
+        Assert.True(await jobs[0].MarkFailedAttemptAsync("failed (test)", _guard.Token));
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        // Alice's first waits out its back-off (her next behind it); Bob's is due now.
+        Assert.Equal(Options.FirstRetryDelay - TimeSpan.FromSeconds(1), await queue.UntilNextDueAsync(_guard.Token));
+    }
+
+    [PostgresFact]
     public async Task Release_HandsTheRequestBack_ToBeClaimedByAnotherAtOnce()
     {
         var b = NewStore(database.NewDataSource());
@@ -210,6 +272,9 @@ public sealed class PostgresProactiveTurnStoreTests(PostgresDatabase database) :
     }
 
     private PostgresProactiveTurnStore NewStore(NpgsqlDataSource source) => new(source, Time, MsOptions.Create(Options));
+
+    private PostgresProactiveTurnQueue NewQueue(string instanceId) =>
+        new(Store, new PostgresProcessedMessageLog(_source!), Time, MsOptions.Create(Options), instanceId);
 
     private async Task InsertAsync(NpgsqlDataSource source, IReadOnlyList<ProactiveTurn> turns, Action? alsoWrite)
     {
