@@ -1,8 +1,9 @@
 namespace CommunityBot.Oversight;
 
 /// <summary>
-/// Where an assessment reads its tickets (<see cref="LiteDbAssessmentTickets"/>): for a period, only what
-/// <see cref="AssessmentService"/> computes from, never the whole ticket.
+/// Where an assessment reads its tickets, on either storage provider (<see cref="LiteDbAssessmentTickets"/>,
+/// <see cref="Storage.Postgres.PostgresAssessmentTickets"/>): for a period, only what <see cref="AssessmentService"/>
+/// computes from, never the whole ticket.
 /// </summary>
 public interface IAssessmentTickets
 {
