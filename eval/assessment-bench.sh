@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A month's assessment of all grids over a 1,000,000-ticket store (issue 5: target ≤ 1 s): fills a throwaway store
-# with the tickets bench's filler (or reuses DIR when it holds one), then times AssessmentService.ComputeMonth and its
+# with the tickets bench's filler (or reuses DIR when it holds one), then times AssessmentService.ComputeMonthAsync and its
 # parts, median of RUNS. Prints the machine and the load average (the machine is shared).
 # Usage: eval/assessment-bench.sh [count=1000000] [month=2026-10] [runs=5] [dir]   (a dir is kept; without one a
 # temporary store is filled and removed)

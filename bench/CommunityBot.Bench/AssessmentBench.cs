@@ -11,7 +11,7 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace CommunityBot.Bench;
 
 /// <summary>
-/// Times a month's assessment of all grids (<see cref="AssessmentService.ComputeMonth"/>) over a store of
+/// Times a month's assessment of all grids (<see cref="AssessmentService.ComputeMonthAsync(int, int, AssessmentLevel, CancellationToken)"/>) over a store of
 /// <c>--count</c> tickets filled by <see cref="TicketsBenchmark"/> (or an existing one, <c>--dir</c>), median of
 /// <c>--runs</c>; also the parts (reading the projection, reading whole tickets, the computation alone, the workbook).
 /// </summary>
@@ -43,8 +43,9 @@ public static class AssessmentBench
 
         var zone = new DirectoryOptions().ResolveTimeZone();
         var directory = new GridDirectory(new DirectoryStore(database), NullLogger<GridDirectory>.Instance);
+        var source = new LiteDbAssessmentTickets(database);
         var service = new AssessmentService(
-            database, directory, MsOptions.Create(new AssessmentOptions()), MsOptions.Create(new DirectoryOptions()), TimeProvider.System,
+            source, directory, MsOptions.Create(new AssessmentOptions()), MsOptions.Create(new DirectoryOptions()), TimeProvider.System,
             NullLogger<AssessmentService>.Instance);
         var (from, to) = AssessmentService.MonthBounds(month.Year, month.Month, zone);
         using var storeWriter = new LiteDbWriter(database, NullLogger<LiteDbWriter>.Instance);
@@ -58,8 +59,8 @@ public static class AssessmentBench
 
         AssessmentResult? result = null;
         List<AssessedTicket> read = [];
-        Measure($"ComputeMonth({month:yyyy-MM}), all grids (read + compute)", runs, () => result = service.ComputeMonth(month.Year, month.Month));
-        Measure("  read: AssessmentService.Read", runs, () => read = service.Read(from, to).ToList());
+        Measure($"ComputeMonthAsync({month:yyyy-MM}), all grids (read + compute)", runs, () => result = service.ComputeMonthAsync(month.Year, month.Month).GetAwaiter().GetResult());
+        Measure("  read: LiteDbAssessmentTickets.Read", runs, () => read = source.Read(from, to).ToList());
         var raw = database.GetCollection("tickets");
         Measure("  read: whole documents, no object mapper", runs, () => raw.Query()
             .Where("$.CreatedAt BETWEEN @0 AND @1", new BsonValue(from), new BsonValue(to)).ToEnumerable().Select(AssessedTicket.FromBson).Count());

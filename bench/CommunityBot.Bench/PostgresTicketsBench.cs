@@ -56,7 +56,7 @@ public static class PostgresTicketsBench
             (await store.QueueOfAsync(TicketsBenchmark.WorkerId(random.Next(Workers)))).Count);
         await MeasureAsync("ReportedByAsync(resident, 20)", queries, async () =>
             (await store.ReportedByAsync(TicketsBenchmark.ResidentKey(random.Next(Residents)))).Count);
-        await MeasureAssessmentAsync(store, month, runs);
+        await MeasureAssessmentAsync(dataSource, month, runs);
         foreach (var writers in new[] { 1, 8, 32 })
         {
             await MeasureCreatesAsync(dataSource, store, filler, writers, writeTime);
@@ -90,38 +90,27 @@ public static class PostgresTicketsBench
     }
 
     /// <summary>
-    /// A month's assessment as the LiteDB bench times it: the month's tickets read (whole documents, the only read the
-    /// PostgreSQL store has), then the same <see cref="AssessmentService.Compute"/>. The grid directory is the default
-    /// (empty) one, as in the LiteDB bench's fresh store.
+    /// A month's assessment as the LiteDB bench times it: the month's tickets read through
+    /// <see cref="PostgresAssessmentTickets"/> (only the fields the assessment needs), then the same
+    /// <see cref="AssessmentService.Compute"/>. The grid directory is the default (empty) one, as in the LiteDB bench's
+    /// fresh store.
     /// </summary>
-    private static async Task MeasureAssessmentAsync(PostgresTicketStore store, DateOnly month, int runs)
+    private static async Task MeasureAssessmentAsync(NpgsqlDataSource dataSource, DateOnly month, int runs)
     {
         var zone = new DirectoryOptions().ResolveTimeZone();
         var (from, to) = AssessmentService.MonthBounds(month.Year, month.Month, zone);
         var directory = new DirectorySnapshot(new DirectoryData());
+        var source = new PostgresAssessmentTickets(dataSource);
         List<AssessedTicket> read = [];
         AssessmentResult? result = null;
         await MeasureRunsAsync($"assessment {month:yyyy-MM}, all grids (read + compute)", runs, async () =>
         {
-            read = await ReadMonthAsync(store, from, to);
+            read = await source.CreatedBetweenAsync(from, to, CancellationToken.None).ToListAsync();
             result = AssessmentService.Compute(read, from, to, DateTime.UtcNow, AssessmentLevel.Grid, directory, zone, new AssessmentOptions());
         });
-        await MeasureRunsAsync("  read: CreatedBetweenAsync, whole documents", runs, async () => read = await ReadMonthAsync(store, from, to));
+        await MeasureRunsAsync("  read: PostgresAssessmentTickets.CreatedBetweenAsync", runs, async () =>
+            read = await source.CreatedBetweenAsync(from, to, CancellationToken.None).ToListAsync());
         Console.WriteLine($"  {result!.Title}: {result.Street.Volume:N0} tickets in the month, {read.Count:N0} read");
-    }
-
-    private static async Task<List<AssessedTicket>> ReadMonthAsync(PostgresTicketStore store, DateTime from, DateTime to)
-    {
-        var read = new List<AssessedTicket>();
-        await foreach (var ticket in store.CreatedBetweenAsync(from, to))
-        {
-            if (ticket.CreatedAt < to)
-            {
-                read.Add(AssessedTicket.FromTicket(ticket));
-            }
-        }
-
-        return read;
     }
 
     private static async Task MeasureCreatesAsync(NpgsqlDataSource dataSource, PostgresTicketStore store, TicketsBenchmark filler, int writers, TimeSpan writeTime)

@@ -17,18 +17,20 @@ public static class DashboardAdminEndpoints
 
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/dashboard", Page);
-        group.MapGet("/dashboard/export", Export);
+        group.MapGet("/dashboard", PageAsync);
+        group.MapGet("/dashboard/export", ExportAsync);
     }
 
-    private static IResult Page(HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month, string? community)
+    private static async Task<IResult> PageAsync(
+        HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month, string? community,
+        CancellationToken cancellationToken)
     {
-        if (!TryView(http, assessment, directory, time, month, community, out var view, out var problem))
+        if (!TryScope(http, directory, time, month, community, out var year, out var number, out var scope, out var problem))
         {
             return AdminLayout.Page(http, "考核看板", AdminLayout.Message(problem, error: true), StatusCodes.Status400BadRequest);
         }
 
-        var (result, scope) = view;
+        var result = await ViewAsync(assessment, year, number, scope, cancellationToken);
         var user = AdminSession.From(http.User);
         var query = $"month={Uri.EscapeDataString(result.Title)}" + (scope.CommunityId is { } c && user.SeesAllTickets ? $"&community={Uri.EscapeDataString(c)}" : "");
         Html Export(string sheet) => Html.Of($"""<a class="export" href="/admin/dashboard/export?{Html.Raw(query)}&amp;sheet={Uri.EscapeDataString(sheet)}">导出此表</a>""");
@@ -85,9 +87,11 @@ public static class DashboardAdminEndpoints
         return AdminLayout.Page(http, "考核看板 " + result.Title, body);
     }
 
-    private static IResult Export(HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month, string? community, string? sheet)
+    private static async Task<IResult> ExportAsync(
+        HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month, string? community, string? sheet,
+        CancellationToken cancellationToken)
     {
-        if (!TryView(http, assessment, directory, time, month, community, out var view, out var problem))
+        if (!TryScope(http, directory, time, month, community, out var year, out var number, out var scope, out var problem))
         {
             return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
         }
@@ -97,24 +101,22 @@ public static class DashboardAdminEndpoints
             return Results.Problem($"没有名为“{sheet}”的表。", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        var result = await ViewAsync(assessment, year, number, scope, cancellationToken);
         var stream = new MemoryStream();
-        AssessmentWorkbook.Write(stream, view.Result, sheet);
+        AssessmentWorkbook.Write(stream, result, sheet);
         stream.Position = 0;
-        var scopeName = view.Scope.CommunityId is { } id ? "-" + id : "";
-        return Results.File(stream, XlsxType, $"assessment-{view.Result.Title}{scopeName}{(sheet is null ? "" : "-" + sheet)}.xlsx");
+        var scopeName = scope.CommunityId is { } id ? "-" + id : "";
+        return Results.File(stream, XlsxType, $"assessment-{result.Title}{scopeName}{(sheet is null ? "" : "-" + sheet)}.xlsx");
     }
 
-    /// <summary>
-    /// The figures the user may see, as the page shows them and the export writes them: the whole street's result, or
-    /// for a community its own volumes and distributions with its rows and its part of the office-wide rankings.
-    /// </summary>
-    private static bool TryView(
-        HttpContext http, AssessmentService assessment, GridDirectory directory, TimeProvider time, string? month, string? community,
-        out (AssessmentResult Result, Scope Scope) view, out string problem)
+    /// <summary>The month asked for and what of it the user may see: the whole street, or one community.</summary>
+    private static bool TryScope(
+        HttpContext http, GridDirectory directory, TimeProvider time, string? month, string? community, out int year, out int number,
+        out Scope scope, out string problem)
     {
-        view = default;
+        scope = Scope.Of(null, directory);
         problem = "";
-        if (!TryMonth(month, time, out var year, out var number))
+        if (!TryMonth(month, time, out year, out number))
         {
             problem = "月份格式应为 2026-11。";
             return false;
@@ -135,9 +137,18 @@ public static class DashboardAdminEndpoints
             return false;
         }
 
-        var scope = Scope.Of(communityId, directory);
-        var (street, own) = assessment.ComputeMonth(year, number, communityId);
-        var result = own is null
+        scope = Scope.Of(communityId, directory);
+        return true;
+    }
+
+    /// <summary>
+    /// The figures the user may see, as the page shows them and the export writes them: the whole street's result, or
+    /// for a community its own volumes and distributions with its rows and its part of the office-wide rankings.
+    /// </summary>
+    private static async Task<AssessmentResult> ViewAsync(AssessmentService assessment, int year, int month, Scope scope, CancellationToken cancellationToken)
+    {
+        var (street, own) = await assessment.ComputeMonthAsync(year, month, scope.CommunityId, cancellationToken);
+        return own is null
             ? street
             : own with
             {
@@ -147,8 +158,6 @@ public static class DashboardAdminEndpoints
                 GridRanking = Only(street.GridRanking, scope),
                 WorkerRanking = Only(street.WorkerRanking, scope),
             };
-        view = (result, scope);
-        return true;
     }
 
     private static Ranking Only(Ranking ranking, Scope scope) => new(

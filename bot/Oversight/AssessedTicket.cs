@@ -47,15 +47,8 @@ public sealed record AssessedTicket
         "{ _id, GridId, AssigneeId, AssigneeName, Category, Status, CreatedAt, SignBy, CloseBy, " +
         "Events: MAP($.Events[*] => { At: @.At, Kind: @.Kind, Actor: @.Actor, Note: @.Note }) }";
 
-    public static AssessedTicket FromTicket(Ticket ticket)
-    {
-        var facts = new EventFacts();
-        foreach (var e in ticket.Events)
-        {
-            facts.Add(e.At, e.Kind, e.Actor, e.Note);
-        }
-
-        return facts.Build(new AssessedTicket
+    public static AssessedTicket FromTicket(Ticket ticket) => WithEvents(
+        new AssessedTicket
         {
             Number = ticket.Number,
             GridId = ticket.GridId,
@@ -66,7 +59,19 @@ public sealed record AssessedTicket
             CreatedAt = ticket.CreatedAt,
             SignBy = ticket.SignBy,
             CloseBy = ticket.CloseBy,
-        });
+        },
+        ticket.Events);
+
+    /// <summary>The ticket's own fields as given, with the facts of its log (<paramref name="events"/>, in log order).</summary>
+    public static AssessedTicket WithEvents(AssessedTicket ticket, IEnumerable<TicketEvent> events)
+    {
+        var facts = new EventFacts();
+        foreach (var e in events)
+        {
+            facts.Add(e.At, e.Kind, e.Actor, e.Note);
+        }
+
+        return facts.Build(ticket);
     }
 
     /// <summary>Reads a stored ticket (the whole document or its <see cref="Projection"/>) without the object mapper.</summary>

@@ -40,9 +40,11 @@ public static class ReportCommands
         {
             var directory = new GridDirectory(new DirectoryStore(database), NullLogger<GridDirectory>.Instance);
             var service = new AssessmentService(
-                database, directory, Options.Create(assessment), Options.Create(directoryOptions), TimeProvider.System, NullLogger<AssessmentService>.Instance);
+                new LiteDbAssessmentTickets(database), directory, Options.Create(assessment), Options.Create(directoryOptions), TimeProvider.System,
+                NullLogger<AssessmentService>.Instance);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = service.ComputeMonth(month.Year, month.Month);
+            // LiteDB reads synchronously, so the computation has finished when it returns: nothing is left to wait for.
+            var result = service.ComputeMonthAsync(month.Year, month.Month).GetAwaiter().GetResult();
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
             // Written next to the target first, so a failure never leaves half a workbook under the requested name.

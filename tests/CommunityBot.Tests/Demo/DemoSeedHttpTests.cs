@@ -63,7 +63,7 @@ public sealed partial class DemoSeedHttpTests
         // No demo ticket left open in 幸福里 lately: the README tour's first report there opens its own ticket.
         Assert.DoesNotContain(tickets, t => t.IsOpen && t.CompoundId == "xingfuli" && t.CreatedAt > app.Time.GetUtcNow().UtcDateTime.AddHours(-48));
 
-        var october = app.Services.GetRequiredService<AssessmentService>().ComputeMonth(2026, 10);
+        var october = await app.Services.GetRequiredService<AssessmentService>().ComputeMonthAsync(2026, 10);
         Assert.True(october.GridRanking.Entries.Count(e => e.Rank is not null) >= 6, "most grids have enough tickets to be ranked");
         Assert.NotEmpty(october.GridRanking.RedList);
         Assert.NotEmpty(october.GridRanking.BlackList);

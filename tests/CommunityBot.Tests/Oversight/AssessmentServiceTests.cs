@@ -239,8 +239,7 @@ public sealed class AssessmentServiceTests
             database.GetCollection<Ticket>("tickets").InsertBulk(tickets);
         }
 
-        var service = Service(database);
-        var read = service.Read(MonthStart, MonthEnd).OrderBy(t => t.Number).ToList();
+        var read = new LiteDbAssessmentTickets(database).Read(MonthStart, MonthEnd).OrderBy(t => t.Number).ToList();
 
         var projected = database.GetCollection("tickets").Query().Select(AssessedTicket.Projection).ToEnumerable()
             .Select(AssessedTicket.FromBson).Where(t => t.CreatedAt < MonthEnd).OrderBy(t => t.Number).ToList();
@@ -250,14 +249,14 @@ public sealed class AssessmentServiceTests
     }
 
     [Fact]
-    public void ComputeMonth_StoredTickets_UsesLocalMonthBounds()
+    public async Task ComputeMonth_StoredTickets_UsesLocalMonthBounds()
     {
         using var database = new LiteDatabase(new MemoryStream());
         var first = Ticket("A", "g1", "w1", TicketStatus.Pending, day: 0, hour: 0); // 2026-11-01 00:00 local
         var before = Ticket("B", "g1", "w1", TicketStatus.Pending, day: 0, hour: -0.01); // 2026-10-31 23:59 local
         database.GetCollection<Ticket>("tickets").InsertBulk([first, before]);
 
-        var result = Service(database).ComputeMonth(2026, 11);
+        var result = await Service(database).ComputeMonthAsync(2026, 11);
 
         Assert.Equal("2026-11", result.Title);
         Assert.Equal(1, result.Street.Volume);
@@ -270,7 +269,7 @@ public sealed class AssessmentServiceTests
         var directory = new GridDirectory(new DirectoryStore(database), NullLogger<GridDirectory>.Instance);
         directory.Replace(AssessmentFixture.Directory.Data);
         return new AssessmentService(
-            database, directory, Options.Create(new AssessmentOptions()), Options.Create(new DirectoryOptions()),
+            new LiteDbAssessmentTickets(database), directory, Options.Create(new AssessmentOptions()), Options.Create(new DirectoryOptions()),
             new FakeTimeProvider(new DateTimeOffset(AsOf)), NullLogger<AssessmentService>.Instance);
     }
 
